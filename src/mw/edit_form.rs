@@ -1,0 +1,39 @@
+//! `EditPage::showEditForm:fields`: the CAPTCHA prompt above the edit box.
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+
+use super::confirmedit;
+use super::php::{self, Result};
+use crate::state::request;
+
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\EditFormHandler")]
+pub struct EditFormHandler;
+
+#[php_impl]
+impl EditFormHandler {
+    pub fn __construct() -> Self {
+        EditFormHandler
+    }
+
+    /// The error box with our message is already above the form (EditPage
+    /// shows the Status); the CAPTCHA itself goes at the top of the form.
+    #[php(name = "onEditPage__showEditForm_fields")]
+    pub fn on_edit_page_show_edit_form_fields(&self, _edit_page: &Zval, output: &Zval) {
+        if !request::with(|s| s.was_applied()) {
+            return;
+        }
+        if let Err(error) = show_prompt(output) {
+            php::log("error", &format!("Could not add the CAPTCHA to the edit form: {error}"));
+        }
+    }
+}
+
+fn show_prompt(output: &Zval) -> Result<()> {
+    let captcha = confirmedit::instance()?;
+    php::call(output, "addHTML", vec![&"<div id=\"captchaguard-prompt\" class=\"captchaguard-prompt\">"])?;
+    php::call(&captcha, "addFormToOutput", vec![output])?;
+    php::call(output, "addHTML", vec![&"</div>"])?;
+    Ok(())
+}

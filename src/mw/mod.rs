@@ -1,0 +1,8 @@
+//! The binding layer: one file per MediaWiki concern. Each reads what it needs
+//! from MediaWiki objects, asks the policy, and writes the answer back.
+
+pub mod abusefilter;
+pub mod confirmedit;
+pub mod edit_filter;
+pub mod edit_form;
+pub mod php;

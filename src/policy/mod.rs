@@ -1,0 +1,4 @@
+//! Decisions, with no PHP types: plain data in, plain data out.
+
+pub mod challenge;
+pub mod warn_key;

@@ -1,0 +1,5 @@
+//! State that outlives a single call: per request (reset at request end) and
+//! per process (bounded).
+
+pub mod process;
+pub mod request;

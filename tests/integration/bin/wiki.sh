@@ -1,0 +1,111 @@
+#!/bin/bash
+# A throwaway wiki (SQLite) served by PHP-FPM (2 workers) behind nginx.
+#   wiki.sh create DIR MWROOT PORT   install the wiki and its users
+#   wiki.sh start DIR | stop DIR
+# PORT serves load order ConfirmEdit, AbuseFilter, CaptchaGuard; PORT+1 the reverse.
+set -euo pipefail
+cmd=$1 dir=$(realpath -m "$2")
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+module="$repo/target/release/libcaptchaguard.so"
+php_cli() { MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; }
+
+create() {
+	local mw=$1 port=$2
+	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
+	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
+	php "$mw/maintenance/install.php" --dbtype=sqlite --dbpath="$dir/db" --confpath="$dir" \
+		--server="http://127.0.0.1:$port" --scriptpath="" --lang=en \
+		--pass='Guard-Admin-2026' "CaptchaGuard Test Wiki" Admin >"$dir/install.log"
+	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
+	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
+	local pass='Guard-User-2026'
+	php_cli "$mw/maintenance/createAndPromote.php" Alice "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=captchaskipper Skipper "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=captchaexempt Exempt "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --bot Botty "$pass" >/dev/null
+	chown -R www-data:www-data "$dir"
+	write_server_config "$mw" "$port"
+}
+
+write_server_config() {
+	local mw=$1 port=$2
+	cat > "$dir/fpm.conf" <<CONF
+[global]
+pid = $dir/fpm.pid
+error_log = $dir/fpm-error.log
+daemonize = yes
+[wiki]
+user = www-data
+group = www-data
+listen = $dir/fpm.sock
+listen.owner = www-data
+listen.group = www-data
+pm = static
+pm.max_children = 2
+catch_workers_output = yes
+php_admin_value[extension] = $module
+php_admin_value[error_log] = $dir/php-error.log
+CONF
+	local servers=""
+	for order in ce-af-cg cg-af-ce; do
+		servers+="
+	server {
+		listen 127.0.0.1:$port;
+		root $mw;
+		index index.php;
+		client_max_body_size 8m;
+		location ~ \\.php\$ {
+			include /etc/nginx/fastcgi_params;
+			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
+			fastcgi_param MW_CONFIG_FILE $dir/LocalSettings.php;
+			fastcgi_param CAPTCHAGUARD_LOAD_ORDER $order;
+			fastcgi_param CAPTCHAGUARD_LOG $dir/captchaguard.log;
+			fastcgi_pass unix:$dir/fpm.sock;
+		}
+	}"
+		port=$((port + 1))
+	done
+	cat > "$dir/nginx.conf" <<CONF
+user www-data;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 64; }
+http {
+	include /etc/nginx/mime.types;
+	access_log $dir/nginx-access.log;
+	client_body_temp_path $dir/tmp/body;
+	fastcgi_temp_path $dir/tmp/fastcgi;
+	proxy_temp_path $dir/tmp/proxy;
+	uwsgi_temp_path $dir/tmp/uwsgi;
+	scgi_temp_path $dir/tmp/scgi;
+$servers
+}
+CONF
+}
+
+start() {
+	stop
+	php-fpm8.2 -y "$dir/fpm.conf" -p "$dir"
+	nginx -c "$dir/nginx.conf" -p "$dir"
+	local port; port=$(cat "$dir/port")
+	for _ in $(seq 50); do
+		curl -sf -o /dev/null "http://127.0.0.1:$port/api.php?action=query&format=json" && return 0
+		sleep 0.2
+	done
+	echo "wiki in $dir did not come up" >&2; tail -n 5 "$dir"/*error.log >&2 || true; return 1
+}
+
+stop() {
+	for pidfile in "$dir/nginx.pid" "$dir/fpm.pid"; do
+		if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi
+	done
+	sleep 0.3
+}
+
+case "$cmd" in
+	create) create "$3" "$4" ;;
+	start) start ;;
+	stop) stop ;;
+	*) echo "usage: $0 create|start|stop DIR [MWROOT PORT]" >&2; exit 2 ;;
+esac
