@@ -1,0 +1,320 @@
+"""CaptchaGuard's showcaptcha/forcecaptcha against real MediaWiki wikis.
+
+Each wiki (MediaWiki 1.39 and 1.43) is served by PHP-FPM with 2 workers behind
+nginx, on two ports: ConfirmEdit, AbuseFilter, CaptchaGuard loaded in that order
+and in the reverse order. CAPTCHAGUARD_WIKIS names them: "name=port,...".
+"""
+
+import html
+import itertools
+import os
+import re
+import time
+import unittest
+
+from wikiclient import CAPTCHA_ANSWER, WikiClient, form_fields, strip_tags
+
+FLAGGED = "An abuse filter flagged this edit as possibly automated"
+INCORRECT = "Incorrect or missing CAPTCHA"
+_serial = itertools.count()
+
+
+def unique(prefix):
+    return f"{prefix} {int(time.time() * 1000)}-{next(_serial)}"
+
+
+def find_filter(admin, description):
+    listing = admin.api(
+        action="query", list="abusefilters", abfprop="id|description", abflimit="max"
+    )
+    for entry in listing["query"]["abusefilters"]:
+        if entry["description"] == description:
+            return entry["id"]
+    return None
+
+
+def create_filter(base, description, rules, actions):
+    """Creates a filter through Special:AbuseFilter/new as an administrator would."""
+    admin = WikiClient(base).login("Admin")
+    existing = find_filter(admin, description)
+    if existing:
+        return existing
+    form = admin.request("/index.php", params={"title": "Special:AbuseFilter/new"})
+    tag = re.search(r'<input[^>]*name="wpEditToken"[^>]*>', form.text)
+    assert tag, "no wpEditToken on Special:AbuseFilter/new"
+    token = html.unescape(re.search(r'value="([^"]*)"', tag.group(0)).group(1))
+    data = {
+        "wpEditToken": token,
+        "wpFilterDescription": description,
+        "wpFilterRules": rules,
+        "wpFilterNotes": "",
+        "wpFilterEnabled": "1",
+    }
+    for action, extra in actions.items():
+        data["wpFilterAction" + action.capitalize()] = "1"
+        data.update(extra)
+    resp = admin.request(
+        "/index.php", params={"title": "Special:AbuseFilter/new"}, data=data
+    )
+    assert resp.status in (200, 302, 303), resp.status
+    created = find_filter(admin, description)
+    if created:
+        return created
+    raise AssertionError(f"filter {description!r} was not saved: {strip_tags(resp.text)[:600]}")
+
+
+FILTERS = {}
+
+
+def filters_for(name, base):
+    """The test filters of one wiki, created on first use."""
+    if name not in FILTERS:
+        FILTERS[name] = {
+            "show": create_filter(
+                base, "cg show", 'added_lines rlike "cg-show-trigger"',
+                {"showcaptcha": {}},
+            ),
+            "force": create_filter(
+                base, "cg force", 'added_lines rlike "cg-force-trigger"',
+                {"forcecaptcha": {}},
+            ),
+            "warn": create_filter(
+                base, "cg warn", 'added_lines rlike "cg-warn-trigger"',
+                {"warn": {"wpFilterWarnMessage": "abusefilter-warning"}, "showcaptcha": {}},
+            ),
+            "move": create_filter(
+                base, "cg move", 'action == "move" & moved_to_title rlike "CgMoveTrigger"',
+                {"showcaptcha": {}},
+            ),
+        }
+    return FILTERS[name]
+
+
+class CaptchaActionsBase(unittest.TestCase):
+    wiki = None
+    base = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.filters = filters_for(cls.wiki, cls.base)
+
+    def client(self, user=None):
+        client = WikiClient(self.base)
+        return client.login(user) if user else client
+
+    def answer(self, captcha):
+        self.assertEqual(captcha["type"], "question")
+        self.assertEqual(captcha["question"], "Type the word guard")
+        return {"captchaid": captcha["id"], "captchaword": CAPTCHA_ANSWER}
+
+    def assert_challenged(self, result):
+        edit = result.get("edit", {})
+        self.assertEqual(edit.get("result"), "Failure", result)
+        self.assertIn("captcha", edit, result)
+        self.assertTrue(edit["captcha"]["id"], result)
+        return edit["captcha"]
+
+    def assert_saved(self, client, title, text, result):
+        self.assertEqual(result.get("edit", {}).get("result"), "Success", result)
+        self.assertEqual(client.page_text(title), text)
+
+    def abuselog(self, title):
+        admin = self.client("Admin")
+        data = admin.api(
+            action="query", list="abuselog", afltitle=title,
+            aflprop="ids|filter|user|action|result|timestamp", afllimit="50",
+            afldir="newer",
+        )
+        return data["query"]["abuselog"]
+
+    # --- API -----------------------------------------------------------
+
+    def test_api_anonymous_edit_needs_captcha_then_saves(self):
+        client = self.client()
+        title = unique("CG api anon")
+        text = "spam cg-show-trigger"
+        captcha = self.assert_challenged(client.edit(title, text))
+        self.assertIsNone(client.page_text(title))
+        self.assert_saved(client, title, text, client.edit(title, text, **self.answer(captcha)))
+        log = self.abuselog(title)
+        self.assertEqual([e["result"] for e in log], ["showcaptcha", ""], log)
+
+    def test_api_wrong_answer_gets_a_new_captcha(self):
+        client = self.client()
+        title = unique("CG api wrong")
+        text = "cg-show-trigger"
+        first = self.assert_challenged(client.edit(title, text))
+        second = self.assert_challenged(
+            client.edit(title, text, captchaid=first["id"], captchaword="wrong")
+        )
+        self.assertNotEqual(first["id"], second["id"])
+        self.assertIsNone(client.page_text(title))
+        self.assert_saved(client, title, text, client.edit(title, text, **self.answer(second)))
+
+    def test_api_unflagged_edit_saves_without_captcha(self):
+        client = self.client()
+        title = unique("CG api clean")
+        self.assert_saved(client, title, "harmless", client.edit(title, "harmless"))
+        self.assertEqual(self.abuselog(title), [])
+
+    def test_api_logged_in_user_is_challenged(self):
+        client = self.client("Alice")
+        title = unique("CG api alice")
+        captcha = self.assert_challenged(client.edit(title, "cg-show-trigger"))
+        self.assert_saved(
+            client, title, "cg-show-trigger",
+            client.edit(title, "cg-show-trigger", **self.answer(captcha)),
+        )
+
+    def test_api_skipcaptcha_skips_showcaptcha_but_not_forcecaptcha(self):
+        client = self.client("Skipper")
+        shown = unique("CG api skipper show")
+        self.assert_saved(client, shown, "cg-show-trigger", client.edit(shown, "cg-show-trigger"))
+        self.assertEqual([e["result"] for e in self.abuselog(shown)], [""])
+        forced = unique("CG api skipper force")
+        captcha = self.assert_challenged(client.edit(forced, "cg-force-trigger"))
+        self.assert_saved(
+            client, forced, "cg-force-trigger",
+            client.edit(forced, "cg-force-trigger", **self.answer(captcha)),
+        )
+        self.assertEqual(
+            [e["result"] for e in self.abuselog(forced)], ["forcecaptcha", ""]
+        )
+
+    def test_api_exempt_and_bot_users_are_never_challenged(self):
+        for user in ("Exempt", "Botty"):
+            client = self.client(user)
+            for trigger in ("cg-show-trigger", "cg-force-trigger"):
+                title = unique(f"CG api {user} {trigger}")
+                self.assert_saved(client, title, trigger, client.edit(title, trigger))
+                self.assertEqual(
+                    [e["result"] for e in self.abuselog(title)], [""], (user, trigger)
+                )
+
+    def test_api_warn_then_captcha_then_save(self):
+        client = self.client()
+        title = unique("CG api warn")
+        text = "cg-warn-trigger"
+        warned = client.edit(title, text)
+        self.assertEqual(warned["error"]["code"], "abusefilter-warning", warned)
+        captcha = self.assert_challenged(client.edit(title, text))
+        self.assert_saved(client, title, text, client.edit(title, text, **self.answer(captcha)))
+        self.assertEqual(
+            [e["result"] for e in self.abuselog(title)], ["warn", "showcaptcha", ""]
+        )
+
+    def test_api_wrong_answer_after_warning_is_not_warned_again(self):
+        client = self.client()
+        title = unique("CG api warn wrong")
+        text = "cg-warn-trigger"
+        client.edit(title, text)
+        captcha = self.assert_challenged(client.edit(title, text))
+        again = self.assert_challenged(
+            client.edit(title, text, captchaid=captcha["id"], captchaword="nope")
+        )
+        self.assert_saved(client, title, text, client.edit(title, text, **self.answer(again)))
+
+    def test_uncovered_action_does_nothing_and_is_logged_once(self):
+        mover = self.client("Alice")
+        for _ in range(2):
+            source = unique("CG move source")
+            mover.edit(source, "movable")
+            target = unique("CgMoveTrigger")
+            result = mover.api(
+                post={"from": source, "to": target, "token": mover.token()},
+                action="move",
+            )
+            self.assertIn("move", result, result)
+            self.assertEqual([e["result"] for e in self.abuselog(source)], [""])
+        with open(os.path.join(self.wiki_dir, "captchaguard.log")) as log:
+            warnings = [line for line in log if f"Filter {self.filters['move']} has showcaptcha" in line]
+        # Once per PHP-FPM worker, and the pool has two.
+        self.assertGreaterEqual(len(warnings), 1)
+        self.assertLessEqual(len(warnings), 2)
+
+    # --- index.php, the wikitext editor ---------------------------------
+
+    def editor_save(self, client, title, text, **extra):
+        fields, _ = form_fields(client.open_editor(title).text)
+        self.assertIn("wpEditToken", fields)
+        return client.submit_editor(title, fields, wpTextbox1=text, **extra)
+
+    def assert_editor_prompt(self, resp, message=FLAGGED):
+        self.assertEqual(resp.status, 200)
+        page = resp.text
+        self.assertIn(message, strip_tags(page))
+        prompt = page.find('id="captchaguard-prompt"')
+        textbox = page.find('name="wpTextbox1"')
+        self.assertGreater(prompt, 0, "no CAPTCHA prompt in the editor")
+        self.assertLess(prompt, textbox, "the CAPTCHA prompt is not above the edit box")
+        self.assertEqual(page.count('name="wpCaptchaWord"'), 1, "exactly one CAPTCHA")
+        fields, _ = form_fields(page)
+        self.assertIn("wpCaptchaId", fields)
+        return fields
+
+    def test_editor_anonymous_sees_prompt_above_edit_box_then_saves(self):
+        client = self.client()
+        title = unique("CG editor anon")
+        text = "editor cg-show-trigger"
+        resp = self.editor_save(client, title, text)
+        fields = self.assert_editor_prompt(resp)
+        self.assertNotIn(INCORRECT, strip_tags(resp.text))
+        saved = client.submit_editor(title, fields, wpCaptchaWord=CAPTCHA_ANSWER)
+        self.assertIn(saved.status, (302, 303), strip_tags(saved.text)[:800])
+        self.assertEqual(client.page_text(title), text)
+
+    def test_editor_wrong_answer_says_incorrect_and_asks_again(self):
+        client = self.client()
+        title = unique("CG editor wrong")
+        text = "cg-show-trigger"
+        fields = self.assert_editor_prompt(self.editor_save(client, title, text))
+        wrong = client.submit_editor(title, fields, wpCaptchaWord="bad")
+        fields = self.assert_editor_prompt(wrong, INCORRECT)
+        self.assertIsNone(client.page_text(title))
+        saved = client.submit_editor(title, fields, wpCaptchaWord=CAPTCHA_ANSWER)
+        self.assertIn(saved.status, (302, 303))
+        self.assertEqual(client.page_text(title), text)
+
+    def test_editor_warn_then_captcha_then_save(self):
+        client = self.client()
+        title = unique("CG editor warn")
+        text = "cg-warn-trigger"
+        warned = self.editor_save(client, title, text)
+        self.assertEqual(warned.status, 200)
+        self.assertNotIn('id="captchaguard-prompt"', warned.text)
+        fields, _ = form_fields(warned.text)
+        challenged = client.submit_editor(title, fields)
+        fields = self.assert_editor_prompt(challenged)
+        saved = client.submit_editor(title, fields, wpCaptchaWord=CAPTCHA_ANSWER)
+        self.assertIn(saved.status, (302, 303), strip_tags(saved.text)[:800])
+        self.assertEqual(client.page_text(title), text)
+
+    def test_editor_skipcaptcha_user_saves_showcaptcha_edit_directly(self):
+        client = self.client("Skipper")
+        title = unique("CG editor skipper")
+        resp = self.editor_save(client, title, "cg-show-trigger")
+        self.assertIn(resp.status, (302, 303), strip_tags(resp.text)[:800])
+
+
+def load_tests(loader, tests, pattern):
+    suite = unittest.TestSuite()
+    spec = os.environ.get("CAPTCHAGUARD_WIKIS", "mw139=8101")
+    wikis_dir = os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis")
+    for item in spec.split(","):
+        name, port = item.split("=")
+        for offset, order in enumerate(("ce-af-cg", "cg-af-ce")):
+            cls = type(
+                f"Test_{name}_{order.replace('-', '_')}",
+                (CaptchaActionsBase,),
+                {
+                    "wiki": name,
+                    "wiki_dir": os.path.join(wikis_dir, name),
+                    "base": f"http://127.0.0.1:{int(port) + offset}",
+                },
+            )
+            suite.addTests(loader.loadTestsFromTestCase(cls))
+    return suite
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,152 @@
+"""A small HTTP client for a real MediaWiki: API calls, logins and the
+wikitext editor's form, with cookies kept as a browser keeps them."""
+
+import http.cookiejar
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+
+PASSWORDS = {"Admin": "Guard-Admin-2026"}
+USER_PASSWORD = "Guard-User-2026"
+CAPTCHA_ANSWER = "guard"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.text = body
+
+    def json(self):
+        return json.loads(self.text)
+
+
+class FormParser(HTMLParser):
+    """Collects the fields of one <form> as a browser would submit them."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields = {}
+        self.order = []
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            if kind == "submit":
+                return
+            self.fields[name] = attrs.get("value", "") or ""
+            self.order.append(name)
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.fields[name] = ""
+            self.order.append(name)
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        if tag == "form" and self.inside:
+            self.inside = False
+
+
+def form_fields(html, form_id="editform"):
+    parser = FormParser(form_id)
+    parser.feed(html)
+    return parser.fields, parser.order
+
+
+class WikiClient:
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
+        )
+
+    def request(self, path, params=None, data=None):
+        url = self.base + path
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(url, data=body)
+        try:
+            with self.opener.open(req, timeout=60) as resp:
+                return Response(resp.status, resp.headers, resp.read().decode())
+        except urllib.error.HTTPError as err:
+            return Response(err.code, err.headers, err.read().decode())
+
+    def api(self, post=None, **params):
+        params.setdefault("format", "json")
+        params.setdefault("formatversion", "2")
+        if post is None:
+            resp = self.request("/api.php", params=params)
+        else:
+            resp = self.request("/api.php", data={**params, **post})
+        assert resp.status == 200, resp.text[:2000]
+        return resp.json()
+
+    def token(self, kind="csrf"):
+        data = self.api(action="query", meta="tokens", type=kind)
+        return data["query"]["tokens"][kind + "token"]
+
+    def login(self, user):
+        password = PASSWORDS.get(user, USER_PASSWORD)
+        token = self.token("login")
+        data = self.api(
+            post={"lgname": user, "lgpassword": password, "lgtoken": token},
+            action="login",
+        )
+        assert data["login"]["result"] == "Success", data
+        return self
+
+    def edit(self, title, text, **extra):
+        post = {"title": title, "text": text, "token": self.token(), **extra}
+        return self.api(post=post, action="edit")
+
+    def page_text(self, title):
+        data = self.api(
+            action="query", prop="revisions", rvprop="content|ids",
+            rvslots="main", titles=title,
+        )
+        page = data["query"]["pages"][0]
+        if page.get("missing"):
+            return None
+        return page["revisions"][0]["slots"]["main"]["content"]
+
+    def open_editor(self, title):
+        resp = self.request("/index.php", params={"title": title, "action": "edit"})
+        assert resp.status == 200, resp.status
+        return resp
+
+    def submit_editor(self, title, fields, **overrides):
+        data = {**fields, **overrides}
+        data.setdefault("wpSave", "Save changes")
+        return self.request(
+            "/index.php", params={"title": title, "action": "submit"}, data=data
+        )
+
+
+def strip_tags(html):
+    return re.sub(r"<[^>]+>", " ", html)
