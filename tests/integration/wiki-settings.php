@@ -24,6 +24,10 @@ if ( $captchaGuardOrder === 'cg-af-ce' ) {
 foreach ( $captchaGuardExtensions as $name => $path ) {
 	wfLoadExtension( $name, $path );
 }
+// ConfirmEdit 1.43 picks the CAPTCHA type by $wgCaptchaClass alone.
+if ( version_compare( MW_VERSION, '1.43', '>=' ) ) {
+	$wgCaptchaClass = 'QuestyCaptcha';
+}
 
 $wgCaptchaQuestions = [ 'Type the word guard' => 'guard' ];
 $wgSessionCacheType = CACHE_DB;
