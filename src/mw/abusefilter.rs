@@ -37,10 +37,13 @@ pub struct AbuseFilterHandler {
 }
 
 #[php_impl]
+// MediaWiki passes every hook argument; names stay for the stubs.
+#[allow(unused_variables)]
 impl AbuseFilterHandler {
     /// `$config` is the MainConfig service (extension.json `services`).
     pub fn __construct(config: &Zval) -> PhpResult<Self> {
-        let enabled = enabled_actions(config).map_err(|e| PhpException::from_message(e.to_string()))?;
+        let enabled =
+            enabled_actions(config).map_err(|e| PhpException::from_message(e.to_string()))?;
         Ok(AbuseFilterHandler { enabled })
     }
 
@@ -67,13 +70,16 @@ impl AbuseFilterHandler {
     #[php(name = "onAbuseFilterShouldFilterAction")]
     pub fn on_abuse_filter_should_filter_action(
         &self,
-        _vars: &Zval,
-        _title: &Zval,
-        _user: &Zval,
-        _skip_reasons: PhpRef,
+        vars: &Zval,
+        title: &Zval,
+        user: &Zval,
+        skip_reasons: PhpRef,
     ) {
         if let Err(error) = rearm_warnings() {
-            php::log("error", &format!("Could not restore AbuseFilter warnings: {error}"));
+            php::log(
+                "error",
+                &format!("Could not restore AbuseFilter warnings: {error}"),
+            );
         }
     }
 }
@@ -205,7 +211,10 @@ fn demand(filter: String, action: CaptchaAction, answer: AnswerCheck) {
         })
     });
     if let Err(error) = edit_filter::apply_to_kept_status() {
-        php::log("error", &format!("Could not show the demanded CAPTCHA: {error}"));
+        php::log(
+            "error",
+            &format!("Could not show the demanded CAPTCHA: {error}"),
+        );
     }
 }
 
@@ -218,9 +227,12 @@ pub struct ConsequenceRunner;
 impl ConsequenceRunner {
     /// `$action` is `showcaptcha` or `forcecaptcha`; `$context` the main RequestContext.
     pub fn execute(parameters: &Zval, action: &str, context: &Zval) -> PhpResult<bool> {
-        let action: CaptchaAction = action
-            .parse()
-            .map_err(|e: crate::policy::challenge::UnknownAction| PhpException::from_message(e.to_string()))?;
+        let action: CaptchaAction =
+            action
+                .parse()
+                .map_err(|e: crate::policy::challenge::UnknownAction| {
+                    PhpException::from_message(e.to_string())
+                })?;
         execute(parameters, action, context).map_err(|e| PhpException::from_message(e.to_string()))
     }
 

@@ -10,7 +10,10 @@ use crate::policy::challenge::AnswerCheck;
 const BRIDGE: &str = "MediaWiki\\Extension\\CaptchaGuard\\ConfirmEditBridge";
 
 pub fn instance() -> Result<Zval> {
-    php::call_named("MediaWiki\\Extension\\ConfirmEdit\\Hooks::getInstance", vec![])
+    php::call_named(
+        "MediaWiki\\Extension\\ConfirmEdit\\Hooks::getInstance",
+        vec![],
+    )
 }
 
 /// Checks the answer sent with this request, if any. An empty request is not a
@@ -19,7 +22,10 @@ pub fn check_answer(captcha: &Zval, context: &Zval) -> Result<AnswerCheck> {
     let request = php::call(context, "getRequest", vec![])?;
     let user = php::call(context, "getUser", vec![])?;
     // The edit API names the fields captchaid/captchaword, the form wpCaptcha*.
-    for (api, form) in [("captchaid", "wpCaptchaId"), ("captchaword", "wpCaptchaWord")] {
+    for (api, form) in [
+        ("captchaid", "wpCaptchaId"),
+        ("captchaword", "wpCaptchaWord"),
+    ] {
         let value = php::call(&request, "getVal", vec![&api])?;
         if let Some(value) = value.string().filter(|v| !v.is_empty()) {
             php::call(&request, "setVal", vec![&form, &value])?;

@@ -30,6 +30,8 @@ pub fn reset() {
 pub struct EditFilterHandler;
 
 #[php_impl]
+// MediaWiki passes every hook argument; names stay for the stubs.
+#[allow(unused_variables)]
 impl EditFilterHandler {
     pub fn __construct() -> Self {
         EditFilterHandler
@@ -39,17 +41,20 @@ impl EditFilterHandler {
     #[php(name = "onEditFilterMergedContent")]
     pub fn on_edit_filter_merged_content(
         &self,
-        _context: &Zval,
-        _content: &Zval,
+        context: &Zval,
+        content: &Zval,
         status: &Zval,
-        _summary: &Zval,
-        _user: &Zval,
-        _minor_edit: &Zval,
+        summary: &Zval,
+        user: &Zval,
+        minor_edit: &Zval,
     ) -> bool {
         if request::with(|s| s.unapplied().is_some()) {
             if let Err(error) = apply(status) {
                 // Still stop the edit: a CAPTCHA was demanded.
-                php::log("error", &format!("Could not show the demanded CAPTCHA: {error}"));
+                php::log(
+                    "error",
+                    &format!("Could not show the demanded CAPTCHA: {error}"),
+                );
             }
             return false;
         }
@@ -78,12 +83,16 @@ fn apply(status: &Zval) -> Result<()> {
     request::with(|s| s.mark_applied());
     let mut status = status.shallow_clone();
     php::call(&status, "fatal", vec![&message])?;
-    let hook_error_expected = php::call_named("constant", vec![&"EditPage::AS_HOOK_ERROR_EXPECTED"])?;
+    let hook_error_expected =
+        php::call_named("constant", vec![&"EditPage::AS_HOOK_ERROR_EXPECTED"])?;
     let captcha = confirmedit::instance()?;
     let api_data = confirmedit::api_data(&captcha)?;
-    let object = status
-        .object_mut()
-        .ok_or_else(|| BindingError::Unexpected("EditFilterMergedContent".into(), "a non-object Status".into()))?;
+    let object = status.object_mut().ok_or_else(|| {
+        BindingError::Unexpected(
+            "EditFilterMergedContent".into(),
+            "a non-object Status".into(),
+        )
+    })?;
     object
         .set_property("value", hook_error_expected)
         .and_then(|()| object.set_property("statusData", api_data))

@@ -41,16 +41,16 @@ pub fn call_named(name: &str, args: Vec<&dyn IntoZvalDyn>) -> Result<Zval> {
 
 pub fn call_bool(object: &Zval, method: &str, args: Vec<&dyn IntoZvalDyn>) -> Result<bool> {
     let value = call(object, method, args)?;
-    value
-        .bool()
-        .ok_or_else(|| BindingError::Unexpected(method.to_owned(), format!("{:?}", value.get_type())))
+    value.bool().ok_or_else(|| {
+        BindingError::Unexpected(method.to_owned(), format!("{:?}", value.get_type()))
+    })
 }
 
 pub fn call_string(object: &Zval, method: &str, args: Vec<&dyn IntoZvalDyn>) -> Result<String> {
     let value = call(object, method, args)?;
-    value
-        .coerce_to_string()
-        .ok_or_else(|| BindingError::Unexpected(method.to_owned(), format!("{:?}", value.get_type())))
+    value.coerce_to_string().ok_or_else(|| {
+        BindingError::Unexpected(method.to_owned(), format!("{:?}", value.get_type()))
+    })
 }
 
 /// Writes a message to MediaWiki's `CaptchaGuard` log channel.

@@ -244,7 +244,10 @@ mod tests {
                 Decision::Uncovered
             );
         }
-        assert_eq!(FilteredAction::from_abusefilter("edit"), FilteredAction::Edit);
+        assert_eq!(
+            FilteredAction::from_abusefilter("edit"),
+            FilteredAction::Edit
+        );
     }
 
     #[test]

@@ -1,0 +1,92 @@
+# CaptchaGuard. `make test` and `make demo` work on a fresh Debian 12 machine:
+# they install the Debian packages they need first.
+
+SHELL := /bin/bash
+MODULE := target/release/libcaptchaguard.so
+MW139 := /usr/share/mediawiki
+MW143 := $(CURDIR)/build/mw143/usr/share/mediawiki
+WIKIS := $(CURDIR)/build/wikis
+WIKI := tests/integration/bin/wiki.sh
+DEPS_STAMP := build/.deps-installed
+DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstring \
+	php8.2-xml php8.2-intl php8.2-curl libclang-dev clang mediawiki nginx sqlite3 \
+	phpunit curl python3 ca-certificates
+CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
+
+.PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
+	integration demo demo-stop clean
+
+all: build
+
+$(DEPS_STAMP):
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEBIAN_PACKAGES)
+	mkdir -p build && touch $@
+
+deps: $(DEPS_STAMP)
+
+$(MW143)/includes/Defines.php: | $(DEPS_STAMP)
+	tests/integration/bin/fetch-mediawiki-1.43.sh build/mw143
+
+build: $(DEPS_STAMP)
+	cargo build --release
+
+unit: $(DEPS_STAMP)
+	cargo test --release
+
+clippy: $(DEPS_STAMP)
+	cargo clippy --release --all-targets -- -D warnings
+
+fmt-check:
+	cargo fmt --check
+
+$(CARGO_PHP):
+	cargo install cargo-php --locked
+
+# php-stubs/ is checked in; regenerate with `make stubs` after changing a native class.
+stubs: $(DEPS_STAMP) $(CARGO_PHP)
+	cargo php stubs --stdout > php-stubs/captchaguard.php.new
+	mv php-stubs/captchaguard.php.new php-stubs/captchaguard.php
+
+stubs-check: $(DEPS_STAMP) $(CARGO_PHP)
+	cargo php stubs --stdout > build/captchaguard.stubs.php
+	diff -u php-stubs/captchaguard.php build/captchaguard.stubs.php \
+		|| { echo "php-stubs/ is out of date: run 'make stubs'"; exit 1; }
+
+# Through a scan dir rather than -d, so phpunit's per-test child processes load it too.
+phpunit: build
+	mkdir -p build/php-ini
+	echo "extension=$(CURDIR)/$(MODULE)" > build/php-ini/captchaguard.ini
+	PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini phpunit -c tests/phpunit/phpunit.xml
+
+integration: build $(MW143)/includes/Defines.php
+	$(WIKI) create $(WIKIS)/mw139 $(MW139) 8101
+	$(WIKI) create $(WIKIS)/mw143 $(MW143) 8111
+	$(WIKI) start $(WIKIS)/mw139
+	$(WIKI) start $(WIKIS)/mw143
+	cd tests/integration && CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 \
+		CAPTCHAGUARD_WIKIS_DIR=$(WIKIS) python3 -m unittest -v test_captcha_actions; \
+		status=$$?; cd $(CURDIR); \
+		$(WIKI) stop $(WIKIS)/mw139; $(WIKI) stop $(WIKIS)/mw143; exit $$status
+
+test: fmt-check unit clippy stubs-check phpunit integration
+
+# A wiki to try by hand: http://127.0.0.1:8080 (ConfirmEdit loaded first) and
+# :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.
+demo: build
+	$(WIKI) create $(WIKIS)/demo $(MW139) 8080
+	$(WIKI) start $(WIKIS)/demo
+	python3 tests/integration/demo_filter.py http://127.0.0.1:8080
+	@echo
+	@echo "CaptchaGuard demo wiki (MediaWiki 1.39, QuestyCaptcha): http://127.0.0.1:8080/"
+	@echo "Administrator login: Admin / Guard-Admin-2026"
+	@echo "Edit any page as an anonymous user and add the words 'buy cheap' to see the CAPTCHA;"
+	@echo "the answer to the question is 'guard'. Other users: Alice, Skipper (skipcaptcha),"
+	@echo "Exempt (captchaguard-exempt), Botty (bot), all with password Guard-User-2026."
+
+demo-stop:
+	$(WIKI) stop $(WIKIS)/demo
+
+clean:
+	cargo clean
+	rm -rf build

@@ -1,0 +1,53 @@
+<?php
+
+use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
+use PHPUnit\Framework\TestCase;
+
+class AbuseFilterHandlerTest extends TestCase {
+
+	private const CONSEQUENCE = 'MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence';
+
+	public function testRegistersBothActionsByDefault() {
+		$handler = new AbuseFilterHandler( new FakeConfig( [
+			'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha', 'forcecaptcha' ],
+		] ) );
+		$actions = [ 'other' => 'keep' ];
+		$handler->onAbuseFilterCustomActions( $actions );
+		$this->assertSame( [
+			'other' => 'keep',
+			'showcaptcha' => self::CONSEQUENCE . '::newShowCaptcha',
+			'forcecaptcha' => self::CONSEQUENCE . '::newForceCaptcha',
+		], $actions );
+		$this->assertTrue( is_callable( $actions['showcaptcha'] ) );
+	}
+
+	public function testConfigTurnsAnActionOff() {
+		$handler = new AbuseFilterHandler( new FakeConfig( [
+			'CaptchaGuardAbuseFilterActions' => [ 'forcecaptcha' ],
+		] ) );
+		$actions = [];
+		$handler->onAbuseFilterCustomActions( $actions );
+		$this->assertSame( [ 'forcecaptcha' ], array_keys( $actions ) );
+	}
+
+	public function testEditFormShowsNothingWithoutADemand() {
+		$out = new FakeOutput();
+		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
+		$this->assertSame( '', $out->html );
+	}
+
+	public function testEditFormShowsThePromptAfterADemand() {
+		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
+		$status = new FakeStatus();
+		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler() )
+			->onEditFilterMergedContent( null, null, $status, '', null, false );
+		( new MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence(
+			new MediaWiki\Extension\AbuseFilter\Consequences\Parameters(), 'showcaptcha'
+		) )->execute();
+		$out = new FakeOutput();
+		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
+		$this->assertStringContainsString( 'id="captchaguard-prompt"', $out->html );
+		$this->assertSame( 1, substr_count( $out->html, 'wpCaptchaWord' ) );
+	}
+}

@@ -1,0 +1,139 @@
+<?php
+
+use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence;
+use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
+use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
+use MediaWiki\Logger\LoggerFactory;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * The consequence and the edit hook, in both orders AbuseFilter and
+ * CaptchaGuard's hook can run in. Each test runs in its own PHP process, as
+ * each web request starts with fresh module state.
+ */
+class CaptchaConsequenceTest extends TestCase {
+
+	private function context( array $rights = [], array $request = [] ): RequestContext {
+		return RequestContext::$main = new RequestContext( new FakeUser( $rights ), new FakeRequest( $request ) );
+	}
+
+	private function runEdit( string $action, bool $hookFirst, ?Parameters $params = null ): array {
+		$status = new FakeStatus();
+		$handler = new EditFilterHandler();
+		$hookResults = [];
+		if ( $hookFirst ) {
+			$hookResults[] = $handler->onEditFilterMergedContent( null, null, $status, '', null, false );
+		}
+		$taken = ( new CaptchaConsequence( $params ?? new Parameters(), $action ) )->execute();
+		if ( !$hookFirst ) {
+			$hookResults[] = $handler->onEditFilterMergedContent( null, null, $status, '', null, false );
+		}
+		return [ $taken, $status, $hookResults ];
+	}
+
+	public static function provideOrders(): array {
+		return [ 'our hook first' => [ true ], 'AbuseFilter first' => [ false ] ];
+	}
+
+	/** @dataProvider provideOrders */
+	public function testAnonymousEditIsStoppedWithACaptcha( bool $hookFirst ) {
+		$this->context();
+		[ $taken, $status, $hookResults ] = $this->runEdit( 'showcaptcha', $hookFirst );
+		$this->assertTrue( $taken, 'AbuseLog records the action' );
+		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		$this->assertSame( EditPage::AS_HOOK_ERROR_EXPECTED, $status->value );
+		$this->assertSame( 'question', $status->statusData['captcha']['type'] );
+		$this->assertSame( $hookFirst ? [ true ] : [ false ], $hookResults );
+	}
+
+	public function testWrongAnswerSaysIncorrect() {
+		$this->context( [], [ 'captchaid' => 'id1', 'captchaword' => 'nope' ] );
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', false );
+		$this->assertTrue( $taken );
+		$this->assertSame( [ 'captchaguard-wrong-answer' ], $status->errors );
+		$this->assertSame( [ 'nope' ], ConfirmEditHooks::getInstance()->checked );
+	}
+
+	public function testRightAnswerLetsTheEditThroughAndIsNotLogged() {
+		$this->context( [], [ 'wpCaptchaId' => 'id1', 'wpCaptchaWord' => 'guard' ] );
+		[ $taken, $status, $hookResults ] = $this->runEdit( 'forcecaptcha', false );
+		$this->assertFalse( $taken );
+		$this->assertSame( [], $status->errors );
+		$this->assertSame( [ true ], $hookResults );
+	}
+
+	public static function provideNotChallenged(): array {
+		return [
+			'skipcaptcha, showcaptcha' => [ [ 'skipcaptcha' ], 'showcaptcha' ],
+			'exempt, showcaptcha' => [ [ 'captchaguard-exempt' ], 'showcaptcha' ],
+			'exempt, forcecaptcha' => [ [ 'captchaguard-exempt' ], 'forcecaptcha' ],
+			'bot, forcecaptcha' => [ [ 'bot', 'skipcaptcha' ], 'forcecaptcha' ],
+		];
+	}
+
+	/** @dataProvider provideNotChallenged */
+	public function testUsersWhoAreNotChallenged( array $rights, string $action ) {
+		$this->context( $rights );
+		[ $taken, $status ] = $this->runEdit( $action, true );
+		$this->assertFalse( $taken );
+		$this->assertSame( [], $status->errors );
+		$this->assertNull( $status->statusData );
+	}
+
+	public function testSystemUserIsNotChallenged() {
+		RequestContext::$main = new RequestContext( new FakeUser( [], true ), new FakeRequest() );
+		[ $taken ] = $this->runEdit( 'forcecaptcha', true );
+		$this->assertFalse( $taken );
+	}
+
+	public function testForceCaptchaChallengesSkipCaptchaUsers() {
+		$this->context( [ 'skipcaptcha' ] );
+		[ $taken, $status ] = $this->runEdit( 'forcecaptcha', true );
+		$this->assertTrue( $taken );
+		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+	}
+
+	public function testDisabledActionDoesNothing() {
+		$context = $this->context();
+		$context->config = new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [ 'forcecaptcha' ] ] );
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', true );
+		$this->assertFalse( $taken );
+		$this->assertSame( [], $status->errors );
+	}
+
+	public function testUncoveredActionIsLoggedOnceAndDoesNothing() {
+		$this->context();
+		$move = new Parameters( 9, 'move' );
+		$this->assertFalse( ( new CaptchaConsequence( $move, 'showcaptcha' ) )->execute() );
+		$this->assertFalse( ( new CaptchaConsequence( $move, 'showcaptcha' ) )->execute() );
+		$warnings = preg_grep( "/Filter 9 has showcaptcha.*'move'/", LoggerFactory::$lines );
+		$this->assertCount( 1, $warnings );
+	}
+
+	public function testPendingCaptchaKeepsTheWarningFromRepeating() {
+		$context = $this->context();
+		$this->runEdit( 'showcaptcha', true, new Parameters( 3, 'edit', 'Page' ) );
+		$warnKey = 'abusefilter-warned-' . md5( '0:Page' ) . '-3-edit';
+		$session = $context->getRequest()->getSession();
+		$this->assertSame( [ $warnKey ], $session->get( 'captchaguard-pending-warn-keys' ) );
+		// AbuseFilter's warn has since cleared its key; the next save must pass it.
+		$session->set( $warnKey, false );
+		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler(
+			new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha' ] ] )
+		);
+		$skip = [];
+		$handler->onAbuseFilterShouldFilterAction( null, null, null, $skip );
+		$this->assertTrue( $session->get( $warnKey ) );
+	}
+
+	public function testAnErrorInTheModuleStillDemandsTheCaptcha() {
+		$this->context();
+		$params = new Parameters();
+		$params->throwOnFilter = true;
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', false, $params );
+		$this->assertTrue( $taken );
+		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		$this->assertNotEmpty( preg_grep( '/CaptchaGuard error CAPTCHA action failed/', LoggerFactory::$lines ) );
+	}
+}
