@@ -33,9 +33,9 @@ def find_filter(admin, description):
     return None
 
 
-def create_filter(base, description, rules, actions):
-    """Creates a filter through Special:AbuseFilter/new as an administrator would."""
-    admin = WikiClient(base).login("Admin")
+def create_filter(base, description, rules, actions, user="Admin"):
+    """Creates a filter through Special:AbuseFilter/new as a filter editor would."""
+    admin = WikiClient(base).login(user)
     existing = find_filter(admin, description)
     if existing:
         return existing
@@ -231,6 +231,27 @@ class CaptchaActionsBase(unittest.TestCase):
         # Once per PHP-FPM worker, and the pool has two.
         self.assertGreaterEqual(len(warnings), 1)
         self.assertLessEqual(len(warnings), 2)
+
+    def test_filter_editor_offers_both_actions_with_help(self):
+        form = self.client("Admin").request(
+            "/index.php", params={"title": "Special:AbuseFilter/new"}
+        ).text
+        for name in ("wpFilterActionShowcaptcha", "wpFilterActionForcecaptcha"):
+            self.assertRegex(form, r"<input[^>]*type='checkbox'[^>]*name='%s'" % name)
+        self.assertIn("even from users with the skipcaptcha right", strip_tags(form))
+        self.assertIn("edits and page creations only", strip_tags(form))
+
+    def test_only_restricted_filter_editors_may_add_forcecaptcha(self):
+        marker = unique("cg-editor")
+        with self.assertRaises(AssertionError):
+            create_filter(
+                self.base, f"{marker} force", f'added_lines rlike "{marker}"',
+                {"forcecaptcha": {}}, user="Editor",
+            )
+        self.assertTrue(create_filter(
+            self.base, f"{marker} show", f'added_lines rlike "{marker}"',
+            {"showcaptcha": {}}, user="Editor",
+        ))
 
     # --- index.php, the wikitext editor ---------------------------------
 

@@ -33,6 +33,11 @@ $wgCaptchaQuestions = [ 'Type the word guard' => 'guard' ];
 $wgSessionCacheType = CACHE_DB;
 $wgCookieSecure = false;
 $wgGroupPermissions['captchaskipper']['skipcaptcha'] = true;
+// Filter editors who may not use restricted actions such as forcecaptcha.
+$wgGroupPermissions['filtereditor']['abusefilter-modify'] = true;
+$wgGroupPermissions['filtereditor']['abusefilter-view-private'] = true;
+// ConfirmEdit 1.43's own showcaptcha is switched on to show that CaptchaGuard's replaces it.
+$wgConfirmEditEnabledAbuseFilterCustomActions = [ 'showcaptcha' ];
 // ConfirmEdit's badcaptcha limit turns right answers into new CAPTCHAs once hit,
 // and tests edit far faster than the default edit limits allow.
 $wgGroupPermissions['*']['noratelimit'] = true;

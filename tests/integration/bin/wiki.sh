@@ -23,6 +23,7 @@ create() {
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=captchaskipper Skipper "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=captchaexempt Exempt "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --bot Botty "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=filtereditor Editor "$pass" >/dev/null
 	chown -R www-data:www-data "$dir"
 	write_server_config "$mw" "$port"
 }
