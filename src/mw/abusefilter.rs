@@ -84,9 +84,8 @@ impl AbuseFilterHandler {
     }
 }
 
-fn session() -> Result<Zval> {
-    let context = php::call_named("RequestContext::getMain", vec![])?;
-    let request = php::call(&context, "getRequest", vec![])?;
+fn session(context: &Zval) -> Result<Zval> {
+    let request = php::call(context, "getRequest", vec![])?;
     php::call(&request, "getSession", vec![])
 }
 
@@ -99,7 +98,8 @@ fn pending_warn_keys(session: &Zval) -> Result<Vec<String>> {
 }
 
 fn rearm_warnings() -> Result<()> {
-    let session = session()?;
+    let context = php::call_named("RequestContext::getMain", vec![])?;
+    let session = session(&context)?;
     for key in pending_warn_keys(&session)? {
         php::call(&session, "set", vec![&key, &true])?;
     }
@@ -189,7 +189,7 @@ fn execute(parameters: &Zval, action: CaptchaAction, context: &Zval) -> Result<b
         Decision::Challenge => {
             let captcha = confirmedit::instance()?;
             let answer = confirmedit::check_answer(&captcha, context)?;
-            let session = session()?;
+            let session = session(context)?;
             if answer == AnswerCheck::Right {
                 set_pending(&session, &found.warn_key, false)?;
                 return Ok(false);
