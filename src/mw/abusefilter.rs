@@ -210,12 +210,7 @@ fn demand(filter: String, action: CaptchaAction, answer: AnswerCheck) {
             answer,
         })
     });
-    if let Err(error) = edit_filter::apply_to_kept_status() {
-        php::log(
-            "error",
-            &format!("Could not show the demanded CAPTCHA: {error}"),
-        );
-    }
+    edit_filter::apply_to_kept_status();
 }
 
 /// Called by the thin PHP consequence; the native half of its `execute()`.

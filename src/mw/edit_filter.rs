@@ -49,13 +49,8 @@ impl EditFilterHandler {
         minor_edit: &Zval,
     ) -> bool {
         if request::with(|s| s.unapplied().is_some()) {
-            if let Err(error) = apply(status) {
-                // Still stop the edit: a CAPTCHA was demanded.
-                php::log(
-                    "error",
-                    &format!("Could not show the demanded CAPTCHA: {error}"),
-                );
-            }
+            apply_or_log(status);
+            // Stop the edit even if writing the Status failed: a CAPTCHA was demanded.
             return false;
         }
         EDIT_STATUS.with(|s| *s.borrow_mut() = Some(status.shallow_clone()));
@@ -65,11 +60,23 @@ impl EditFilterHandler {
 
 /// Called by the consequence after recording a demand: if our hook already ran,
 /// the demand goes into the kept Status now.
-pub fn apply_to_kept_status() -> Result<()> {
+pub fn apply_to_kept_status() {
     let status = EDIT_STATUS.with(|s| s.borrow().as_ref().map(Zval::shallow_clone));
-    match status {
-        Some(status) => apply(&status),
-        None => Ok(()),
+    if let Some(status) = status {
+        apply_or_log(&status);
+    }
+}
+
+fn apply_or_log(status: &Zval) {
+    let demand = request::with(|s| s.demand().cloned());
+    if let (Err(error), Some(demand)) = (apply(status), demand) {
+        php::log(
+            "error",
+            &format!(
+                "Could not show the CAPTCHA demanded by filter {} ({}): {error}",
+                demand.filter, demand.action
+            ),
+        );
     }
 }
 

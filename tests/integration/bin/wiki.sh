@@ -87,6 +87,8 @@ CONF
 
 start() {
 	stop
+	# One log per server lifetime: "logged once per worker" is counted in it.
+	rm -f "$dir/captchaguard.log"
 	php-fpm8.2 -y "$dir/fpm.conf" -p "$dir"
 	nginx -c "$dir/nginx.conf" -p "$dir"
 	local port; port=$(cat "$dir/port")
