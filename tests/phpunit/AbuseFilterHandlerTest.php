@@ -31,6 +31,21 @@ class AbuseFilterHandlerTest extends TestCase {
 		$this->assertSame( [ 'forcecaptcha' ], array_keys( $actions ) );
 	}
 
+	public function testRejectsWhatIsNotAnActionList() {
+		$handler = new AbuseFilterHandler( new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [] ] ) );
+		$notAnArray = 'showcaptcha';
+		$this->expectExceptionMessage( 'AbuseFilterCustomActions passed a non-array' );
+		$handler->onAbuseFilterCustomActions( $notAnArray );
+	}
+
+	public function testUnknownActionNameIsAClearError() {
+		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
+		$this->expectExceptionMessage( "unknown CaptchaGuard action 'captcha'" );
+		MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner::execute(
+			new MediaWiki\Extension\AbuseFilter\Consequences\Parameters(), 'captcha', RequestContext::$main
+		);
+	}
+
 	public function testEditFormShowsNothingWithoutADemand() {
 		$out = new FakeOutput();
 		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );

@@ -100,10 +100,13 @@ start() {
 }
 
 stop() {
+	local pid
 	for pidfile in "$dir/nginx.pid" "$dir/fpm.pid"; do
-		if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; rm -f "$pidfile"; fi
+		[ -f "$pidfile" ] || continue
+		pid=$(cat "$pidfile")
+		kill "$pid" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	done
-	sleep 0.3
 }
 
 case "$cmd" in
