@@ -7,6 +7,9 @@ set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 module="$repo/target/release/libcaptchaguard.so"
+# The servers run as the user who owns the checkout: a clone under /root is not
+# readable by www-data, and these wikis are throwaway test and demo wikis.
+server_user=$(stat -c %U "$repo")
 php_cli() { MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; }
 
 create() {
@@ -24,7 +27,6 @@ create() {
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=captchaexempt Exempt "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --bot Botty "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=filtereditor Editor "$pass" >/dev/null
-	chown -R www-data:www-data "$dir"
 	write_server_config "$mw" "$port"
 }
 
@@ -36,11 +38,11 @@ pid = $dir/fpm.pid
 error_log = $dir/fpm-error.log
 daemonize = yes
 [wiki]
-user = www-data
-group = www-data
+user = $server_user
+group = $server_user
 listen = $dir/fpm.sock
-listen.owner = www-data
-listen.group = www-data
+listen.owner = $server_user
+listen.group = $server_user
 pm = static
 pm.max_children = 2
 catch_workers_output = yes
@@ -67,7 +69,7 @@ CONF
 		port=$((port + 1))
 	done
 	cat > "$dir/nginx.conf" <<CONF
-user www-data;
+user $server_user;
 worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/nginx-error.log;
@@ -89,7 +91,7 @@ start() {
 	stop
 	# One log per server lifetime: "logged once per worker" is counted in it.
 	rm -f "$dir/captchaguard.log"
-	php-fpm8.2 -y "$dir/fpm.conf" -p "$dir"
+	php-fpm8.2 --allow-to-run-as-root -y "$dir/fpm.conf" -p "$dir"
 	nginx -c "$dir/nginx.conf" -p "$dir"
 	local port; port=$(cat "$dir/port")
 	for _ in $(seq 50); do
