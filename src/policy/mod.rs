@@ -1,4 +1,5 @@
 //! Decisions, with no PHP types: plain data in, plain data out.
 
 pub mod challenge;
+pub mod emergency;
 pub mod warn_key;

@@ -1,0 +1,332 @@
+//! The emergency CAPTCHA switch: what a change may contain, and whether the
+//! current switch covers an action on this wiki at a given moment.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use thiserror::Error;
+
+/// ConfirmEdit's triggers an emergency can cover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Trigger {
+    Edit,
+    Create,
+    AddUrl,
+    CreateAccount,
+}
+
+impl Trigger {
+    pub const ALL: [Trigger; 4] = [
+        Trigger::Edit,
+        Trigger::Create,
+        Trigger::AddUrl,
+        Trigger::CreateAccount,
+    ];
+    /// Switched on without naming actions: every edit and page creation.
+    pub const DEFAULT: [Trigger; 2] = [Trigger::Edit, Trigger::Create];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Trigger::Edit => "edit",
+            Trigger::Create => "create",
+            Trigger::AddUrl => "addurl",
+            Trigger::CreateAccount => "createaccount",
+        }
+    }
+}
+
+impl fmt::Display for Trigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Trigger {
+    type Err = SwitchError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Trigger::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| SwitchError::UnknownAction(s.to_owned()))
+    }
+}
+
+/// Why a requested change is refused. Each maps to a localised message.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SwitchError {
+    #[error("unknown action '{0}'")]
+    UnknownAction(String),
+    #[error("a reason is required")]
+    MissingReason,
+    #[error("an expiry is required")]
+    MissingExpiry,
+    #[error("the expiry could not be understood")]
+    UnparseableExpiry,
+    #[error("the expiry is in the past")]
+    ExpiryInPast,
+    #[error("the expiry is more than {max_seconds} seconds away")]
+    ExpiryOverCap { max_seconds: i64 },
+}
+
+impl SwitchError {
+    /// The i18n key (see i18n/en.json) and its parameters.
+    pub fn message(&self) -> (&'static str, Vec<String>) {
+        match self {
+            SwitchError::UnknownAction(name) => {
+                ("captchaguard-emergency-error-action", vec![name.clone()])
+            }
+            SwitchError::MissingReason => ("captchaguard-emergency-error-reason", vec![]),
+            SwitchError::MissingExpiry => ("captchaguard-emergency-error-expiry-missing", vec![]),
+            SwitchError::UnparseableExpiry => ("captchaguard-emergency-error-expiry", vec![]),
+            SwitchError::ExpiryInPast => ("captchaguard-emergency-error-expiry-past", vec![]),
+            SwitchError::ExpiryOverCap { max_seconds } => (
+                "captchaguard-emergency-error-expiry-cap",
+                vec![max_seconds.to_string()],
+            ),
+        }
+    }
+}
+
+/// A change as a user asked for it; the expiry was already read by MediaWiki
+/// (`None`: given but not understood).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRequest {
+    pub on: bool,
+    pub actions: Vec<String>,
+    pub expiry_given: bool,
+    pub expiry: Option<i64>,
+    pub reason: String,
+}
+
+/// A validated change, ready to be stored and logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub on: bool,
+    pub actions: BTreeSet<Trigger>,
+    /// Unix time; 0 when switching off.
+    pub expiry: i64,
+    pub reason: String,
+}
+
+pub fn validate(
+    request: &ChangeRequest,
+    now: i64,
+    max_seconds: i64,
+) -> Result<Change, SwitchError> {
+    let reason = request.reason.trim();
+    if reason.is_empty() {
+        return Err(SwitchError::MissingReason);
+    }
+    if !request.on {
+        return Ok(Change {
+            on: false,
+            actions: BTreeSet::new(),
+            expiry: 0,
+            reason: reason.to_owned(),
+        });
+    }
+    let names: Vec<&str> = request
+        .actions
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    let actions: BTreeSet<Trigger> = if names.is_empty() {
+        Trigger::DEFAULT.into_iter().collect()
+    } else {
+        names
+            .into_iter()
+            .map(str::parse)
+            .collect::<Result<_, _>>()?
+    };
+    if !request.expiry_given {
+        return Err(SwitchError::MissingExpiry);
+    }
+    let expiry = request.expiry.ok_or(SwitchError::UnparseableExpiry)?;
+    if expiry <= now {
+        return Err(SwitchError::ExpiryInPast);
+    }
+    if expiry - now > max_seconds {
+        return Err(SwitchError::ExpiryOverCap { max_seconds });
+    }
+    Ok(Change {
+        on: true,
+        actions,
+        expiry,
+        reason: reason.to_owned(),
+    })
+}
+
+/// The latest switch that applies to this wiki, as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Switch {
+    pub on: bool,
+    pub actions: BTreeSet<Trigger>,
+    pub expiry: i64,
+}
+
+impl Switch {
+    /// Whether ConfirmEdit must ask for a CAPTCHA for `action` at `now`.
+    /// An expired switch is off at that second, with nothing run to end it.
+    pub fn covers(&self, action: Trigger, now: i64) -> bool {
+        self.on && now < self.expiry && self.actions.contains(&action)
+    }
+
+    pub fn is_active(&self, now: i64) -> bool {
+        self.on && now < self.expiry
+    }
+}
+
+/// Parses the stored comma-separated action list, skipping unknown names
+/// (written by a newer version) rather than failing every request.
+pub fn parse_stored_actions(stored: &str) -> BTreeSet<Trigger> {
+    stored
+        .split(',')
+        .filter_map(|name| name.trim().parse().ok())
+        .collect()
+}
+
+pub fn format_actions(actions: &BTreeSet<Trigger>) -> String {
+    actions
+        .iter()
+        .map(|t| t.name())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000;
+    const WEEK: i64 = 7 * 86_400;
+
+    fn on(actions: &[&str], expiry: Option<i64>, reason: &str) -> ChangeRequest {
+        ChangeRequest {
+            on: true,
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            expiry_given: true,
+            expiry,
+            reason: reason.into(),
+        }
+    }
+
+    #[test]
+    fn switching_on_defaults_to_edit_and_create() {
+        let change = validate(&on(&[], Some(NOW + 3600), "botnet"), NOW, WEEK).unwrap();
+        assert!(change.on);
+        assert_eq!(format_actions(&change.actions), "edit,create");
+        assert_eq!(change.expiry, NOW + 3600);
+    }
+
+    #[test]
+    fn every_trigger_name_round_trips() {
+        let all = ["edit", "create", "addurl", "createaccount"];
+        let change = validate(&on(&all, Some(NOW + 60), "x"), NOW, WEEK).unwrap();
+        assert_eq!(change.actions.len(), 4);
+        assert_eq!(
+            parse_stored_actions(&format_actions(&change.actions)),
+            change.actions
+        );
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_its_reason() {
+        let cases = [
+            (
+                on(&["edit", "move"], Some(NOW + 60), "r"),
+                SwitchError::UnknownAction("move".into()),
+            ),
+            (
+                on(&["edit"], Some(NOW + 60), "  "),
+                SwitchError::MissingReason,
+            ),
+            (on(&["edit"], None, "r"), SwitchError::UnparseableExpiry),
+            (on(&["edit"], Some(NOW - 1), "r"), SwitchError::ExpiryInPast),
+            (on(&["edit"], Some(NOW), "r"), SwitchError::ExpiryInPast),
+            (
+                on(&["edit"], Some(NOW + WEEK + 1), "r"),
+                SwitchError::ExpiryOverCap { max_seconds: WEEK },
+            ),
+            (
+                ChangeRequest {
+                    expiry_given: false,
+                    ..on(&["edit"], None, "r")
+                },
+                SwitchError::MissingExpiry,
+            ),
+        ];
+        for (request, error) in cases {
+            assert_eq!(validate(&request, NOW, WEEK), Err(error));
+        }
+    }
+
+    #[test]
+    fn switching_off_needs_only_a_reason() {
+        let off = ChangeRequest {
+            on: false,
+            actions: vec!["nonsense".into()],
+            expiry_given: false,
+            expiry: None,
+            reason: "over".into(),
+        };
+        let change = validate(&off, NOW, WEEK).unwrap();
+        assert!(!change.on);
+        assert!(change.actions.is_empty());
+        assert_eq!(
+            validate(
+                &ChangeRequest {
+                    reason: String::new(),
+                    ..off
+                },
+                NOW,
+                WEEK
+            ),
+            Err(SwitchError::MissingReason)
+        );
+    }
+
+    #[test]
+    fn a_switch_covers_its_actions_until_the_expiry_second() {
+        let switch = Switch {
+            on: true,
+            actions: parse_stored_actions("edit,createaccount"),
+            expiry: NOW + 10,
+        };
+        assert!(switch.covers(Trigger::Edit, NOW));
+        assert!(switch.covers(Trigger::CreateAccount, NOW + 9));
+        assert!(!switch.covers(Trigger::Create, NOW));
+        assert!(!switch.covers(Trigger::Edit, NOW + 10));
+        assert!(!switch.is_active(NOW + 10));
+        assert!(!Switch {
+            on: false,
+            ..switch
+        }
+        .covers(Trigger::Edit, NOW));
+    }
+
+    #[test]
+    fn unknown_stored_actions_are_skipped() {
+        assert_eq!(
+            parse_stored_actions("edit,teleport, create"),
+            [Trigger::Edit, Trigger::Create].into_iter().collect()
+        );
+    }
+
+    #[test]
+    fn errors_name_their_messages() {
+        assert_eq!(
+            SwitchError::ExpiryOverCap { max_seconds: 60 }.message(),
+            (
+                "captchaguard-emergency-error-expiry-cap",
+                vec!["60".to_string()]
+            )
+        );
+        assert_eq!(
+            SwitchError::UnknownAction("move".into()).message().1,
+            vec!["move".to_string()]
+        );
+    }
+}
