@@ -37,4 +37,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::abusefilter::ConsequenceRunner>()
         .class::<mw::edit_filter::EditFilterHandler>()
         .class::<mw::edit_form::EditFormHandler>()
+        .class::<mw::emergency::EmergencyCaptchaHandler>()
+        .class::<mw::emergency::EmergencyPolicy>()
 }

@@ -5,4 +5,5 @@ pub mod abusefilter;
 pub mod confirmedit;
 pub mod edit_filter;
 pub mod edit_form;
+pub mod emergency;
 pub mod php;

@@ -46,3 +46,5 @@ $wgAbuseFilterEmergencyDisableThreshold = [ 'default' => 1.0 ];
 $wgAbuseFilterEmergencyDisableCount = [ 'default' => 1000000 ];
 $wgDebugLogGroups['CaptchaGuard'] = getenv( 'CAPTCHAGUARD_LOG' ) ?: ( $_SERVER['CAPTCHAGUARD_LOG'] ?? false );
 $wgShowExceptionDetails = true;
+// Emergency switches reach every worker within 2 s (default 5).
+$wgCaptchaGuardEmergencyRefresh = 2;

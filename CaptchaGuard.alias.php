@@ -1,0 +1,13 @@
+<?php
+/**
+ * Aliases for CaptchaGuard's special pages.
+ *
+ * @file
+ */
+
+$specialPageAliases = [];
+
+/** English (English) */
+$specialPageAliases['en'] = [
+	'EmergencyCaptcha' => [ 'EmergencyCaptcha' ],
+];

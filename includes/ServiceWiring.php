@@ -1,0 +1,21 @@
+<?php
+
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\MediaWikiServices;
+
+return [
+	'CaptchaGuard.EmergencyStore' => static function ( MediaWikiServices $services ): EmergencyStore {
+		return new EmergencyStore(
+			$services->getDBLoadBalancerFactory(),
+			$services->getMainConfig()->get( 'CaptchaGuardEmergencyDatabase' ),
+			WikiMap::getCurrentWikiId()
+		);
+	},
+	'CaptchaGuard.EmergencySwitcher' => static function ( MediaWikiServices $services ): EmergencySwitcher {
+		return new EmergencySwitcher(
+			$services->get( 'CaptchaGuard.EmergencyStore' ),
+			$services->getMainConfig()
+		);
+	},
+];

@@ -1,0 +1,120 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Special;
+
+use FormSpecialPage;
+use Html;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use Status;
+
+/**
+ * Special:EmergencyCaptcha: everyone sees the switch; holders of
+ * emergencycaptcha turn it on or off.
+ */
+class SpecialEmergencyCaptcha extends FormSpecialPage {
+
+	public function __construct(
+		private EmergencyStore $store,
+		private EmergencySwitcher $switcher
+	) {
+		parent::__construct( 'EmergencyCaptcha' );
+	}
+
+	public function doesWrites() {
+		return true;
+	}
+
+	protected function getGroupName() {
+		return 'users';
+	}
+
+	public function execute( $par ) {
+		$this->setHeaders();
+		$this->getOutput()->addHTML( $this->describeState() );
+		if ( !$this->getAuthority()->isAllowed( 'emergencycaptcha' ) ) {
+			$this->getOutput()->addWikiMsg( 'captchaguard-emergency-readonly' );
+			return;
+		}
+		parent::execute( $par );
+	}
+
+	private function describeState(): string {
+		$state = $this->store->current( true );
+		$lang = $this->getLanguage();
+		$user = $this->getUser();
+		if ( !$state || !$state['active'] || $state['expiry'] <= time() ) {
+			$text = $this->msg( 'captchaguard-emergency-state-off' )->parse();
+		} else {
+			$text = $this->msg( 'captchaguard-emergency-state-on' )
+				->params( $state['actions'] )
+				->params( $lang->userTimeAndDate( wfTimestamp( TS_MW, $state['expiry'] ), $user ) )
+				->params( $state['user'] )
+				->params( $state['reason'] )
+				->parse();
+		}
+		return Html::rawElement( 'div', [ 'id' => 'captchaguard-emergency-state' ], $text );
+	}
+
+	protected function getFormFields() {
+		$options = [];
+		foreach ( EmergencyPolicy::triggers() as $trigger ) {
+			// captchaguard-emergency-action-edit, -create, -addurl, -createaccount
+			$options[$this->msg( "captchaguard-emergency-action-$trigger" )->escaped()] = $trigger;
+		}
+		return [
+			'state' => [
+				'type' => 'radio',
+				'label-message' => 'captchaguard-emergency-field-state',
+				'options-messages' => [
+					'captchaguard-emergency-field-state-on' => 'on',
+					'captchaguard-emergency-field-state-off' => 'off',
+				],
+				'default' => 'on',
+			],
+			'actions' => [
+				'type' => 'multiselect',
+				'label-message' => 'captchaguard-emergency-field-actions',
+				'options' => $options,
+				'default' => [ 'edit', 'create' ],
+			],
+			'expiry' => [
+				'type' => 'text',
+				'label-message' => 'captchaguard-emergency-field-expiry',
+				'help-message' => 'captchaguard-emergency-field-expiry-help',
+				'default' => '',
+			],
+			'reason' => [
+				'type' => 'text',
+				'label-message' => 'captchaguard-emergency-field-reason',
+			],
+			'wikis' => [
+				'type' => 'text',
+				'label-message' => 'captchaguard-emergency-field-wikis',
+				'help-message' => 'captchaguard-emergency-field-wikis-help',
+				'default' => '',
+			],
+		];
+	}
+
+	public function onSubmit( array $data ) {
+		return $this->switcher->change(
+			$this->getAuthority(),
+			$data['state'] === 'on',
+			$data['actions'] ?: [],
+			(string)$data['expiry'],
+			(string)$data['reason'],
+			preg_split( '/[\s,|]+/', (string)$data['wikis'] ) ?: []
+		);
+	}
+
+	public function onSuccess() {
+		$this->getOutput()->addHTML( Html::successBox( $this->msg( 'captchaguard-emergency-saved' )->escaped() ) );
+		$this->getOutput()->addHTML( $this->describeState() );
+	}
+
+	protected function getDisplayFormat() {
+		return 'ooui';
+	}
+}
