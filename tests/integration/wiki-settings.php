@@ -48,3 +48,7 @@ $wgDebugLogGroups['CaptchaGuard'] = getenv( 'CAPTCHAGUARD_LOG' ) ?: ( $_SERVER['
 $wgShowExceptionDetails = true;
 // Emergency switches reach every worker within 2 s (default 5).
 $wgCaptchaGuardEmergencyRefresh = 2;
+// Lets tests see which PHP-FPM worker answered.
+if ( PHP_SAPI === 'fpm-fcgi' ) {
+	header( 'X-CaptchaGuard-Worker: ' . getmypid() );
+}

@@ -42,7 +42,7 @@ class FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
+        if tag == "form" and self.form_id in (None, attrs.get("id")):
             self.inside = True
         if not self.inside:
             return

@@ -1,0 +1,227 @@
+"""The emergency CAPTCHA switch against real wikis under PHP-FPM (2 workers).
+
+CAPTCHAGUARD_WIKIS names the wikis ("name=port,..."); the switch is the wiki's,
+so each wiki is tested once. Test wikis refresh the switch every 2 s.
+"""
+
+import os
+import threading
+import time
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+
+from wikiclient import WikiClient, form_fields, strip_tags
+
+REFRESH = 2.0
+SETTLE = REFRESH + 1.0
+_serial = iter(range(1_000_000))
+
+
+def unique(prefix):
+    return f"{prefix} {int(time.time() * 1000)}-{next(_serial)}"
+
+
+class EmergencyBase(unittest.TestCase):
+    base = None
+
+    @classmethod
+    def setUpClass(cls):
+        admin = WikiClient(cls.base).login("Admin")
+        admin.api(post={"state": "off", "reason": "tests start", "token": admin.token()},
+                  action="emergencycaptcha")
+        time.sleep(SETTLE)
+
+    def setUp(self):
+        self.admin = WikiClient(self.base).login("Admin")
+
+    def tearDown(self):
+        self.switch(state="off", reason="test over")
+        time.sleep(SETTLE)
+
+    def switch(self, client=None, **params):
+        client = client or self.admin
+        post = {"token": client.token(), **params}
+        return client.api(post=post, action="emergencycaptcha")
+
+    def state(self):
+        return self.admin.api(action="query", meta="emergencycaptcha")["query"]["emergencycaptcha"]
+
+    def log(self):
+        return self.admin.api(
+            action="query", list="logevents", letype="emergencycaptcha", lelimit="max"
+        )["query"]["logevents"]
+
+    def anonymous_edits(self, rounds=4):
+        """Edits from two clients at once, so both workers answer. Returns
+        {worker pid: [results]}."""
+        by_worker = {}
+        lock = threading.Lock()
+
+        def edit(_):
+            client = WikiClient(self.base)
+            title = unique("CG emergency")
+            resp = client.request(
+                "/api.php",
+                data={"action": "edit", "title": title, "text": "hello",
+                      "token": "+\\", "format": "json", "formatversion": "2"},
+            )
+            with lock:
+                by_worker.setdefault(resp.headers["X-CaptchaGuard-Worker"], []).append(resp.json())
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(edit, range(rounds * 2)))
+        return by_worker
+
+    @staticmethod
+    def challenged(result):
+        return result.get("edit", {}).get("result") == "Failure" and "captcha" in result["edit"]
+
+    @staticmethod
+    def saved(result):
+        return result.get("edit", {}).get("result") == "Success"
+
+    def assert_every_worker(self, check, rounds=4):
+        by_worker = self.anonymous_edits(rounds)
+        self.assertEqual(len(by_worker), 2, f"both PHP-FPM workers should answer: {list(by_worker)}")
+        for worker, results in by_worker.items():
+            for result in results:
+                self.assertTrue(check(result), (worker, result))
+
+    # ------------------------------------------------------------------
+
+    def test_api_switch_reaches_every_worker_within_the_refresh_time(self):
+        self.assert_every_worker(self.saved)  # both workers now hold "off"
+        result = self.switch(state="on", actions="edit|create", expiry="1 hour", reason="botnet")
+        self.assertTrue(result["emergencycaptcha"]["active"], result)
+        time.sleep(SETTLE)
+        self.assert_every_worker(self.challenged)
+        state = self.state()
+        self.assertTrue(state["active"])
+        self.assertEqual(state["actions"], ["edit", "create"])
+        self.assertEqual((state["user"], state["reason"]), ("Admin", "botnet"))
+        self.switch(state="off", reason="over")
+        time.sleep(SETTLE)
+        self.assert_every_worker(self.saved)
+
+    def test_special_page_switch_takes_effect(self):
+        anonymous_view = WikiClient(self.base).request(
+            "/index.php", params={"title": "Special:EmergencyCaptcha"}
+        )
+        self.assertIn("Emergency CAPTCHAs are <b>off</b>", anonymous_view.text)
+        self.assertNotIn("wpreason", anonymous_view.text)
+        page = self.admin.request("/index.php", params={"title": "Special:EmergencyCaptcha"})
+        fields, _ = form_fields(page.text, form_id=None)
+        data = [
+            ("wpEditToken", fields["wpEditToken"]),
+            ("title", "Special:EmergencyCaptcha"),
+            ("wpstate", "on"),
+            ("wpactions[]", "edit"),
+            ("wpexpiry", "1 hour"),
+            ("wpreason", "special page switch"),
+            ("wpwikis", ""),
+        ]
+        resp = self.admin.request(
+            "/index.php", params={"title": "Special:EmergencyCaptcha"}, data=data
+        )
+        self.assertIn("was changed", strip_tags(resp.text))
+        state = self.state()
+        self.assertTrue(state["active"])
+        self.assertEqual(state["actions"], ["edit"])
+        self.assertEqual(state["reason"], "special page switch")
+        time.sleep(SETTLE)
+        self.assert_every_worker(self.challenged)
+        viewed = WikiClient(self.base).request(
+            "/index.php", params={"title": "Special:EmergencyCaptcha"}
+        )
+        self.assertIn("Emergency CAPTCHAs are <b>on</b> for: edit, until", viewed.text)
+
+    def test_expiry_ends_it_with_nothing_running(self):
+        self.switch(state="on", actions="edit", expiry="6 seconds", reason="short")
+        expires = time.time() + 6
+        time.sleep(SETTLE)
+        self.assert_every_worker(self.challenged, rounds=2)
+        time.sleep(max(0.0, expires - time.time()) + 1.0)
+        # No refresh is awaited: each worker's copy says "on", the expiry says off.
+        self.assert_every_worker(self.saved, rounds=2)
+        self.assertFalse(self.state()["active"])
+
+    def test_exempt_and_skipcaptcha_users_are_not_challenged(self):
+        self.switch(state="on", actions="edit|create", expiry="1 hour", reason="attack")
+        time.sleep(SETTLE)
+        for user, expect in (("Exempt", self.saved), ("Skipper", self.saved), ("Alice", self.challenged)):
+            client = WikiClient(self.base).login(user)
+            result = client.edit(unique(f"CG emergency {user}"), "text")
+            self.assertTrue(expect(result), (user, result))
+
+    def test_refused_and_bad_input_change_nothing(self):
+        self.switch(state="on", actions="create", expiry="1 hour", reason="baseline")
+        before, log_before = self.state(), self.log()
+        alice = WikiClient(self.base).login("Alice")
+        refused = self.switch(alice, state="off", reason="not allowed")
+        self.assertEqual(refused["error"]["code"], "permissiondenied")
+        badtoken = self.admin.api(
+            post={"state": "off", "reason": "x", "token": "bad+\\"}, action="emergencycaptcha"
+        )
+        self.assertEqual(badtoken["error"]["code"], "badtoken")
+        cases = {
+            "emergencycaptcha-action": {"actions": "edit|teleport"},
+            "emergencycaptcha-reason": {"reason": "  "},
+            "emergencycaptcha-expiry": {"expiry": "next blue moon"},
+            "emergencycaptcha-expiry-past": {"expiry": "2001-01-01T00:00:00Z"},
+            "emergencycaptcha-expiry-cap": {"expiry": "30 days"},
+            "emergencycaptcha-expiry-missing": {"expiry": ""},
+        }
+        for code, bad in cases.items():
+            params = {"state": "on", "actions": "edit", "expiry": "1 hour", "reason": "r", **bad}
+            result = self.switch(**params)
+            self.assertEqual(result["error"]["code"], code, result)
+            self.assertTrue(result["error"]["info"], result)
+        self.assertIn("7 days", self.switch(
+            state="on", actions="edit", expiry="30 days", reason="r")["error"]["info"])
+        self.assertEqual(self.state(), before)
+        self.assertEqual(self.log(), log_before)
+
+    def test_log_shows_every_change(self):
+        start = max((e["logid"] for e in self.log()), default=0)
+        self.switch(state="on", actions="edit", expiry="1 hour", reason="first")
+        self.switch(state="on", actions="edit|addurl", expiry="2 hours", reason="wider")
+        self.switch(state="off", reason="calm")
+        entries = sorted((e for e in self.log() if e["logid"] > start), key=lambda e: e["logid"])
+        self.assertEqual([e["action"] for e in entries], ["on", "change", "off"])
+        self.assertEqual([e["comment"] for e in entries], ["first", "wider", "calm"])
+        self.assertEqual(entries[1]["params"]["actions"], "edit,addurl")
+        self.assertTrue(entries[1]["params"]["expiry"].endswith("Z"))
+        self.assertEqual(entries[0]["user"], "Admin")
+
+    def test_two_holders_switching_at_once_are_both_logged_and_the_last_wins(self):
+        start = max((e["logid"] for e in self.log()), default=0)
+        second = WikiClient(self.base).login("Admin")
+        tokens = [self.admin.token(), second.token()]
+
+        def change(i):
+            client = (self.admin, second)[i]
+            post = {"state": "on", "actions": ("edit", "create")[i], "expiry": "1 hour",
+                    "reason": f"holder {i}", "token": tokens[i]}
+            return client.api(post=post, action="emergencycaptcha")
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            results = list(pool.map(change, range(2)))
+        for result in results:
+            self.assertTrue(result["emergencycaptcha"]["active"], result)
+        entries = sorted((e for e in self.log() if e["logid"] > start), key=lambda e: e["logid"])
+        self.assertEqual(sorted(e["comment"] for e in entries), ["holder 0", "holder 1"])
+        self.assertEqual(self.state()["reason"], entries[-1]["comment"])
+
+
+def load_tests(loader, tests, pattern):
+    suite = unittest.TestSuite()
+    spec = os.environ.get("CAPTCHAGUARD_WIKIS", "mw139=8101")
+    for item in spec.split(","):
+        name, port = item.split("=")
+        cls = type(f"TestEmergency_{name}", (EmergencyBase,), {"base": f"http://127.0.0.1:{port}"})
+        suite.addTests(loader.loadTestsFromTestCase(cls))
+    return suite
+
+
+if __name__ == "__main__":
+    unittest.main()
