@@ -10,11 +10,11 @@ WIKI := tests/integration/bin/wiki.sh
 DEPS_STAMP := build/.deps-installed
 DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstring \
 	php8.2-xml php8.2-intl php8.2-curl libclang-dev clang mediawiki nginx sqlite3 \
-	phpunit curl python3 ca-certificates
+	php8.2-apcu phpunit curl python3 ca-certificates
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
-	integration demo demo-stop clean
+	integration bench demo demo-stop clean
 
 all: build
 
@@ -65,11 +65,25 @@ integration: build $(MW143)/includes/Defines.php
 	$(WIKI) start $(WIKIS)/mw139
 	$(WIKI) start $(WIKIS)/mw143
 	cd tests/integration && CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 \
-		CAPTCHAGUARD_WIKIS_DIR=$(WIKIS) python3 -m unittest -v test_captcha_actions; \
+		CAPTCHAGUARD_WIKIS_DIR=$(WIKIS) python3 -m unittest -v test_captcha_actions \
+		&& CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 python3 -m unittest -v test_emergency; \
 		status=$$?; cd $(CURDIR); \
 		$(WIKI) stop $(WIKIS)/mw139; $(WIKI) stop $(WIKIS)/mw143; exit $$status
 
 test: fmt-check unit clippy stubs-check phpunit integration
+
+# The emergency check in the module against the same check in plain PHP over
+# APCu, on both MediaWiki versions (wikis created, not served).
+bench: build $(MW143)/includes/Defines.php
+	$(WIKI) create $(WIKIS)/bench139 $(MW139) 8121
+	$(WIKI) create $(WIKIS)/bench143 $(MW143) 8131
+	@for v in 139 143; do \
+		root=$(MW139); [ $$v = 143 ] && root=$(MW143); \
+		echo; echo "MediaWiki $$v:"; \
+		MW_INSTALL_PATH=$$root MW_CONFIG_FILE=$(WIKIS)/bench$$v/LocalSettings.php \
+			php -d apc.enable_cli=1 -d extension=$(CURDIR)/$(MODULE) \
+			bench/EmergencyCheckBenchmark.php || exit 1; \
+	done
 
 # A wiki to try by hand: http://127.0.0.1:8080 (ConfirmEdit loaded first) and
 # :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.

@@ -29,6 +29,47 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
     }
 }
 
+namespace MediaWiki\Extension\CaptchaGuard\Emergency {
+    /**
+     * Validation shared by Special:EmergencyCaptcha and `action=emergencycaptcha`.
+     */
+    class EmergencyPolicy {
+        public function __construct() {}
+
+        /**
+         * Called after a change made in this worker, so it applies here at once;
+         * other workers pick it up within the refresh interval.
+         *
+         * @return void
+         */
+        public static function forgetCachedSwitch(): void {}
+
+        /**
+         * The triggers a switch may cover, in display order.
+         *
+         * @return array
+         */
+        public static function triggers(): array {}
+
+        /**
+         * Checks a requested change. `$expiry` is the Unix time MediaWiki read
+         * from the user's expiry (null if it could not), `$expiryGiven` whether
+         * one was typed at all. Returns `['ok' => true, 'active', 'actions',
+         * 'expiry', 'reason']` or `['ok' => false, 'message', 'params']`.
+         *
+         * @param bool $on
+         * @param array $actions
+         * @param bool $expiry_given
+         * @param int|null $expiry
+         * @param string $reason
+         * @param int $now
+         * @param int $max_seconds
+         * @return array
+         */
+        public static function validate(bool $on, array $actions, bool $expiry_given, ?int $expiry = null, string $reason, int $now, int $max_seconds): array {}
+    }
+}
+
 namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     class AbuseFilterHandler {
         /**
@@ -88,5 +129,25 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onEditPage__showEditForm_fields(mixed $edit_page, mixed $output): void {}
+    }
+
+    class EmergencyCaptchaHandler {
+        /**
+         * `$config` is the MainConfig service.
+         *
+         * @param mixed $config
+         */
+        public function __construct(mixed $config) {}
+
+        /**
+         * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
+         * with skipcaptcha never get here; holders of captchaguard-exempt are let through.
+         *
+         * @param string $action
+         * @param mixed $page
+         * @param mixed $result
+         * @return void
+         */
+        public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result): void {}
     }
 }

@@ -19,7 +19,10 @@ fn forget_request() {
 
 extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
     // A panic must not unwind into PHP's C code.
-    let _ = std::panic::catch_unwind(forget_request);
+    let _ = std::panic::catch_unwind(|| {
+        forget_request();
+        state::emergency_cache::start_request_clock();
+    });
     0
 }
 

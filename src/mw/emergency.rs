@@ -2,7 +2,7 @@
 //! hook, answered from process memory, and the validation the special page and
 //! the API share.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
@@ -18,12 +18,6 @@ use crate::state::emergency_cache;
 const STORE_LOADER: &str =
     "MediaWiki\\Extension\\CaptchaGuard\\Emergency\\EmergencyStore::currentForHook";
 const DEFAULT_REFRESH_SECONDS: u64 = 5;
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
 
 fn load_switch() -> Result<Switch> {
     let row = php::call_named(STORE_LOADER, vec![])?;
@@ -96,9 +90,8 @@ impl EmergencyCaptchaHandler {
         let Ok(trigger) = action.parse::<Trigger>() else {
             return;
         };
-        let now = unix_now();
-        let covered = emergency_cache::covers(trigger, now, self.refresh)
-            .unwrap_or_else(|| refresh().covers(trigger, now));
+        let covered = emergency_cache::covers(trigger, self.refresh)
+            .unwrap_or_else(|| refresh().covers(trigger, emergency_cache::unix_now()));
         if !covered {
             return;
         }

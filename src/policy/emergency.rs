@@ -26,6 +26,11 @@ impl Trigger {
     /// Switched on without naming actions: every edit and page creation.
     pub const DEFAULT: [Trigger; 2] = [Trigger::Edit, Trigger::Create];
 
+    /// One bit per trigger, for the per-request check.
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Trigger::Edit => "edit",
@@ -174,8 +179,34 @@ impl Switch {
         self.on && now < self.expiry && self.actions.contains(&action)
     }
 
+    /// The same answer from a compact copy (see [`CompactSwitch`]).
+    pub fn compact(&self) -> CompactSwitch {
+        CompactSwitch {
+            actions: if self.on {
+                self.actions.iter().fold(0, |bits, t| bits | t.bit())
+            } else {
+                0
+            },
+            expiry: self.expiry,
+        }
+    }
+
     pub fn is_active(&self, now: i64) -> bool {
         self.on && now < self.expiry
+    }
+}
+
+/// What the hot path needs of a switch: covered actions as bits (none when
+/// off) and the expiry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompactSwitch {
+    actions: u8,
+    expiry: i64,
+}
+
+impl CompactSwitch {
+    pub fn covers(self, action: Trigger, now: i64) -> bool {
+        self.actions & action.bit() != 0 && now < self.expiry
     }
 }
 

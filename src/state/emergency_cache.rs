@@ -1,48 +1,100 @@
 //! The emergency switch as this PHP-FPM worker last read it. Shared by every
 //! request the worker serves, so the per-request check costs no database query
 //! and no cache round trip; refreshed once it is older than the configured
-//! interval. One entry: the memory it uses is bounded.
+//! interval. One entry per worker thread (PHP-FPM: per process), so the memory
+//! is bounded and the hot path takes no lock.
+//!
+//! Time is read once per request (at request start), not per check: the check
+//! runs many times per request, and a clock read costs as much as the rest of
+//! it. "Now" for a request is when it started.
 
-use std::time::{Duration, Instant};
+use std::cell::{Cell, RefCell};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use once_cell::sync::Lazy;
-use parking_lot::RwLock;
+use crate::policy::emergency::{CompactSwitch, Switch, Trigger};
 
-use crate::policy::emergency::{Switch, Trigger};
-
-struct Cached {
-    switch: Switch,
-    fetched: Instant,
+#[derive(Clone, Copy)]
+struct Clock {
+    instant: Instant,
+    unix: i64,
 }
 
-static CURRENT: Lazy<RwLock<Option<Cached>>> = Lazy::new(|| RwLock::new(None));
+impl Clock {
+    fn read() -> Clock {
+        let unix = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        Clock {
+            instant: Instant::now(),
+            unix,
+        }
+    }
+}
 
-/// Whether the cached switch covers `trigger` at `now` (Unix seconds);
-/// `None` when nothing is cached or it is older than `max_age`.
-pub fn covers(trigger: Trigger, now: i64, max_age: Duration) -> Option<bool> {
-    let current = CURRENT.read();
-    let cached = current.as_ref()?;
-    if cached.fetched.elapsed() > max_age {
+/// What every check reads: plain `Copy` data in a `Cell`, so the hot path is a
+/// thread-local load with no borrow flag and no destructor bookkeeping.
+#[derive(Clone, Copy)]
+struct Hot {
+    request_clock: Option<Clock>,
+    cached: Option<(CompactSwitch, Instant)>,
+}
+
+thread_local! {
+    static HOT: Cell<Hot> = const { Cell::new(Hot { request_clock: None, cached: None }) };
+    /// The full switch, kept for when a refresh fails.
+    static LAST_KNOWN: RefCell<Option<Switch>> = const { RefCell::new(None) };
+}
+
+fn update(f: impl FnOnce(&mut Hot)) {
+    HOT.with(|hot| {
+        let mut value = hot.get();
+        f(&mut value);
+        hot.set(value);
+    });
+}
+
+/// Called at request start: the time every check of this request uses.
+pub fn start_request_clock() {
+    update(|hot| hot.request_clock = Some(Clock::read()));
+}
+
+fn request_clock() -> Clock {
+    HOT.with(Cell::get)
+        .request_clock
+        .unwrap_or_else(Clock::read)
+}
+
+pub fn unix_now() -> i64 {
+    request_clock().unix
+}
+
+/// Whether the cached switch covers `trigger` now; `None` when nothing is
+/// cached or it is older than `max_age`.
+pub fn covers(trigger: Trigger, max_age: Duration) -> Option<bool> {
+    let hot = HOT.with(Cell::get);
+    let (switch, fetched) = hot.cached?;
+    let now = hot.request_clock.unwrap_or_else(Clock::read);
+    if now.instant.saturating_duration_since(fetched) > max_age {
         return None;
     }
-    Some(cached.switch.covers(trigger, now))
+    Some(switch.covers(trigger, now.unix))
 }
 
 /// The switch last stored, however old (used when a refresh fails).
 pub fn last_known() -> Option<Switch> {
-    CURRENT.read().as_ref().map(|c| c.switch.clone())
+    LAST_KNOWN.with(|s| s.borrow().clone())
 }
 
 pub fn store(switch: Switch) {
-    *CURRENT.write() = Some(Cached {
-        switch,
-        fetched: Instant::now(),
-    });
+    let fetched = request_clock().instant;
+    update(|hot| hot.cached = Some((switch.compact(), fetched)));
+    LAST_KNOWN.with(|s| *s.borrow_mut() = Some(switch));
 }
 
 /// Forces the next check to read the stored switch (after a change made here).
 pub fn forget() {
-    *CURRENT.write() = None;
+    update(|hot| hot.cached = None);
+    LAST_KNOWN.with(|s| *s.borrow_mut() = None);
 }
 
 #[cfg(test)]
@@ -52,29 +104,34 @@ mod tests {
 
     #[test]
     fn fresh_entries_answer_and_stale_or_forgotten_ones_do_not() {
+        start_request_clock();
         forget();
-        assert_eq!(covers(Trigger::Edit, 100, Duration::from_secs(5)), None);
+        assert_eq!(covers(Trigger::Edit, Duration::from_secs(5)), None);
         store(Switch {
             on: true,
             actions: parse_stored_actions("edit"),
-            expiry: 200,
+            expiry: unix_now() + 100,
         });
-        assert_eq!(
-            covers(Trigger::Edit, 100, Duration::from_secs(5)),
-            Some(true)
-        );
-        assert_eq!(
-            covers(Trigger::Create, 100, Duration::from_secs(5)),
-            Some(false)
-        );
-        assert_eq!(
-            covers(Trigger::Edit, 200, Duration::from_secs(5)),
-            Some(false)
-        );
+        assert_eq!(covers(Trigger::Edit, Duration::from_secs(5)), Some(true));
+        assert_eq!(covers(Trigger::Create, Duration::from_secs(5)), Some(false));
         std::thread::sleep(Duration::from_millis(20));
-        assert_eq!(covers(Trigger::Edit, 100, Duration::from_millis(10)), None);
+        // Same request: same "now", so still fresh.
+        assert_eq!(covers(Trigger::Edit, Duration::from_millis(10)), Some(true));
+        start_request_clock();
+        assert_eq!(covers(Trigger::Edit, Duration::from_millis(10)), None);
         assert!(last_known().is_some());
         forget();
         assert!(last_known().is_none());
+    }
+
+    #[test]
+    fn an_expired_switch_is_off_without_a_refresh() {
+        start_request_clock();
+        store(Switch {
+            on: true,
+            actions: parse_stored_actions("edit"),
+            expiry: unix_now() - 1,
+        });
+        assert_eq!(covers(Trigger::Edit, Duration::from_secs(60)), Some(false));
     }
 }
