@@ -153,7 +153,7 @@ pub fn validate(
     if expiry <= now {
         return Err(SwitchError::ExpiryInPast);
     }
-    if expiry - now > max_seconds {
+    if expiry.saturating_sub(now) > max_seconds {
         return Err(SwitchError::ExpiryOverCap { max_seconds });
     }
     Ok(Change {

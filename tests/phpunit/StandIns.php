@@ -104,6 +104,19 @@ namespace MediaWiki\Extension\ConfirmEdit {
 	}
 }
 
+namespace MediaWiki\Extension\CaptchaGuard\Emergency {
+	/** Stands in for the database-backed store; counts reads. */
+	class EmergencyStore {
+		public static ?array $row = null;
+		public static int $loads = 0;
+
+		public static function currentForHook(): ?array {
+			self::$loads++;
+			return self::$row;
+		}
+	}
+}
+
 namespace MediaWiki\Logger {
 	class LoggerFactory {
 		public static array $lines = [];
