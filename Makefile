@@ -10,7 +10,7 @@ WIKI := tests/integration/bin/wiki.sh
 DEPS_STAMP := build/.deps-installed
 DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstring \
 	php8.2-xml php8.2-intl php8.2-curl libclang-dev clang mediawiki nginx sqlite3 \
-	php8.2-apcu phpunit curl python3 ca-certificates
+	php8.2-apcu php8.2-mysql mariadb-server mariadb-client phpunit curl python3 ca-certificates
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
@@ -60,15 +60,7 @@ phpunit: build
 	PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini phpunit -c tests/phpunit/phpunit.xml
 
 integration: build $(MW143)/includes/Defines.php
-	$(WIKI) create $(WIKIS)/mw139 $(MW139) 8101
-	$(WIKI) create $(WIKIS)/mw143 $(MW143) 8111
-	$(WIKI) start $(WIKIS)/mw139
-	$(WIKI) start $(WIKIS)/mw143
-	cd tests/integration && CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 \
-		CAPTCHAGUARD_WIKIS_DIR=$(WIKIS) python3 -m unittest -v test_captcha_actions \
-		&& CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 python3 -m unittest -v test_emergency; \
-		status=$$?; cd $(CURDIR); \
-		$(WIKI) stop $(WIKIS)/mw139; $(WIKI) stop $(WIKIS)/mw143; exit $$status
+	tests/integration/run.sh $(MW139) $(MW143) $(WIKIS)
 
 test: fmt-check unit clippy stubs-check phpunit integration
 

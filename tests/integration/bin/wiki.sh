@@ -16,10 +16,19 @@ create() {
 	local mw=$1 port=$2
 	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
-	php "$mw/maintenance/install.php" --dbtype=sqlite --dbpath="$dir/db" --confpath="$dir" \
+	# WIKI_DB=mysql:HOST:PORT:DBNAME puts the wiki on MariaDB (user wiki/wikipass);
+	# WIKI_EXTRA_SETTINGS is PHP appended to LocalSettings.php.
+	local db_args=( --dbtype=sqlite --dbpath="$dir/db" )
+	if [[ "${WIKI_DB:-}" == mysql:* ]]; then
+		IFS=: read -r _ host dbport dbname <<< "$WIKI_DB"
+		db_args=( --dbtype=mysql --dbserver="$host:$dbport" --dbname="$dbname"
+			--dbuser=wiki --dbpass=wikipass --installdbuser=wiki --installdbpass=wikipass )
+	fi
+	php "$mw/maintenance/install.php" "${db_args[@]}" --confpath="$dir" \
 		--server="http://127.0.0.1:$port" --scriptpath="" --lang=en \
 		--pass='Guard-Admin-2026' "CaptchaGuard Test Wiki" Admin >"$dir/install.log"
 	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
+	echo "${WIKI_EXTRA_SETTINGS:-}" >> "$dir/LocalSettings.php"
 	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
 	local pass='Guard-User-2026'
 	php_cli "$mw/maintenance/createAndPromote.php" Alice "$pass" >/dev/null

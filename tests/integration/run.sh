@@ -1,0 +1,34 @@
+#!/bin/bash
+# Integration tests against real wikis: MediaWiki 1.39 and 1.43 on SQLite
+# (CAPTCHA actions, emergency switch), and a two-wiki farm on MariaDB sharing
+# one emergency switch table. Every server is stopped when this exits.
+#   run.sh MW139_ROOT MW143_ROOT WIKIS_DIR
+set -euo pipefail
+mw139=$1 mw143=$2 wikis=$3
+here=$(cd "$(dirname "$0")" && pwd)
+wiki="$here/bin/wiki.sh"
+mariadb="$here/bin/mariadb.sh"
+
+cleanup() {
+	for w in mw139 mw143 farm1 farm2; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	"$mariadb" stop "$wikis/mariadb" || true
+}
+trap cleanup EXIT
+
+"$wiki" create "$wikis/mw139" "$mw139" 8101
+"$wiki" create "$wikis/mw143" "$mw143" 8111
+"$mariadb" start "$wikis/mariadb" 3307
+for n in 1 2; do
+	WIKI_DB="mysql:127.0.0.1:3307:farm$n" \
+	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1";' \
+		"$wiki" create "$wikis/farm$n" "$mw143" $((8131 + n * 10))
+done
+for w in mw139 mw143 farm1 farm2; do "$wiki" start "$wikis/$w"; done
+
+cd "$here"
+export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
+export CAPTCHAGUARD_FARM=8141,8151
+# The emergency switch affects every edit of a wiki, so its tests run after the others.
+python3 -m unittest -v test_captcha_actions
+python3 -m unittest -v test_emergency
+python3 -m unittest -v test_farm
