@@ -77,18 +77,19 @@ bench: build $(MW143)/includes/Defines.php
 			bench/EmergencyCheckBenchmark.php || exit 1; \
 	done
 
-# A wiki to try by hand: http://127.0.0.1:8080 (ConfirmEdit loaded first) and
-# :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.
-demo: build
-	$(WIKI) create $(WIKIS)/demo $(MW139) 8080
+# A wiki to try by hand (MediaWiki 1.43): http://127.0.0.1:8080 (ConfirmEdit loaded
+# first) and :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.
+demo: build $(MW143)/includes/Defines.php
+	$(WIKI) create $(WIKIS)/demo $(MW143) 8080
 	$(WIKI) start $(WIKIS)/demo
 	python3 tests/integration/demo_filter.py http://127.0.0.1:8080
 	@echo
-	@echo "CaptchaGuard demo wiki (MediaWiki 1.39, QuestyCaptcha): http://127.0.0.1:8080/"
+	@echo "CaptchaGuard demo wiki (MediaWiki 1.43, QuestyCaptcha): http://127.0.0.1:8080/"
 	@echo "Administrator login: Admin / Guard-Admin-2026"
 	@echo "Edit any page as an anonymous user and add the words 'buy cheap' to see the CAPTCHA;"
 	@echo "the answer to the question is 'guard'. Other users: Alice, Skipper (skipcaptcha),"
 	@echo "Exempt (captchaguard-exempt), Botty (bot), all with password Guard-User-2026."
+	@echo "Emergency CAPTCHAs: http://127.0.0.1:8080/index.php?title=Special:EmergencyCaptcha"
 
 demo-stop:
 	$(WIKI) stop $(WIKIS)/demo
