@@ -2,6 +2,44 @@
 
 // Stubs for captchaguard
 
+namespace MediaWiki\Extension\CaptchaGuard {
+    /**
+     * Other extensions' in-process API (see README).
+     */
+    class RiskScore {
+        public function __construct() {}
+
+        /**
+         * The score as events carry it: bucketed, -1 when there is none.
+         *
+         * @param string $user_name
+         * @return float
+         */
+        public static function bucketed(string $user_name): float {}
+
+        /**
+         * The raw score of the user's latest successful verification, or null.
+         * Raw scores are for in-process decisions only: never log or send them.
+         *
+         * @param string $user_name
+         * @return float|null
+         */
+        public static function get(string $user_name): ?float {}
+
+        /**
+         * Reads siteverify's answer for the current user: stores a valid score
+         * (or forgets an old one), logs what went wrong once, and returns whether
+         * the CAPTCHA passed, as hCaptcha said. `$httpError` is null when an
+         * answer came back.
+         *
+         * @param string|null $http_error
+         * @param string $body
+         * @return bool
+         */
+        public static function recordVerification(?string $http_error = null, string $body): bool {}
+    }
+}
+
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
     /**
      * Called by the thin PHP consequence; the native half of its `execute()`.
@@ -149,5 +187,27 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result): void {}
+    }
+
+    class RiskScoreEventsHandler {
+        public function __construct() {}
+
+        /**
+         * @param mixed $user
+         * @param bool $autocreated
+         * @return void
+         */
+        public function onLocalUserCreated(mixed $user, bool $autocreated): void {}
+
+        /**
+         * @param mixed $wiki_page
+         * @param mixed $user
+         * @param mixed $summary
+         * @param mixed $flags
+         * @param mixed $revision_record
+         * @param mixed $edit_result
+         * @return void
+         */
+        public function onPageSaveComplete(mixed $wiki_page, mixed $user, mixed $summary, mixed $flags, mixed $revision_record, mixed $edit_result): void {}
     }
 }

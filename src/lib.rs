@@ -42,4 +42,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::edit_form::EditFormHandler>()
         .class::<mw::emergency::EmergencyCaptchaHandler>()
         .class::<mw::emergency::EmergencyPolicy>()
+        .class::<mw::risk_score::RiskScore>()
+        .class::<mw::risk_score::RiskScoreEventsHandler>()
 }

@@ -7,3 +7,4 @@ pub mod edit_filter;
 pub mod edit_form;
 pub mod emergency;
 pub mod php;
+pub mod risk_score;

@@ -2,4 +2,6 @@
 
 pub mod challenge;
 pub mod emergency;
+pub mod events;
+pub mod score;
 pub mod warn_key;

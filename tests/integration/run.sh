@@ -10,7 +10,7 @@ wiki="$here/bin/wiki.sh"
 mariadb="$here/bin/mariadb.sh"
 
 cleanup() {
-	for w in mw139 mw143 farm1 farm2; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 farm1 farm2 hc139 hc143; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
 }
 trap cleanup EXIT
@@ -23,7 +23,11 @@ for n in 1 2; do
 	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1";' \
 		"$wiki" create "$wikis/farm$n" "$mw143" $((8131 + n * 10))
 done
-for w in mw139 mw143 farm1 farm2; do "$wiki" start "$wikis/$w"; done
+# Wikis using CaptchaGuard's hCaptcha class against the test's fake siteverify.
+hcaptcha_settings=$(cat "$here/hcaptcha-settings.php")
+WIKI_EXTRA_SETTINGS="$hcaptcha_settings" "$wiki" create "$wikis/hc139" "$mw139" 8161
+WIKI_EXTRA_SETTINGS="$hcaptcha_settings" "$wiki" create "$wikis/hc143" "$mw143" 8171
+for w in mw139 mw143 farm1 farm2 hc139 hc143; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
@@ -32,3 +36,4 @@ export CAPTCHAGUARD_FARM=8141,8151
 python3 -m unittest -v test_captcha_actions
 python3 -m unittest -v test_emergency
 python3 -m unittest -v test_farm
+CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score

@@ -11,9 +11,11 @@ if ( isset( $_SERVER['HTTP_HOST'] ) ) {
 }
 $wgCanonicalServer = $wgServer;
 
+// $captchaGuardCaptcha (set before this file): 'QuestyCaptcha' (default) or 'hCaptcha'.
+$captchaGuardCaptcha ??= 'QuestyCaptcha';
 $captchaGuardExtensions = [
 	'ConfirmEdit' => "$captchaGuardCore/ConfirmEdit/extension.json",
-	'QuestyCaptcha' => "$captchaGuardCore/ConfirmEdit/QuestyCaptcha/extension.json",
+	$captchaGuardCaptcha => "$captchaGuardCore/ConfirmEdit/$captchaGuardCaptcha/extension.json",
 	'AbuseFilter' => "$captchaGuardCore/AbuseFilter/extension.json",
 	'CaptchaGuard' => "$captchaGuardRoot/extension.json",
 ];
@@ -25,7 +27,7 @@ foreach ( $captchaGuardExtensions as $name => $path ) {
 	wfLoadExtension( $name, $path );
 }
 // ConfirmEdit 1.43 picks the CAPTCHA type by $wgCaptchaClass alone.
-if ( version_compare( MW_VERSION, '1.43', '>=' ) ) {
+if ( $captchaGuardCaptcha === 'QuestyCaptcha' && version_compare( MW_VERSION, '1.43', '>=' ) ) {
 	$wgCaptchaClass = 'QuestyCaptcha';
 }
 

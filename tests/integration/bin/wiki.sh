@@ -17,7 +17,7 @@ create() {
 	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
 	# WIKI_DB=mysql:HOST:PORT:DBNAME puts the wiki on MariaDB (user wiki/wikipass);
-	# WIKI_EXTRA_SETTINGS is PHP appended to LocalSettings.php.
+	# WIKI_EXTRA_SETTINGS is PHP added to LocalSettings.php before the shared test settings.
 	local db_args=( --dbtype=sqlite --dbpath="$dir/db" )
 	if [[ "${WIKI_DB:-}" == mysql:* ]]; then
 		IFS=: read -r _ host dbport dbname <<< "$WIKI_DB"
@@ -27,8 +27,8 @@ create() {
 	php "$mw/maintenance/install.php" "${db_args[@]}" --confpath="$dir" \
 		--server="http://127.0.0.1:$port" --scriptpath="" --lang=en \
 		--pass='Guard-Admin-2026' "CaptchaGuard Test Wiki" Admin >"$dir/install.log"
-	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
 	echo "${WIKI_EXTRA_SETTINGS:-}" >> "$dir/LocalSettings.php"
+	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
 	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
 	local pass='Guard-User-2026'
 	php_cli "$mw/maintenance/createAndPromote.php" Alice "$pass" >/dev/null

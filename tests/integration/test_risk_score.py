@@ -1,0 +1,158 @@
+"""hCaptcha's risk score, end to end, against real wikis using CaptchaGuard's
+HCaptcha class and a fake siteverify (fake_siteverify.py) on 127.0.0.1:8199.
+CAPTCHAGUARD_HCAPTCHA_WIKIS names the wikis ("name=port,...")."""
+
+import json
+import os
+import subprocess
+import time
+import unittest
+
+import fake_siteverify
+from wikiclient import USER_PASSWORD, WikiClient
+
+SITEVERIFY_PORT = 8199
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+_server = None
+
+
+def setUpModule():
+    global _server
+    _server = fake_siteverify.start(SITEVERIFY_PORT)
+
+
+def tearDownModule():
+    _server.shutdown()
+
+
+class RiskScoreBase(unittest.TestCase):
+    base = None
+    wiki_dir = None
+
+    def events(self):
+        path = os.path.join(self.wiki_dir, "events.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f]
+
+    def read(self, name):
+        path = os.path.join(self.wiki_dir, name)
+        if not os.path.exists(path):
+            return ""
+        with open(path) as f:
+            return f.read()
+
+    def event_file_text(self):
+        return self.read("events.jsonl")
+
+    def log_lines(self):
+        return self.read("captchaguard.log").splitlines()
+
+    def anonymous_edit(self, token, title=None):
+        client = WikiClient(self.base)
+        title = title or f"Risk {token} {time.time()}"
+        first = client.edit(title, "scored text")
+        self.assertEqual(first["edit"]["result"], "Failure", first)
+        self.assertEqual(first["edit"]["captcha"]["type"], "hcaptcha")
+        return title, client.edit(title, "scored text", captchaword=token)
+
+    def test_anonymous_edit_event_has_revision_and_bucketed_score(self):
+        before = len(self.events())
+        title, result = self.anonymous_edit("score-0.73")
+        self.assertEqual(result["edit"]["result"], "Success", result)
+        new = self.events()[before:]
+        edits = [e for e in new if e["$stream"] == "mediawiki.captchaguard.edit"]
+        self.assertEqual(len(edits), 1, new)
+        self.assertEqual(edits[0]["revisionId"], result["edit"]["newrevid"])
+        self.assertEqual(edits[0]["pageId"], result["edit"]["pageid"])
+        self.assertEqual(edits[0]["performerId"], 0)
+        self.assertEqual(edits[0]["hCaptchaScore"], 0.7)
+        self.assertNotIn("ip", edits[0])
+        self.assertNotIn("userAgent", edits[0])
+        sent = fake_siteverify.SiteVerify.received[-1]
+        self.assertEqual(sent["secret"], "test-secret-key")
+        self.assertNotIn("remoteip", sent)
+
+    def test_account_creation_event(self):
+        before = len(self.events())
+        client = WikiClient(self.base)
+        name = f"Scored{int(time.time() * 1000)}"
+        token = client.api(action="query", meta="tokens", type="createaccount")
+        result = client.api(
+            post={
+                "username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
+                "createreturnurl": self.base + "/", "captchaWord": "score-0.41",
+                "createtoken": token["query"]["tokens"]["createaccounttoken"],
+            },
+            action="createaccount",
+        )
+        self.assertEqual(result["createaccount"]["status"], "PASS", result)
+        created = [e for e in self.events()[before:] if e["$stream"] == "eventlogging_ServerSideAccountCreation"]
+        self.assertEqual(len(created), 1)
+        event = created[0]
+        self.assertEqual(event["userName"], name)
+        self.assertGreater(event["userId"], 0)
+        self.assertEqual(event["hCaptchaScore"], 0.4)
+        self.assertTrue(event["isSelfMade"])
+        self.assertTrue(event["isApi"])
+        for field in ("campaign", "displayMobile", "token", "userBuckets"):
+            self.assertIn(field, event)
+        for absent in ("revisionId", "ip", "userAgent"):
+            self.assertNotIn(absent, event)
+
+    def test_score_survives_in_the_cache_for_a_deferred_reader(self):
+        self.anonymous_edit("score-0.58")
+        # A separate PHP process with no session, as a job would run.
+        out = subprocess.run(
+            ["php", "-d", f"extension={REPO}/target/release/libcaptchaguard.so",
+             os.path.join(os.path.dirname(__file__), "bin", "read-risk-score.php"), "127.0.0.1"],
+            env={**os.environ, "MW_CONFIG_FILE": os.path.join(self.wiki_dir, "LocalSettings.php"),
+                 "MW_INSTALL_PATH": self.read("mwroot").strip()},
+            capture_output=True, text=True, check=True,
+        ).stdout.split()
+        self.assertEqual(out, ["session=none", "score=0.58", "bucket=0.5"])
+
+    def test_bad_siteverify_answers(self):
+        cases = {
+            "timeout": False, "http500": False, "malformed": False,
+            "refused": False, "errorcodes": False,
+            "score-text": True, "score-2": True, "pass": True,
+        }
+        for token, passes in cases.items():
+            with self.subTest(token=token):
+                before_events, before_log = len(self.events()), len(self.log_lines())
+                title, result = self.anonymous_edit(token)
+                if passes:
+                    self.assertEqual(result["edit"]["result"], "Success", result)
+                    edits = [e for e in self.events()[before_events:] if "revisionId" in e]
+                    self.assertEqual([e["hCaptchaScore"] for e in edits], [-1])
+                else:
+                    self.assertEqual(result["edit"]["result"], "Failure", result)
+                    self.assertIn("captcha", result["edit"])
+                    self.assertEqual(len(self.events()), before_events)
+                logged = [l for l in self.log_lines()[before_log:] if "hCaptcha verification" in l]
+                self.assertEqual(len(logged), 0 if token == "pass" else 1, logged)
+
+    def test_raw_scores_are_nowhere_in_the_event_file_or_log(self):
+        self.anonymous_edit("score-0.7312")
+        text = self.event_file_text() + "\n".join(self.log_lines())
+        for raw in ("0.73", "0.41", "0.58", "0.7312"):
+            self.assertNotIn(raw, text)
+
+
+def load_tests(loader, tests, pattern):
+    suite = unittest.TestSuite()
+    spec = os.environ.get("CAPTCHAGUARD_HCAPTCHA_WIKIS", "hc143=8171")
+    wikis_dir = os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis")
+    for item in spec.split(","):
+        name, port = item.split("=")
+        cls = type(f"TestRiskScore_{name}", (RiskScoreBase,), {
+            "base": f"http://127.0.0.1:{port}", "wiki_dir": os.path.join(wikis_dir, name),
+        })
+        suite.addTests(loader.loadTestsFromTestCase(cls))
+    return suite
+
+
+if __name__ == "__main__":
+    unittest.main()
