@@ -8,7 +8,7 @@ use ext_php_rs::types::Zval;
 
 use super::php::{self, Result};
 use crate::policy::events::{to_json_line, AccountCreationEvent, ClientData, EditEvent};
-use crate::policy::score::{interpret, validate_score, Buckets};
+use crate::policy::score::{interpret, valid_score, Buckets};
 use crate::state::process;
 
 const SESSION_KEY: &str = "hCaptcha-score";
@@ -61,11 +61,12 @@ fn remember(score: Option<f64>, user_name: &str) -> Result<()> {
     Ok(())
 }
 
+/// A score read back from the session or the stash, if it is still a valid one.
 fn valid(value: &Zval) -> Option<f64> {
     value
         .double()
         .or_else(|| value.long().map(|l| l as f64))
-        .and_then(|s| validate_score(&serde_json::Value::from(s)))
+        .and_then(valid_score)
 }
 
 /// Session first (the request that solved the CAPTCHA), then the stash

@@ -41,10 +41,8 @@ struct SiteVerifyAnswer {
 }
 
 /// A score counts only if it is a finite number in 0..=1.
-pub fn validate_score(value: &Value) -> Option<f64> {
-    value
-        .as_f64()
-        .filter(|s| s.is_finite() && (0.0..=1.0).contains(s))
+pub fn valid_score(score: f64) -> Option<f64> {
+    Some(score).filter(|s| s.is_finite() && (0.0..=1.0).contains(s))
 }
 
 /// Reads siteverify's HTTP answer. `http_error` is set when the request
@@ -77,7 +75,7 @@ pub fn interpret(http_error: Option<&str>, body: &str) -> Verification {
     if !passed {
         return failed(codes.map_or(VerifyError::NotSuccessful, VerifyError::ErrorCodes));
     }
-    let score = answer.score.as_ref().and_then(validate_score);
+    let score = answer.score.as_ref().and_then(Value::as_f64).and_then(valid_score);
     let problem = match (&answer.score, score, codes) {
         (_, _, Some(codes)) => Some(VerifyError::ErrorCodes(codes)),
         (Some(raw), None, None) if !raw.is_null() => Some(VerifyError::InvalidScore),
@@ -125,7 +123,7 @@ impl Buckets {
     }
 
     pub fn bucket(&self, score: Option<f64>) -> f64 {
-        let Some(score) = score.filter(|s| s.is_finite() && (0.0..=1.0).contains(s)) else {
+        let Some(score) = score.and_then(valid_score) else {
             return NO_SCORE;
         };
         self.0

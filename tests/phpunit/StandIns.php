@@ -117,6 +117,28 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
 	}
 }
 
+namespace MediaWiki {
+	/** Just the services the risk score code uses. */
+	class MediaWikiServices {
+		public static ?MediaWikiServices $instance = null;
+
+		public function __construct( public \FakeConfig $config, public \FakeStash $stash ) {
+		}
+
+		public static function getInstance(): MediaWikiServices {
+			return self::$instance;
+		}
+
+		public function getMainConfig() {
+			return $this->config;
+		}
+
+		public function getMainObjectStash() {
+			return $this->stash;
+		}
+	}
+}
+
 namespace MediaWiki\Logger {
 	class LoggerFactory {
 		public static array $lines = [];
@@ -152,6 +174,40 @@ namespace {
 		}
 	}
 
+	class ExtensionRegistry {
+		public static function getInstance() {
+			return new self();
+		}
+
+		public function isLoaded( $name ) {
+			return false;
+		}
+	}
+
+	class FakeStash {
+		public array $data = [];
+		public array $ttl = [];
+
+		public function makeKey( ...$parts ) {
+			return implode( ':', $parts );
+		}
+
+		public function get( $key ) {
+			return $this->data[$key] ?? false;
+		}
+
+		public function set( $key, $value, $ttl = 0 ) {
+			$this->data[$key] = $value;
+			$this->ttl[$key] = $ttl;
+			return true;
+		}
+
+		public function delete( $key ) {
+			unset( $this->data[$key] );
+			return true;
+		}
+	}
+
 	class FakeSession {
 		public array $data = [];
 
@@ -184,10 +240,35 @@ namespace {
 		public function getSession() {
 			return $this->session;
 		}
+
+		public function getIP() {
+			return '192.0.2.7';
+		}
+
+		public function getHeader( $name ) {
+			return $name === 'User-Agent' ? 'TestAgent/1.0' : false;
+		}
 	}
 
 	class FakeUser {
-		public function __construct( public array $rights = [], public bool $system = false ) {
+		public function __construct(
+			public array $rights = [],
+			public bool $system = false,
+			public string $name = '192.0.2.7',
+			public int $id = 0
+		) {
+		}
+
+		public function getName() {
+			return $this->name;
+		}
+
+		public function getId() {
+			return $this->id;
+		}
+
+		public function isRegistered() {
+			return $this->id > 0;
 		}
 
 		public function isAllowed( $right ) {
