@@ -75,7 +75,11 @@ pub fn interpret(http_error: Option<&str>, body: &str) -> Verification {
     if !passed {
         return failed(codes.map_or(VerifyError::NotSuccessful, VerifyError::ErrorCodes));
     }
-    let score = answer.score.as_ref().and_then(Value::as_f64).and_then(valid_score);
+    let score = answer
+        .score
+        .as_ref()
+        .and_then(Value::as_f64)
+        .and_then(valid_score);
     let problem = match (&answer.score, score, codes) {
         (_, _, Some(codes)) => Some(VerifyError::ErrorCodes(codes)),
         (Some(raw), None, None) if !raw.is_null() => Some(VerifyError::InvalidScore),
