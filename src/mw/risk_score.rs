@@ -3,6 +3,8 @@
 //! other extensions through `RiskScore::get()`, and sent bucketed with
 //! account-creation and edit events.
 
+use std::io::Write;
+
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
@@ -190,7 +192,6 @@ fn emit<E: serde::Serialize>(kind: &str, event: &E) -> Result<()> {
         }
         return Ok(());
     };
-    use std::io::Write;
     // One write of one line in append mode: lines from concurrent workers do not interleave.
     std::fs::OpenOptions::new()
         .create(true)
