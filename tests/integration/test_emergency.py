@@ -51,8 +51,9 @@ class EmergencyBase(unittest.TestCase):
             action="query", list="logevents", letype="emergencycaptcha", lelimit="max"
         )["query"]["logevents"]
 
-    def anonymous_edits(self, rounds=4):
-        """Edits from two clients at once, so both workers answer. Returns
+    def anonymous_edits(self, rounds=4, max_rounds=20):
+        """Pairs of simultaneous anonymous edits, so both workers answer: at
+        least `rounds` pairs, more until both workers were seen. Returns
         {worker pid: [results]}."""
         by_worker = {}
         lock = threading.Lock()
@@ -69,7 +70,10 @@ class EmergencyBase(unittest.TestCase):
                 by_worker.setdefault(resp.headers["X-CaptchaGuard-Worker"], []).append(resp.json())
 
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(edit, range(rounds * 2)))
+            for done in range(1, max_rounds + 1):
+                list(pool.map(edit, range(2)))
+                if done >= rounds and len(by_worker) >= 2:
+                    break
         return by_worker
 
     @staticmethod
