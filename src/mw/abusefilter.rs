@@ -84,11 +84,6 @@ impl AbuseFilterHandler {
     }
 }
 
-fn session(context: &Zval) -> Result<Zval> {
-    let request = php::call(context, "getRequest", vec![])?;
-    php::call(&request, "getSession", vec![])
-}
-
 fn pending_warn_keys(session: &Zval) -> Result<Vec<String>> {
     let value = php::call(session, "get", vec![&PENDING_WARN_KEYS])?;
     Ok(value
@@ -98,8 +93,7 @@ fn pending_warn_keys(session: &Zval) -> Result<Vec<String>> {
 }
 
 fn rearm_warnings() -> Result<()> {
-    let context = php::call_named("RequestContext::getMain", vec![])?;
-    let session = session(&context)?;
+    let session = php::session_of(&php::main_context()?)?;
     for key in pending_warn_keys(&session)? {
         php::call(&session, "set", vec![&key, &true])?;
     }
@@ -189,7 +183,7 @@ fn execute(parameters: &Zval, action: CaptchaAction, context: &Zval) -> Result<b
         Decision::Challenge => {
             let captcha = confirmedit::instance()?;
             let answer = confirmedit::check_answer(&captcha, context)?;
-            let session = session(context)?;
+            let session = php::session_of(context)?;
             if answer == AnswerCheck::Right {
                 set_pending(&session, &found.warn_key, false)?;
                 return Ok(false);

@@ -53,7 +53,7 @@ fn refresh() -> Switch {
 }
 
 fn performer_is_exempt() -> Result<bool> {
-    let context = php::call_named("RequestContext::getMain", vec![])?;
+    let context = php::main_context()?;
     let user = php::call(&context, "getUser", vec![])?;
     php::call_bool(&user, "isAllowed", vec![&"captchaguard-exempt"])
 }

@@ -64,3 +64,14 @@ pub fn log(level: &str, message: &str) {
         let _ = call(&logger, level, vec![&message]);
     }
 }
+
+/// `RequestContext::getMain()`: the request being served.
+pub fn main_context() -> Result<Zval> {
+    call_named("RequestContext::getMain", vec![])
+}
+
+/// The session of a request context.
+pub fn session_of(context: &Zval) -> Result<Zval> {
+    let request = call(context, "getRequest", vec![])?;
+    call(&request, "getSession", vec![])
+}

@@ -16,13 +16,8 @@ use crate::state::process;
 const SESSION_KEY: &str = "hCaptcha-score";
 const CACHE_SECONDS: i64 = 300;
 
-fn context() -> Result<Zval> {
-    php::call_named("RequestContext::getMain", vec![])
-}
-
 fn session() -> Result<Zval> {
-    let request = php::call(&context()?, "getRequest", vec![])?;
-    php::call(&request, "getSession", vec![])
+    php::session_of(&php::main_context()?)
 }
 
 fn services() -> Result<Zval> {
@@ -105,7 +100,7 @@ fn buckets() -> Buckets {
 }
 
 fn current_user_name() -> Result<String> {
-    let user = php::call(&context()?, "getUser", vec![])?;
+    let user = php::call(&php::main_context()?, "getUser", vec![])?;
     php::call_string(&user, "getName", vec![])
 }
 
@@ -250,7 +245,7 @@ fn id_of(object: &Zval) -> Result<i64> {
 }
 
 fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
-    let request = php::call(&context()?, "getRequest", vec![])?;
+    let request = php::call(&php::main_context()?, "getRequest", vec![])?;
     let name = php::call_string(user, "getName", vec![])?;
     let event = EditEvent {
         performer_id: id_of(user)?,
@@ -263,7 +258,7 @@ fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
 }
 
 fn account_creation_event(user: &Zval) -> Result<()> {
-    let context = context()?;
+    let context = php::main_context()?;
     let request = php::call(&context, "getRequest", vec![])?;
     let performer = php::call(&context, "getUser", vec![])?;
     let name = php::call_string(user, "getName", vec![])?;
