@@ -6,23 +6,14 @@ and in the reverse order. CAPTCHAGUARD_WIKIS names them: "name=port,...".
 """
 
 import html
-import itertools
 import os
 import re
-import time
 import unittest
 
-from wikiclient import CAPTCHA_ANSWER, WikiClient, form_fields, strip_tags
+from wikiclient import CAPTCHA_ANSWER, WikiClient, form_fields, strip_tags, unique, wikis_from_env
 
 FLAGGED = "An abuse filter flagged this edit as possibly automated"
 INCORRECT = "Incorrect or missing CAPTCHA"
-_serial = itertools.count()
-
-
-def unique(prefix):
-    return f"{prefix} {int(time.time() * 1000)}-{next(_serial)}"
-
-
 def find_filter(admin, description):
     listing = admin.api(
         action="query", list="abusefilters", abfprop="id|description", abflimit="max"
@@ -319,18 +310,15 @@ class CaptchaActionsBase(unittest.TestCase):
 
 def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
-    spec = os.environ.get("CAPTCHAGUARD_WIKIS", "mw139=8101")
-    wikis_dir = os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis")
-    for item in spec.split(","):
-        name, port = item.split("=")
+    for name, port, wiki_dir in wikis_from_env("CAPTCHAGUARD_WIKIS", "mw139=8101"):
         for offset, order in enumerate(("ce-af-cg", "cg-af-ce")):
             cls = type(
                 f"Test_{name}_{order.replace('-', '_')}",
                 (CaptchaActionsBase,),
                 {
                     "wiki": name,
-                    "wiki_dir": os.path.join(wikis_dir, name),
-                    "base": f"http://127.0.0.1:{int(port) + offset}",
+                    "wiki_dir": wiki_dir,
+                    "base": f"http://127.0.0.1:{port + offset}",
                 },
             )
             suite.addTests(loader.loadTestsFromTestCase(cls))

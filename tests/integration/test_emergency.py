@@ -4,23 +4,15 @@ CAPTCHAGUARD_WIKIS names the wikis ("name=port,..."); the switch is the wiki's,
 so each wiki is tested once. Test wikis refresh the switch every 2 s.
 """
 
-import os
 import threading
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
 
-from wikiclient import WikiClient, form_fields, strip_tags
+from wikiclient import WikiClient, form_fields, strip_tags, unique, wikis_from_env
 
 REFRESH = 2.0
 SETTLE = REFRESH + 1.0
-_serial = iter(range(1_000_000))
-
-
-def unique(prefix):
-    return f"{prefix} {int(time.time() * 1000)}-{next(_serial)}"
-
-
 class EmergencyBase(unittest.TestCase):
     base = None
 
@@ -219,9 +211,7 @@ class EmergencyBase(unittest.TestCase):
 
 def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
-    spec = os.environ.get("CAPTCHAGUARD_WIKIS", "mw139=8101")
-    for item in spec.split(","):
-        name, port = item.split("=")
+    for name, port, _ in wikis_from_env("CAPTCHAGUARD_WIKIS", "mw139=8101"):
         cls = type(f"TestEmergency_{name}", (EmergencyBase,), {"base": f"http://127.0.0.1:{port}"})
         suite.addTests(loader.loadTestsFromTestCase(cls))
     return suite

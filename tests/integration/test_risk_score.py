@@ -9,7 +9,7 @@ import time
 import unittest
 
 import fake_siteverify
-from wikiclient import USER_PASSWORD, WikiClient
+from wikiclient import USER_PASSWORD, WikiClient, wikis_from_env
 
 SITEVERIFY_PORT = 8199
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -143,12 +143,9 @@ class RiskScoreBase(unittest.TestCase):
 
 def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
-    spec = os.environ.get("CAPTCHAGUARD_HCAPTCHA_WIKIS", "hc143=8171")
-    wikis_dir = os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis")
-    for item in spec.split(","):
-        name, port = item.split("=")
+    for name, port, wiki_dir in wikis_from_env("CAPTCHAGUARD_HCAPTCHA_WIKIS", "hc143=8171"):
         cls = type(f"TestRiskScore_{name}", (RiskScoreBase,), {
-            "base": f"http://127.0.0.1:{port}", "wiki_dir": os.path.join(wikis_dir, name),
+            "base": f"http://127.0.0.1:{port}", "wiki_dir": wiki_dir,
         })
         suite.addTests(loader.loadTestsFromTestCase(cls))
     return suite

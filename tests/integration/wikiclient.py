@@ -2,8 +2,11 @@
 wikitext editor's form, with cookies kept as a browser keeps them."""
 
 import http.cookiejar
+import itertools
 import json
+import os
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -150,3 +153,20 @@ class WikiClient:
 
 def strip_tags(html):
     return re.sub(r"<[^>]+>", " ", html)
+
+
+_serial = itertools.count()
+
+
+def unique(prefix):
+    """A page title or name no earlier test run has used."""
+    return f"{prefix} {int(time.time() * 1000)}-{next(_serial)}"
+
+
+def wikis_from_env(variable, default):
+    """The wikis a test module runs against: (name, port, folder) from
+    "name=port,..." in `variable`, folders under $CAPTCHAGUARD_WIKIS_DIR."""
+    wikis_dir = os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis")
+    for item in os.environ.get(variable, default).split(","):
+        name, port = item.split("=")
+        yield name, int(port), os.path.join(wikis_dir, name)
