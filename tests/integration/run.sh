@@ -17,6 +17,9 @@ trap cleanup EXIT
 
 "$wiki" create "$wikis/mw139" "$mw139" 8101
 "$wiki" create "$wikis/mw143" "$mw143" 8111
+# A fresh server each run: the farm wikis are created anew below.
+"$mariadb" stop "$wikis/mariadb"
+rm -rf "$wikis/mariadb"
 "$mariadb" start "$wikis/mariadb" 3307
 for n in 1 2; do
 	WIKI_DB="mysql:127.0.0.1:3307:farm$n" \
