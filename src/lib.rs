@@ -11,31 +11,18 @@ pub mod state;
 
 use ext_php_rs::prelude::*;
 
-/// Nothing of one request may be seen by the next one a PHP-FPM worker serves.
-fn forget_request() {
-    state::request::reset();
-    mw::edit_filter::reset();
-}
-
-extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
-    // A panic must not unwind into PHP's C code.
-    let _ = std::panic::catch_unwind(|| {
-        forget_request();
-        state::emergency_cache::start_request_clock();
-    });
-    0
-}
-
-extern "C" fn request_shutdown(_type: i32, _module: i32) -> i32 {
-    let _ = std::panic::catch_unwind(forget_request);
+/// Nothing of one request may be seen by the next one a PHP-FPM worker
+/// serves. A panic must not unwind into PHP's C code.
+extern "C" fn forget_request(_type: i32, _module: i32) -> i32 {
+    let _ = std::panic::catch_unwind(state::request::reset);
     0
 }
 
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
-        .request_startup_function(request_startup)
-        .request_shutdown_function(request_shutdown)
+        .request_startup_function(forget_request)
+        .request_shutdown_function(forget_request)
         .class::<mw::abusefilter::AbuseFilterHandler>()
         .class::<mw::abusefilter::ConsequenceRunner>()
         .class::<mw::edit_filter::EditFilterHandler>()

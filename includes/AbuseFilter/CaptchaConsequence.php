@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 use MediaWiki\Extension\AbuseFilter\Consequences\Consequence\Consequence;
 use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
 use MediaWiki\Logger\LoggerFactory;
-use RequestContext;
 use Throwable;
 
 /**
@@ -34,14 +33,15 @@ class CaptchaConsequence extends Consequence {
 	 */
 	public function execute(): bool {
 		try {
-			return ConsequenceRunner::execute( $this->parameters, $this->action, RequestContext::getMain() );
+			$hit = AbuseFilterCompat::hit( $this->parameters );
 		} catch ( Throwable $e ) {
-			// Fail safe: an error in the module still leaves the CAPTCHA demanded.
+			// Fail safe: a filter that asked for a CAPTCHA gets one.
 			LoggerFactory::getInstance( 'CaptchaGuard' )->error(
-				'CAPTCHA action failed, demanding a CAPTCHA anyway: {exception}',
-				[ 'exception' => $e ]
+				'Could not read the matching filter of {action}, demanding a CAPTCHA anyway',
+				[ 'action' => $this->action, 'exception' => $e ]
 			);
 			return ConsequenceRunner::failSafe( $this->action );
 		}
+		return ConsequenceRunner::execute( $hit, $this->action );
 	}
 }

@@ -33,7 +33,7 @@ class ApiEmergencyCaptcha extends ApiBase {
 		$change = $status->getValue();
 		$this->getResult()->addValue( null, $this->getModuleName(), [
 			'active' => $change['active'],
-			'actions' => $change['actions'] === '' ? [] : explode( ',', $change['actions'] ),
+			'actions' => $change['actions'],
 			'expiry' => $change['active'] ? wfTimestamp( TS_ISO_8601, $change['expiry'] ) : null,
 			'reason' => $change['reason'],
 		] );

@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Api;
 
 use ApiQuery;
 use ApiQueryBase;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 
 /**
@@ -16,15 +17,16 @@ class ApiQueryEmergencyCaptcha extends ApiQueryBase {
 	}
 
 	public function execute() {
-		$state = $this->store->current( true );
-		$active = $state && $state['active'] && $state['expiry'] > time();
+		// A read-only request: a replica is fine (the switch reaches workers within seconds anyway).
+		$stored = $this->store->current();
+		$state = EmergencyPolicy::state( $stored );
 		$this->getResult()->addValue( 'query', $this->getModuleName(), [
-			'active' => $active,
-			'actions' => $active && $state['actions'] !== '' ? explode( ',', $state['actions'] ) : [],
-			'expiry' => $active ? wfTimestamp( TS_ISO_8601, $state['expiry'] ) : null,
-			'reason' => $state['reason'] ?? null,
-			'user' => $state['user'] ?? null,
-			'timestamp' => $state ? wfTimestamp( TS_ISO_8601, $state['timestamp'] ) : null,
+			'active' => $state->active,
+			'actions' => $state->actions,
+			'expiry' => $state->active ? wfTimestamp( TS_ISO_8601, $state->expiry ) : null,
+			'reason' => $stored->reason ?? null,
+			'user' => $stored->user ?? null,
+			'timestamp' => $stored ? wfTimestamp( TS_ISO_8601, $stored->timestamp ) : null,
 		] );
 	}
 

@@ -38,9 +38,13 @@ class EmergencyStore {
 	}
 
 	/**
-	 * @return array|null [ active, actions, expiry (Unix), reason, user, timestamp (Unix), wiki ]
+	 * The stored switch; what it means now is for EmergencyPolicy::state() to say.
+	 *
+	 * @param bool $latest Read the primary database (before a change), not a replica
+	 * @return object{active: bool, actions: string, expiry: int, reason: string, user: string,
+	 *   timestamp: int, wiki: string}|null
 	 */
-	public function current( bool $latest = false ): ?array {
+	public function current( bool $latest = false ): ?object {
 		$row = $this->connection( $latest ? DB_PRIMARY : DB_REPLICA )->selectRow(
 			self::TABLE,
 			[ 'ce_active', 'ce_actions', 'ce_expiry', 'ce_reason', 'ce_user_text', 'ce_timestamp', 'ce_wiki' ],
@@ -51,7 +55,7 @@ class EmergencyStore {
 		if ( !$row ) {
 			return null;
 		}
-		return [
+		return (object)[
 			'active' => (bool)$row->ce_active,
 			'actions' => (string)$row->ce_actions,
 			'expiry' => $row->ce_expiry === null ? 0 : (int)wfTimestamp( TS_UNIX, $row->ce_expiry ),
@@ -65,7 +69,7 @@ class EmergencyStore {
 	/**
 	 * Read by the native hook handler when its copy of the switch is stale.
 	 */
-	public static function currentForHook(): ?array {
+	public static function currentForHook(): ?object {
 		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' )->current();
 	}
 
@@ -82,7 +86,7 @@ class EmergencyStore {
 			$rows[] = [
 				'ce_wiki' => $wiki,
 				'ce_active' => $change['active'] ? 1 : 0,
-				'ce_actions' => $change['actions'],
+				'ce_actions' => $change['storedActions'],
 				'ce_expiry' => $change['active'] ? $dbw->timestamp( $change['expiry'] ) : null,
 				'ce_reason' => $change['reason'],
 				'ce_user_text' => $userName,

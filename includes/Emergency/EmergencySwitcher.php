@@ -4,7 +4,6 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency;
 
 use ApiMessage;
 use Config;
-use Wikimedia\Timestamp\ConvertibleTimestamp;
 use InvalidArgumentException;
 use ManualLogEntry;
 use Message;
@@ -40,14 +39,12 @@ class EmergencySwitcher {
 		if ( !$performer->isAllowed( 'emergencycaptcha' ) ) {
 			return Status::newFatal( ApiMessage::create( 'captchaguard-emergency-error-right', 'permissiondenied' ) );
 		}
-		$now = (int)ConvertibleTimestamp::time();
 		$check = EmergencyPolicy::validate(
 			$on,
 			$actions,
 			trim( $expiry ) !== '',
 			self::parseExpiry( $expiry ),
 			$reason,
-			$now,
 			(int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' )
 		);
 		if ( !$check['ok'] ) {
@@ -66,20 +63,20 @@ class EmergencySwitcher {
 			$wikis = [ EmergencyStore::ALL_WIKIS ];
 		}
 
-		$before = $this->store->current( true );
+		$wasActive = EmergencyPolicy::state( $this->store->current( true ) )->active;
 		$this->store->insert( $check, $wikis, $performer->getUser()->getName() );
 		EmergencyPolicy::forgetCachedSwitch();
 
-		$wasActive = $before && $before['active'] && $before['expiry'] > $now;
 		$logAction = !$check['active'] ? 'off' : ( $wasActive ? 'change' : 'on' );
 		$entry = new ManualLogEntry( 'emergencycaptcha', $logAction );
 		$entry->setPerformer( $performer->getUser() );
 		$entry->setTarget( SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
 		$entry->setComment( $check['reason'] );
+		// Typed, so the log shows them localised and the API as data (EmergencyLogFormatter).
 		$entry->setParameters( [
-			'4::actions' => $check['actions'],
-			'5::expiry' => $check['active'] ? wfTimestamp( TS_ISO_8601, $check['expiry'] ) : '',
-			'6::wikis' => implode( ', ', $wikis ),
+			'4:array:actions' => $check['actions'],
+			'5:timestamp:expiry' => $check['active'] ? wfTimestamp( TS_MW, $check['expiry'] ) : '',
+			'6:array:wikis' => $wikis,
 		] );
 		$entry->publish( $entry->insert() );
 		return Status::newGood( $check );

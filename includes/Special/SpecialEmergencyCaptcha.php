@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Special;
 
 use FormSpecialPage;
 use Html;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyLogFormatter;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
@@ -41,17 +42,18 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 	}
 
 	private function describeState(): string {
-		$state = $this->store->current( true );
+		// After a change in this request, read what was just written.
+		$stored = $this->store->current( $this->getRequest()->wasPosted() );
+		$state = EmergencyPolicy::state( $stored );
 		$lang = $this->getLanguage();
-		$user = $this->getUser();
-		if ( !$state || !$state['active'] || $state['expiry'] <= time() ) {
+		if ( !$state->active ) {
 			$text = $this->msg( 'captchaguard-emergency-state-off' )->parse();
 		} else {
 			$text = $this->msg( 'captchaguard-emergency-state-on' )
-				->params( $state['actions'] )
-				->params( $lang->userTimeAndDate( wfTimestamp( TS_MW, $state['expiry'] ), $user ) )
-				->params( $state['user'] )
-				->params( $state['reason'] )
+				->params( EmergencyLogFormatter::actionNames( $this->getContext(), $state->actions ) )
+				->params( $lang->userTimeAndDate( wfTimestamp( TS_MW, $state->expiry ), $this->getUser() ) )
+				->params( $stored->user )
+				->params( $stored->reason )
 				->parse();
 		}
 		return Html::rawElement( 'div', [ 'id' => 'captchaguard-emergency-state' ], $text );

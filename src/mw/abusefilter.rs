@@ -4,12 +4,11 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::php::{self, Result};
-use super::{confirmedit, edit_filter};
+use super::host::{self, Level, Result};
+use super::{confirmedit, edit_filter, session};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
-use crate::policy::warn_key::warn_session_key;
 use crate::state::{process, request};
 
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
@@ -18,16 +17,19 @@ const CONFIG_ACTIONS: &str = "CaptchaGuardAbuseFilterActions";
 /// Session key listing AbuseFilter warn keys to keep set while a CAPTCHA is pending.
 const PENDING_WARN_KEYS: &str = "captchaguard-pending-warn-keys";
 
-fn enabled_actions(config: &Zval) -> Result<Vec<CaptchaAction>> {
-    let value = php::call(config, "get", vec![&CONFIG_ACTIONS])?;
-    let names: Vec<String> = value
+fn parse_actions(names: &[String]) -> Vec<CaptchaAction> {
+    CaptchaAction::ALL
+        .into_iter()
+        .filter(|a| names.iter().any(|n| n == a.name()))
+        .collect()
+}
+
+fn enabled_actions() -> Result<Vec<CaptchaAction>> {
+    let names: Vec<String> = host::config(CONFIG_ACTIONS)?
         .array()
         .map(|a| a.values().filter_map(Zval::string).collect())
         .unwrap_or_default();
-    Ok(CaptchaAction::ALL
-        .into_iter()
-        .filter(|a| names.iter().any(|n| n == a.name()))
-        .collect())
+    Ok(parse_actions(&names))
 }
 
 #[php_class]
@@ -37,19 +39,23 @@ pub struct AbuseFilterHandler {
 }
 
 #[php_impl]
-// MediaWiki passes every hook argument; names stay for the stubs.
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl AbuseFilterHandler {
-    /// `$config` is the MainConfig service (extension.json `services`).
-    pub fn __construct(config: &Zval) -> PhpResult<Self> {
-        let enabled =
-            enabled_actions(config).map_err(|e| PhpException::from_message(e.to_string()))?;
-        Ok(AbuseFilterHandler { enabled })
+    /// `$enabledActions` is `$wgCaptchaGuardAbuseFilterActions` (see HandlerFactory).
+    pub fn __construct(enabled_actions: Vec<String>) -> Self {
+        AbuseFilterHandler {
+            enabled: parse_actions(&enabled_actions),
+        }
     }
 
     /// Registers each enabled action; AbuseFilter calls `Class::factory( $params )`.
     #[php(name = "onAbuseFilterCustomActions")]
-    pub fn on_abuse_filter_custom_actions(&self, mut actions: PhpRef) -> PhpResult<()> {
+    pub fn on_abuse_filter_custom_actions(
+        &self,
+        mut actions: PhpRef,
+        extra: &[&Zval],
+    ) -> PhpResult<()> {
         let Some(table) = actions.array_mut() else {
             return Err(PhpException::from_message(
                 "AbuseFilterCustomActions passed a non-array".into(),
@@ -73,35 +79,29 @@ impl AbuseFilterHandler {
         vars: &Zval,
         title: &Zval,
         user: &Zval,
-        skip_reasons: PhpRef,
+        skip_reasons: &Zval,
+        extra: &[&Zval],
     ) {
         if let Err(error) = rearm_warnings() {
-            php::log(
-                "error",
-                &format!("Could not restore AbuseFilter warnings: {error}"),
+            host::log(
+                Level::Error,
+                "Could not restore AbuseFilter warnings: {error}",
+                &[],
+                Some(&error),
             );
         }
     }
 }
 
-fn pending_warn_keys(session: &Zval) -> Result<Vec<String>> {
-    let value = php::call(session, "get", vec![&PENDING_WARN_KEYS])?;
-    Ok(value
-        .array()
-        .map(|a| a.values().filter_map(Zval::string).collect())
-        .unwrap_or_default())
-}
-
 fn rearm_warnings() -> Result<()> {
-    let session = php::session_of(&php::main_context()?)?;
-    for key in pending_warn_keys(&session)? {
-        php::call(&session, "set", vec![&key, &true])?;
+    for key in session::get_strings(PENDING_WARN_KEYS)? {
+        session::set(&key, &true)?;
     }
     Ok(())
 }
 
-fn set_pending(session: &Zval, key: &str, pending: bool) -> Result<()> {
-    let mut keys = pending_warn_keys(session)?;
+fn set_pending(key: &str, pending: bool) -> Result<()> {
+    let mut keys = session::get_strings(PENDING_WARN_KEYS)?;
     let present = keys.iter().any(|k| k == key);
     if pending == present {
         return Ok(());
@@ -112,84 +112,66 @@ fn set_pending(session: &Zval, key: &str, pending: bool) -> Result<()> {
         keys.retain(|k| k != key);
     }
     if keys.is_empty() {
-        php::call(session, "remove", vec![&PENDING_WARN_KEYS])?;
+        session::remove(PENDING_WARN_KEYS)
     } else {
-        php::call(session, "set", vec![&PENDING_WARN_KEYS, &keys])?;
+        session::set(PENDING_WARN_KEYS, &keys)
     }
-    Ok(())
 }
 
-/// What a matching filter's parameters tell us.
-struct Match {
-    filter: String,
-    filtered_action: String,
-    warn_key: String,
+/// A matching filter, as the PHP consequence reads it from AbuseFilter's Parameters.
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct FilterHit {
+    /// The filter's ID, `global-N` for a global filter.
+    pub filter: String,
+    /// What the user did, as AbuseFilter names it (`edit`, `move`…).
+    pub filtered_action: String,
+    /// The session key AbuseFilter's `warn` uses for this filter, page and action.
+    pub warn_key: String,
 }
 
-fn read_match(parameters: &Zval) -> Result<Match> {
-    let filter = php::call(parameters, "getFilter", vec![])?;
-    let id = php::call_string(&filter, "getID", vec![])?;
-    let global = php::call_bool(parameters, "getIsGlobalFilter", vec![])?;
-    let filter = if global { format!("global-{id}") } else { id };
-    let filtered_action = php::call_string(parameters, "getAction", vec![])?;
-    let target = php::call(parameters, "getTarget", vec![])?;
-    let namespace = php::call_string(&target, "getNamespace", vec![])?;
-    let text = php::call_string(&target, "getText", vec![])?;
-    let title_md5 = php::call_named("md5", vec![&format!("{namespace}:{text}")])?
-        .string()
-        .unwrap_or_default();
-    let warn_key = warn_session_key(&title_md5, &filter, &filtered_action);
-    Ok(Match {
-        filter,
-        filtered_action,
-        warn_key,
-    })
-}
-
-fn read_performer(user: &Zval) -> Result<Performer> {
-    let allowed = |right: &str| php::call_bool(user, "isAllowed", vec![&right]);
-    Ok(Performer {
-        skips_captcha: allowed("skipcaptcha")?,
-        exempt: allowed("captchaguard-exempt")?,
-        bot: allowed("bot")?,
-        system: php::call_bool(user, "isSystemUser", vec![])?,
-    })
+impl From<&session::PerformerFacts> for Performer {
+    fn from(facts: &session::PerformerFacts) -> Performer {
+        Performer {
+            skips_captcha: facts.skips_captcha,
+            exempt: facts.exempt,
+            bot: facts.bot,
+            system: facts.system,
+        }
+    }
 }
 
 /// Runs a matching filter's CAPTCHA action. Returns whether a CAPTCHA was
 /// demanded, which is what AbuseLog records as the action taken.
-fn execute(parameters: &Zval, action: CaptchaAction, context: &Zval) -> Result<bool> {
-    let found = read_match(parameters)?;
-    let config = php::call(context, "getConfig", vec![])?;
-    let enabled = enabled_actions(&config)?.contains(&action);
-    let user = php::call(context, "getUser", vec![])?;
-    let performer = read_performer(&user)?;
-    let filtered = FilteredAction::from_abusefilter(&found.filtered_action);
+fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
+    let enabled = enabled_actions()?.contains(&action);
+    let performer = Performer::from(&session::performer()?);
+    let filtered = FilteredAction::from_abusefilter(&hit.filtered_action);
     match decide(action, enabled, filtered, performer) {
         Decision::Skip(_) => Ok(false),
         Decision::Uncovered => {
-            let key = format!("{}:{}:{}", found.filter, action, found.filtered_action);
+            let key = format!("{}:{}:{}", hit.filter, action, hit.filtered_action);
             if process::first_warning(&key) {
-                php::log(
-                    "warning",
-                    &format!(
-                        "Filter {} has {action}, which cannot challenge the '{}' action; it does nothing there.",
-                        found.filter, found.filtered_action
-                    ),
+                host::log(
+                    Level::Warning,
+                    "Filter {filter} has {action}, which cannot challenge the '{filtered_action}' action; it does nothing there.",
+                    &[
+                        ("filter", &hit.filter),
+                        ("action", action.name()),
+                        ("filtered_action", &hit.filtered_action),
+                    ],
+                    None,
                 );
             }
             Ok(false)
         }
         Decision::Challenge => {
-            let captcha = confirmedit::instance()?;
-            let answer = confirmedit::check_answer(&captcha, context)?;
-            let session = php::session_of(context)?;
+            let answer = confirmedit::check_answer()?;
             if answer == AnswerCheck::Right {
-                set_pending(&session, &found.warn_key, false)?;
+                set_pending(&hit.warn_key, false)?;
                 return Ok(false);
             }
-            demand(found.filter, action, answer);
-            set_pending(&session, &found.warn_key, true)?;
+            demand(hit.filter, action, answer);
+            set_pending(&hit.warn_key, true)?;
             Ok(true)
         }
     }
@@ -214,18 +196,30 @@ pub struct ConsequenceRunner;
 
 #[php_impl]
 impl ConsequenceRunner {
-    /// `$action` is `showcaptcha` or `forcecaptcha`; `$context` the main RequestContext.
-    pub fn execute(parameters: &Zval, action: &str, context: &Zval) -> PhpResult<bool> {
+    /// `$action` is `showcaptcha` or `forcecaptcha`. Never throws for a failure
+    /// of MediaWiki: the failure is logged and the CAPTCHA demanded anyway.
+    pub fn execute(hit: FilterHit, action: &str) -> PhpResult<bool> {
         let action: CaptchaAction =
             action
                 .parse()
                 .map_err(|e: crate::policy::challenge::UnknownAction| {
                     PhpException::from_message(e.to_string())
                 })?;
-        execute(parameters, action, context).map_err(|e| PhpException::from_message(e.to_string()))
+        let filter = hit.filter.clone();
+        Ok(execute(hit, action).unwrap_or_else(|error| {
+            host::log(
+                Level::Error,
+                "CAPTCHA action {action} of filter {filter} failed, demanding a CAPTCHA anyway: {error}",
+                &[("action", action.name()), ("filter", &filter)],
+                Some(&error),
+            );
+            demand(filter, action, AnswerCheck::NoAnswer);
+            true
+        }))
     }
 
-    /// Used when `execute()` failed: demand the CAPTCHA without checking anything.
+    /// Used when the consequence could not even build its hit: demand the
+    /// CAPTCHA without checking anything.
     #[php(name = "failSafe")]
     pub fn fail_safe(action: &str) -> bool {
         let action = action.parse().unwrap_or(CaptchaAction::Force);

@@ -1,60 +1,33 @@
-//! ConfirmEdit's CAPTCHA instance: checking an answer and describing a fresh
-//! CAPTCHA, whatever the configured type (QuestyCaptcha, FancyCaptcha, hCaptcha…).
+//! ConfirmEdit, through its compatibility adapter (includes/Adapter/ConfirmEditCompat.php,
+//! the one place that knows ConfirmEdit's internals): checking an answer,
+//! failing an edit the way ConfirmEdit does, and showing a CAPTCHA.
 
 use ext_php_rs::types::Zval;
 
-use super::php::{self, Result};
+use super::host::{self, Adapter, BindingError, Result};
 use crate::policy::challenge::AnswerCheck;
 
-/// The thin PHP class that reaches ConfirmEdit's protected, by-reference API.
-const BRIDGE: &str = "MediaWiki\\Extension\\CaptchaGuard\\ConfirmEditBridge";
-
-pub fn instance() -> Result<Zval> {
-    php::call_named(
-        "MediaWiki\\Extension\\ConfirmEdit\\Hooks::getInstance",
-        vec![],
-    )
+/// Checks the answer sent with this request, once per request.
+pub fn check_answer() -> Result<AnswerCheck> {
+    let answer: String = host::call(Adapter::CheckAnswer, vec![])?;
+    match answer.as_str() {
+        "none" => Ok(AnswerCheck::NoAnswer),
+        "right" => Ok(AnswerCheck::Right),
+        "wrong" => Ok(AnswerCheck::Wrong),
+        _ => Err(BindingError::Unexpected {
+            call: Adapter::CheckAnswer,
+            expected: "none, right or wrong",
+            found: answer,
+        }),
+    }
 }
 
-/// Checks the answer sent with this request, if any. An empty request is not a
-/// wrong answer: it is the first time the user is asked.
-pub fn check_answer(captcha: &Zval, context: &Zval) -> Result<AnswerCheck> {
-    let request = php::call(context, "getRequest", vec![])?;
-    let user = php::call(context, "getUser", vec![])?;
-    // The edit API names the fields captchaid/captchaword, the form wpCaptcha*.
-    for (api, form) in [
-        ("captchaid", "wpCaptchaId"),
-        ("captchaword", "wpCaptchaWord"),
-    ] {
-        let value = php::call(&request, "getVal", vec![&api])?;
-        if let Some(value) = value.string().filter(|v| !v.is_empty()) {
-            php::call(&request, "setVal", vec![&form, &value])?;
-        }
-    }
-    let params = php::call(captcha, "getCaptchaParamsFromRequest", vec![&request])?;
-    let word_given = params
-        .array()
-        .and_then(|p| p.get_index(1))
-        .and_then(|w| w.coerce_to_string())
-        .is_some_and(|w| !w.is_empty());
-    if !word_given {
-        return Ok(AnswerCheck::NoAnswer);
-    }
-    // ConfirmEdit remembers a checked answer for the rest of the request, so
-    // this agrees with its own check whichever ran first.
-    let passed = php::call_bool(
-        captcha,
-        "passCaptchaLimitedFromRequest",
-        vec![&request, &user],
-    )?;
-    Ok(if passed {
-        AnswerCheck::Right
-    } else {
-        AnswerCheck::Wrong
-    })
+/// Writes the CAPTCHA demand into the edit's shared Status.
+pub fn fail_edit(status: &Zval, message_key: &str) -> Result<()> {
+    host::call_value(Adapter::FailEdit, vec![status, &message_key]).map(drop)
 }
 
-/// The `captcha` object ConfirmEdit puts in an API answer (type, id, question…).
-pub fn api_data(captcha: &Zval) -> Result<Zval> {
-    php::call_named(&format!("{BRIDGE}::apiData"), vec![captcha])
+/// Adds the CAPTCHA and its input to an OutputPage.
+pub fn add_form(output: &Zval) -> Result<()> {
+    host::call_value(Adapter::AddForm, vec![output]).map(drop)
 }

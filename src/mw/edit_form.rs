@@ -4,7 +4,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::confirmedit;
-use super::php::{self, Result};
+use super::host::{self, Level};
 use crate::state::request;
 
 #[php_class]
@@ -12,7 +12,7 @@ use crate::state::request;
 pub struct EditFormHandler;
 
 #[php_impl]
-// MediaWiki passes every hook argument; names stay for the stubs.
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl EditFormHandler {
     pub fn __construct() -> Self {
@@ -22,27 +22,22 @@ impl EditFormHandler {
     /// The error box with our message is already above the form (EditPage
     /// shows the Status); the CAPTCHA itself goes at the top of the form.
     #[php(name = "onEditPage__showEditForm_fields")]
-    pub fn on_edit_page_show_edit_form_fields(&self, edit_page: &Zval, output: &Zval) {
+    pub fn on_edit_page_show_edit_form_fields(
+        &self,
+        edit_page: &Zval,
+        output: &Zval,
+        extra: &[&Zval],
+    ) {
         if !request::with(|s| s.was_applied()) {
             return;
         }
-        if let Err(error) = show_prompt(output) {
-            php::log(
-                "error",
-                &format!("Could not add the CAPTCHA to the edit form: {error}"),
+        if let Err(error) = confirmedit::add_form(output) {
+            host::log(
+                Level::Error,
+                "Could not add the CAPTCHA to the edit form: {error}",
+                &[],
+                Some(&error),
             );
         }
     }
-}
-
-fn show_prompt(output: &Zval) -> Result<()> {
-    let captcha = confirmedit::instance()?;
-    php::call(
-        output,
-        "addHTML",
-        vec![&"<div id=\"captchaguard-prompt\" class=\"captchaguard-prompt\">"],
-    )?;
-    php::call(&captcha, "addFormToOutput", vec![output])?;
-    php::call(output, "addHTML", vec![&"</div>"])?;
-    Ok(())
 }

@@ -1,40 +1,53 @@
 //! The emergency CAPTCHA switch: ConfirmEdit's `ConfirmEditTriggersCaptcha`
-//! hook, answered from process memory, and the validation the special page and
-//! the API share.
+//! hook, answered from process memory, and the rules the special page, the
+//! API and the log ask the module for (they hold none of their own).
 
 use std::time::Duration;
 
-use ext_php_rs::boxed::ZBox;
+use ext_php_rs::convert::FromZval;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
+use ext_php_rs::types::{PhpRef, Zval};
 
-use super::php::{self, Result};
+use super::host::{self, Adapter, Level, Result};
+use super::session;
 use crate::policy::emergency::{
     format_actions, parse_stored_actions, validate, ChangeRequest, Switch, Trigger,
 };
 use crate::state::emergency_cache;
 
-/// The thin PHP class that reads the stored switch through MediaWiki's database layer.
-const STORE_LOADER: &str =
-    "MediaWiki\\Extension\\CaptchaGuard\\Emergency\\EmergencyStore::currentForHook";
-const DEFAULT_REFRESH_SECONDS: u64 = 5;
+/// The switch as the store hands it over (`EmergencyStore::current()`).
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct StoredSwitch {
+    pub active: bool,
+    /// As stored: comma-separated trigger names.
+    pub actions: String,
+    /// Unix time; 0 when switched off.
+    pub expiry: i64,
+}
+
+impl From<StoredSwitch> for Switch {
+    fn from(stored: StoredSwitch) -> Switch {
+        Switch {
+            on: stored.active,
+            actions: parse_stored_actions(&stored.actions),
+            expiry: stored.expiry,
+        }
+    }
+}
 
 fn load_switch() -> Result<Switch> {
-    let row = php::call_named(STORE_LOADER, vec![])?;
-    let Some(row) = row.array() else {
+    let value = host::call_value(Adapter::StoredSwitch, vec![])?;
+    if value.is_null() {
         // Never switched on for this wiki.
         return Ok(Switch::default());
-    };
-    let field = |name: &str| row.get(name);
-    Ok(Switch {
-        on: field("active").is_some_and(Zval::coerce_to_bool),
-        actions: parse_stored_actions(
-            &field("actions")
-                .and_then(Zval::coerce_to_string)
-                .unwrap_or_default(),
-        ),
-        expiry: field("expiry").and_then(Zval::coerce_to_long).unwrap_or(0),
-    })
+    }
+    StoredSwitch::from_zval(&value)
+        .map(Switch::from)
+        .ok_or_else(|| host::BindingError::Unexpected {
+            call: Adapter::StoredSwitch,
+            expected: "a stored switch or null",
+            found: format!("{:?}", value.get_type()),
+        })
 }
 
 /// Refreshes the process copy of the switch. If the database cannot be read,
@@ -42,20 +55,24 @@ fn load_switch() -> Result<Switch> {
 /// than failing every request.
 fn refresh() -> Switch {
     let switch = load_switch().unwrap_or_else(|error| {
-        php::log(
-            "error",
-            &format!("Could not read the emergency CAPTCHA switch: {error}"),
+        let fallback = emergency_cache::last_known().unwrap_or_default();
+        host::log(
+            Level::Error,
+            "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
+            &[(
+                "state",
+                if fallback.is_active(emergency_cache::unix_now()) {
+                    "on"
+                } else {
+                    "off"
+                },
+            )],
+            Some(&error),
         );
-        emergency_cache::last_known().unwrap_or_default()
+        fallback
     });
     emergency_cache::store(switch.clone());
     switch
-}
-
-fn performer_is_exempt() -> Result<bool> {
-    let context = php::main_context()?;
-    let user = php::call(&context, "getUser", vec![])?;
-    php::call_bool(&user, "isAllowed", vec![&"captchaguard-exempt"])
 }
 
 #[php_class]
@@ -65,25 +82,26 @@ pub struct EmergencyCaptchaHandler {
 }
 
 #[php_impl]
-// MediaWiki passes every hook argument; names stay for the stubs.
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl EmergencyCaptchaHandler {
-    /// `$config` is the MainConfig service.
-    pub fn __construct(config: &Zval) -> Self {
-        let seconds = php::call(config, "get", vec![&"CaptchaGuardEmergencyRefresh"])
-            .ok()
-            .and_then(|v| v.coerce_to_long())
-            .and_then(|v| u64::try_from(v).ok())
-            .unwrap_or(DEFAULT_REFRESH_SECONDS);
+    /// `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh` (see HandlerFactory).
+    pub fn __construct(refresh_seconds: i64) -> Self {
         EmergencyCaptchaHandler {
-            refresh: Duration::from_secs(seconds),
+            refresh: Duration::from_secs(u64::try_from(refresh_seconds).unwrap_or(0)),
         }
     }
 
     /// Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
     /// with skipcaptcha never get here; holders of captchaguard-exempt are let through.
     #[php(name = "onConfirmEditTriggersCaptcha")]
-    pub fn on_confirm_edit_triggers_captcha(&self, action: &str, page: &Zval, mut result: PhpRef) {
+    pub fn on_confirm_edit_triggers_captcha(
+        &self,
+        action: &str,
+        page: &Zval,
+        mut result: PhpRef,
+        extra: &[&Zval],
+    ) {
         if result.bool() == Some(true) {
             return;
         }
@@ -95,13 +113,15 @@ impl EmergencyCaptchaHandler {
         if !covered {
             return;
         }
-        match performer_is_exempt() {
-            Ok(true) => {}
-            Ok(false) => result.set_bool(true),
+        match session::performer() {
+            Ok(performer) if performer.exempt => {}
+            Ok(_) => result.set_bool(true),
             Err(error) => {
-                php::log(
-                    "error",
-                    &format!("Could not check captchaguard-exempt: {error}"),
+                host::log(
+                    Level::Error,
+                    "Could not check captchaguard-exempt, asking for a CAPTCHA: {error}",
+                    &[],
+                    Some(&error),
                 );
                 result.set_bool(true);
             }
@@ -109,27 +129,37 @@ impl EmergencyCaptchaHandler {
     }
 }
 
-/// Validation shared by Special:EmergencyCaptcha and `action=emergencycaptcha`.
+/// The switch as people and the API see it.
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct SwitchState {
+    pub active: bool,
+    /// Covered triggers, in display order; empty when not active.
+    pub actions: Vec<String>,
+    /// Unix time; null when not active.
+    pub expiry: Option<i64>,
+}
+
+/// The emergency rules Special:EmergencyCaptcha, `action=emergencycaptcha`,
+/// `meta=emergencycaptcha` and the log ask for.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Emergency\\EmergencyPolicy")]
 pub struct EmergencyPolicy;
 
 #[php_impl]
 impl EmergencyPolicy {
-    /// Checks a requested change. `$expiry` is the Unix time MediaWiki read
-    /// from the user's expiry (null if it could not), `$expiryGiven` whether
-    /// one was typed at all. Returns `['ok' => true, 'active', 'actions',
-    /// 'expiry', 'reason']` or `['ok' => false, 'message', 'params']`.
-    #[allow(clippy::too_many_arguments)]
+    /// Checks a requested change against the module's clock. `$expiry` is
+    /// the Unix time MediaWiki read from the user's expiry (null if it could
+    /// not), `$expiryGiven` whether one was typed at all. Returns `['ok' =>
+    /// true, 'active', 'actions' (list), 'storedActions', 'expiry', 'reason']`
+    /// or `['ok' => false, 'message', 'params']`.
     pub fn validate(
         on: bool,
         actions: Vec<String>,
         expiry_given: bool,
         expiry: Option<i64>,
         reason: String,
-        now: i64,
         max_seconds: i64,
-    ) -> PhpResult<ZBox<ZendHashTable>> {
+    ) -> PhpResult<ext_php_rs::boxed::ZBox<ext_php_rs::types::ZendHashTable>> {
         let request = ChangeRequest {
             on,
             actions,
@@ -137,12 +167,16 @@ impl EmergencyPolicy {
             expiry,
             reason,
         };
-        let mut answer = ZendHashTable::new();
-        match validate(&request, now, max_seconds) {
+        let mut answer = ext_php_rs::types::ZendHashTable::new();
+        match validate(&request, emergency_cache::unix_now(), max_seconds) {
             Ok(change) => {
                 answer.insert("ok", true)?;
                 answer.insert("active", change.on)?;
-                answer.insert("actions", format_actions(&change.actions))?;
+                answer.insert(
+                    "actions",
+                    change.actions.iter().map(|t| t.name()).collect::<Vec<_>>(),
+                )?;
+                answer.insert("storedActions", format_actions(&change.actions))?;
                 answer.insert("expiry", change.expiry)?;
                 answer.insert("reason", change.reason)?;
             }
@@ -154,6 +188,30 @@ impl EmergencyPolicy {
             }
         }
         Ok(answer)
+    }
+
+    /// What a stored switch means now (null: never switched).
+    pub fn state(stored: Option<StoredSwitch>) -> SwitchState {
+        let switch = stored.map(Switch::from).unwrap_or_default();
+        let active = switch.is_active(emergency_cache::unix_now());
+        SwitchState {
+            active,
+            actions: if active {
+                switch.actions.iter().map(|t| t.name().to_owned()).collect()
+            } else {
+                Vec::new()
+            },
+            expiry: active.then_some(switch.expiry),
+        }
+    }
+
+    /// Stored trigger names (a log entry's, say) as a list, unknown ones dropped.
+    #[php(name = "parseActions")]
+    pub fn parse_actions(stored: &str) -> Vec<String> {
+        parse_stored_actions(stored)
+            .iter()
+            .map(|t| t.name().to_owned())
+            .collect()
     }
 
     /// The triggers a switch may cover, in display order.

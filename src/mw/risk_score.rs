@@ -8,51 +8,33 @@ use std::io::Write;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::php::{self, Result};
-use crate::policy::events::{to_json_line, AccountCreationEvent, ClientData, EditEvent};
+use super::host::{self, Adapter, BindingError, Level, Result};
+use super::session;
+use crate::policy::events::{
+    to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent,
+};
 use crate::policy::score::{interpret, valid_score, Buckets};
-use crate::state::process;
+use crate::state::{emergency_cache, process};
 
 const SESSION_KEY: &str = "hCaptcha-score";
+/// Whose score the session holds: a session can outlive a login or logout.
+const SESSION_OWNER_KEY: &str = "captchaguard-hcaptcha-score-owner";
 const CACHE_SECONDS: i64 = 300;
 
-fn session() -> Result<Zval> {
-    php::session_of(&php::main_context()?)
-}
-
-fn services() -> Result<Zval> {
-    php::call_named("MediaWiki\\MediaWikiServices::getInstance", vec![])
-}
-
-fn config(name: &str) -> Result<Zval> {
-    let config = php::call(&services()?, "getMainConfig", vec![])?;
-    php::call(&config, "get", vec![&name])
-}
-
-/// The stash and this user's key in it; the user name is hashed so the key
-/// holds no IP address of an anonymous user.
-fn stash_and_key(user_name: &str) -> Result<(Zval, Zval)> {
-    let stash = php::call(&services()?, "getMainObjectStash", vec![])?;
-    let hashed = php::call_named("hash", vec![&"sha256", &user_name])?;
-    let key = php::call(
-        &stash,
-        "makeKey",
-        vec![&"captchaguard-hcaptcha-score", &hashed],
-    )?;
-    Ok((stash, key))
-}
-
 fn remember(score: Option<f64>, user_name: &str) -> Result<()> {
-    let session = session()?;
-    let (stash, key) = stash_and_key(user_name)?;
     match score {
         Some(score) => {
-            php::call(&session, "set", vec![&SESSION_KEY, &score])?;
-            php::call(&stash, "set", vec![&key, &score, &CACHE_SECONDS])?;
+            session::set(SESSION_KEY, &score)?;
+            session::set(SESSION_OWNER_KEY, &user_name)?;
+            host::call_value(
+                Adapter::StashScore,
+                vec![&user_name, &score, &CACHE_SECONDS],
+            )?;
         }
         None => {
-            php::call(&session, "remove", vec![&SESSION_KEY])?;
-            php::call(&stash, "delete", vec![&key])?;
+            session::remove(SESSION_KEY)?;
+            session::remove(SESSION_OWNER_KEY)?;
+            host::call_value(Adapter::UnstashScore, vec![&user_name])?;
         }
     }
     Ok(())
@@ -66,19 +48,24 @@ fn valid(value: &Zval) -> Option<f64> {
         .and_then(valid_score)
 }
 
-/// Session first (the request that solved the CAPTCHA), then the stash
-/// (deferred updates and jobs, after the session is gone).
+/// The session first (the request that solved the CAPTCHA), but only if it
+/// holds this user's score; then the stash (deferred updates and jobs, after
+/// the session is gone).
 fn score_of(user_name: &str) -> Result<Option<f64>> {
-    let in_session = php::call(&session()?, "get", vec![&SESSION_KEY])?;
-    if let Some(score) = valid(&in_session) {
-        return Ok(Some(score));
+    let owner = session::get(SESSION_OWNER_KEY)?.string();
+    if owner.as_deref() == Some(user_name) {
+        if let Some(score) = valid(&session::get(SESSION_KEY)?) {
+            return Ok(Some(score));
+        }
     }
-    let (stash, key) = stash_and_key(user_name)?;
-    Ok(valid(&php::call(&stash, "get", vec![&key])?))
+    Ok(valid(&host::call_value(
+        Adapter::StashedScore,
+        vec![&user_name],
+    )?))
 }
 
 fn buckets() -> Buckets {
-    let configured = config("CaptchaGuardRiskScoreBuckets")
+    let configured = host::config("CaptchaGuardRiskScoreBuckets")
         .ok()
         .and_then(|value| {
             value.array().map(|edges| {
@@ -92,16 +79,16 @@ fn buckets() -> Buckets {
         None => Buckets::deciles(),
         Some(edges) => Buckets::from_edges(edges).unwrap_or_else(|error| {
             if process::first_warning("buckets") {
-                php::log("warning", &format!("{error}; using tenths"));
+                host::log(
+                    Level::Warning,
+                    "{problem}; using tenths",
+                    &[("problem", &error.to_string())],
+                    None,
+                );
             }
             Buckets::deciles()
         }),
     }
-}
-
-fn current_user_name() -> Result<String> {
-    let user = php::call(&php::main_context()?, "getUser", vec![])?;
-    php::call_string(&user, "getName", vec![])
 }
 
 /// Other extensions' in-process API (see README).
@@ -114,75 +101,111 @@ impl RiskScore {
     /// Reads siteverify's answer for the current user: stores a valid score
     /// (or forgets an old one), logs what went wrong once, and returns whether
     /// the CAPTCHA passed, as hCaptcha said. `$httpError` is null when an
-    /// answer came back.
+    /// answer came back. A score that cannot be stored is logged; the
+    /// CAPTCHA's outcome stands.
     #[php(name = "recordVerification")]
-    pub fn record_verification(http_error: Option<String>, body: String) -> PhpResult<bool> {
+    pub fn record_verification(http_error: Option<String>, body: String) -> bool {
         let verification = interpret(http_error.as_deref(), &body);
         if let Some(problem) = &verification.problem {
-            php::log("warning", &format!("hCaptcha verification: {problem}"));
+            host::log(
+                Level::Warning,
+                "hCaptcha verification: {problem}",
+                &[("problem", &problem.to_string())],
+                None,
+            );
         }
-        let user_name =
-            current_user_name().map_err(|e| PhpException::from_message(e.to_string()))?;
-        remember(verification.score, &user_name)
-            .map_err(|e| PhpException::from_message(e.to_string()))?;
-        Ok(verification.passed)
+        let stored = session::performer()
+            .and_then(|performer| remember(verification.score, &performer.name));
+        if let Err(error) = stored {
+            host::log(
+                Level::Error,
+                "Could not store the hCaptcha risk score: {error}",
+                &[],
+                Some(&error),
+            );
+        }
+        verification.passed
     }
 
-    /// The raw score of the user's latest successful verification, or null.
-    /// Raw scores are for in-process decisions only: never log or send them.
-    pub fn get(user_name: String) -> PhpResult<Option<f64>> {
-        score_of(&user_name).map_err(|e| PhpException::from_message(e.to_string()))
+    /// The raw score of `$userName`'s latest successful verification, or
+    /// null (also when it cannot be read: that is logged). Raw scores are for
+    /// in-process decisions only: never log or send them.
+    pub fn get(user_name: String) -> Option<f64> {
+        score_of(&user_name).unwrap_or_else(|error| {
+            host::log(
+                Level::Error,
+                "Could not read the hCaptcha risk score: {error}",
+                &[],
+                Some(&error),
+            );
+            None
+        })
     }
 
     /// The score as events carry it: bucketed, -1 when there is none.
-    pub fn bucketed(user_name: String) -> PhpResult<f64> {
-        Ok(buckets().bucket(Self::get(user_name)?))
+    pub fn bucketed(user_name: String) -> f64 {
+        buckets().bucket(Self::get(user_name))
     }
 }
 
-fn client_data(request: &Zval) -> Result<Option<ClientData>> {
-    if !config("CaptchaGuardEventsIncludeClientData")?.coerce_to_bool() {
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+fn client_data() -> Result<Option<ClientData>> {
+    if !host::config("CaptchaGuardEventsIncludeClientData")?.coerce_to_bool() {
         return Ok(None);
     }
+    let client: Client = host::call(Adapter::Client, vec![])?;
     Ok(Some(ClientData {
-        ip: php::call_string(request, "getIP", vec![])?,
-        user_agent: php::call(request, "getHeader", vec![&"User-Agent"])?
-            .string()
-            .unwrap_or_default(),
+        ip: client.ip,
+        user_agent: client.user_agent,
     }))
+}
+
+fn configured(setting: &str, kind: &str) -> Result<Option<String>> {
+    Ok(host::config(setting)?
+        .array()
+        .and_then(|map| map.get(kind))
+        .and_then(Zval::string)
+        .filter(|value| !value.is_empty()))
 }
 
 /// Sends an event through EventLogging when it is loaded, otherwise appends it
 /// to `$wgCaptchaGuardEventLogFile`.
 fn emit<E: serde::Serialize>(kind: &str, event: &E) -> Result<()> {
-    let streams = config("CaptchaGuardEventStreams")?;
-    let stream = streams
-        .array()
-        .and_then(|s| s.get(kind))
-        .and_then(Zval::string)
+    let stream = configured("CaptchaGuardEventStreams", kind)?
         .unwrap_or_else(|| format!("mediawiki.captchaguard.{kind}"));
-    let dt = php::call_named("gmdate", vec![&"Y-m-d\\TH:i:s\\Z"])?
-        .string()
-        .unwrap_or_default();
-    let line = to_json_line(&stream, &dt, event)
-        .map_err(|e| php::BindingError::Unexpected("event".into(), e.to_string()))?;
-    let registry = php::call_named("ExtensionRegistry::getInstance", vec![])?;
-    if php::call_bool(&registry, "isLoaded", vec![&"EventLogging"])? {
-        let fields = php::call_named("json_decode", vec![&line, &true])?;
-        php::call_named(
-            "MediaWiki\\Extension\\EventLogging\\EventLogging::submit",
-            vec![&stream, &fields],
-        )?;
+    let schema = configured("CaptchaGuardEventSchemas", kind)?
+        .unwrap_or_else(|| format!("/analytics/mediawiki/captchaguard/{kind}/1.0.0"));
+    let now = emergency_cache::unix_now();
+    let line = |stream_in_event| {
+        let to = Destination {
+            stream: &stream,
+            schema: &schema,
+            stream_in_event,
+        };
+        to_json_line(to, now, event).map_err(|e| BindingError::Build {
+            what: "the event",
+            reason: e.to_string(),
+        })
+    };
+    if host::call::<bool>(Adapter::SubmitEvent, vec![&stream, &line(false)?])? {
         return Ok(());
     }
-    let Some(path) = config("CaptchaGuardEventLogFile")?
+    let line = line(true)?;
+    let Some(path) = host::config("CaptchaGuardEventLogFile")?
         .string()
         .filter(|p| !p.is_empty())
     else {
         if process::first_warning("no-event-destination") {
-            php::log(
-                "warning",
+            host::log(
+                Level::Warning,
                 "Neither EventLogging nor $wgCaptchaGuardEventLogFile: events are dropped",
+                &[],
+                None,
             );
         }
         return Ok(());
@@ -193,14 +216,20 @@ fn emit<E: serde::Serialize>(kind: &str, event: &E) -> Result<()> {
         .append(true)
         .open(&path)
         .and_then(|mut file| file.write_all(line.as_bytes()))
-        .map_err(|e| php::BindingError::Call(format!("writing {path}"), e.to_string()))
+        .map_err(|e| BindingError::Write {
+            path,
+            reason: e.to_string(),
+        })
 }
 
-fn log_failure(what: &str, result: Result<()>) {
+/// An event failure is logged and never reaches the saved edit or account.
+fn log_failure(kind: &str, result: Result<()>) {
     if let Err(error) = result {
-        php::log(
-            "error",
-            &format!("Could not send the {what} event: {error}"),
+        host::log(
+            Level::Error,
+            "Could not send the {event} event: {error}",
+            &[("event", kind)],
+            Some(&error),
         );
     }
 }
@@ -210,7 +239,7 @@ fn log_failure(what: &str, result: Result<()>) {
 pub struct RiskScoreEventsHandler;
 
 #[php_impl]
-// MediaWiki passes every hook argument; names stay for the stubs.
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl RiskScoreEventsHandler {
     pub fn __construct() -> Self {
@@ -218,6 +247,7 @@ impl RiskScoreEventsHandler {
     }
 
     #[php(name = "onPageSaveComplete")]
+    #[allow(clippy::too_many_arguments)]
     pub fn on_page_save_complete(
         &self,
         wiki_page: &Zval,
@@ -226,69 +256,70 @@ impl RiskScoreEventsHandler {
         flags: &Zval,
         revision_record: &Zval,
         edit_result: &Zval,
+        extra: &[&Zval],
     ) {
         log_failure("edit", edit_event(wiki_page, user, revision_record));
     }
 
     #[php(name = "onLocalUserCreated")]
-    pub fn on_local_user_created(&self, user: &Zval, autocreated: bool) {
-        if !autocreated {
-            log_failure("account creation", account_creation_event(user));
+    pub fn on_local_user_created(&self, user: &Zval, autocreated: &Zval, extra: &[&Zval]) {
+        if !autocreated.coerce_to_bool() {
+            log_failure("accountcreation", account_creation_event(user));
         }
     }
 }
 
-fn id_of(object: &Zval) -> Result<i64> {
-    Ok(php::call(object, "getId", vec![])?
-        .coerce_to_long()
-        .unwrap_or(0))
+/// A saved edit, as the adapter reads it from the hook's objects.
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct SavedEdit {
+    pub performer_id: i64,
+    pub performer_name: String,
+    pub page_id: i64,
+    pub revision_id: i64,
+}
+
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct UserFacts {
+    pub id: i64,
+    pub name: String,
 }
 
 fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
-    let request = php::call(&php::main_context()?, "getRequest", vec![])?;
-    let name = php::call_string(user, "getName", vec![])?;
+    let saved: SavedEdit = host::call(Adapter::SavedEdit, vec![wiki_page, user, revision])?;
     let event = EditEvent {
-        performer_id: id_of(user)?,
-        revision_id: id_of(revision)?,
-        page_id: id_of(wiki_page)?,
-        h_captcha_score: buckets().bucket(score_of(&name)?),
-        client: client_data(&request)?,
+        performer_id: saved.performer_id,
+        revision_id: saved.revision_id,
+        page_id: saved.page_id,
+        h_captcha_score: buckets().bucket(score_of(&saved.performer_name)?),
+        client: client_data()?,
     };
     emit("edit", &event)
 }
 
 fn account_creation_event(user: &Zval) -> Result<()> {
-    let context = php::main_context()?;
-    let request = php::call(&context, "getRequest", vec![])?;
-    let performer = php::call(&context, "getUser", vec![])?;
-    let name = php::call_string(user, "getName", vec![])?;
+    let created: UserFacts = host::call(Adapter::User, vec![user])?;
+    let creator = session::performer()?;
     // Scored while the creator was still anonymous: keep it for the new name too.
-    let score = score_of(&php::call_string(&performer, "getName", vec![])?)?;
-    if score.is_some() {
-        let (stash, key) = stash_and_key(&name)?;
-        php::call(
-            &stash,
-            "set",
-            vec![&key, &score.unwrap_or_default(), &CACHE_SECONDS],
+    let score = score_of(&creator.name)?;
+    if let Some(score) = score {
+        host::call_value(
+            Adapter::StashScore,
+            vec![&created.name, &score, &CACHE_SECONDS],
         )?;
     }
-    let text = |name: &str| -> Result<String> {
-        Ok(php::call(&request, "getVal", vec![&name, &""])?
-            .string()
-            .unwrap_or_default())
-    };
+    let request_value =
+        |name: &str| -> Result<String> { host::call(Adapter::RequestValue, vec![&name]) };
     let event = AccountCreationEvent {
-        user_id: id_of(user)?,
-        user_name: name.clone(),
-        is_self_made: !php::call_bool(&performer, "isRegistered", vec![])?
-            || php::call_string(&performer, "getName", vec![])? == name,
-        campaign: text("campaign")?,
+        user_id: created.id,
+        is_self_made: !creator.registered || creator.name == created.name,
+        user_name: created.name,
+        campaign: request_value("campaign")?,
         display_mobile: false,
-        token: text("campaign-token")?,
-        user_buckets: text("userBuckets")?,
-        is_api: php::call_named("defined", vec![&"MW_API"])?.coerce_to_bool(),
+        token: request_value("campaign-token")?,
+        user_buckets: request_value("userBuckets")?,
+        is_api: host::call(Adapter::IsApi, vec![])?,
         h_captcha_score: buckets().bucket(score),
-        client: client_data(&request)?,
+        client: client_data()?,
     };
     emit("accountcreation", &event)
 }

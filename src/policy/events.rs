@@ -46,21 +46,67 @@ pub struct EditEvent {
     pub client: Option<ClientData>,
 }
 
-/// The line written to `$wgCaptchaGuardEventLogFile`: the stream name, the
-/// time, and the event's fields.
+/// Where an event goes and what it claims to be: EventLogging drops an
+/// event without `$schema`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Destination<'a> {
+    pub stream: &'a str,
+    pub schema: &'a str,
+    /// Name the stream in the event itself (`$stream`), as the event log
+    /// file does; EventLogging sets `meta.stream` on its own.
+    pub stream_in_event: bool,
+}
+
+/// An event as it is submitted to EventLogging or written to
+/// `$wgCaptchaGuardEventLogFile`: its schema, time and fields.
 #[derive(Debug, Serialize)]
 pub struct Envelope<'a, E: Serialize> {
-    #[serde(rename = "$stream")]
-    pub stream: &'a str,
-    pub dt: &'a str,
+    #[serde(rename = "$schema")]
+    pub schema: &'a str,
+    #[serde(rename = "$stream", skip_serializing_if = "Option::is_none")]
+    pub stream: Option<&'a str>,
+    pub dt: String,
     #[serde(flatten)]
     pub event: &'a E,
 }
 
-pub fn to_json_line<E: Serialize>(stream: &str, dt: &str, event: &E) -> serde_json::Result<String> {
-    let mut line = serde_json::to_string(&Envelope { stream, dt, event })?;
+/// One JSON object, ending with a newline. `unix_time` becomes `dt`.
+pub fn to_json_line<E: Serialize>(
+    to: Destination<'_>,
+    unix_time: i64,
+    event: &E,
+) -> serde_json::Result<String> {
+    let mut line = serde_json::to_string(&Envelope {
+        schema: to.schema,
+        stream: to.stream_in_event.then_some(to.stream),
+        dt: iso8601_utc(unix_time),
+        event,
+    })?;
     line.push('\n');
     Ok(line)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time (proleptic Gregorian calendar).
+pub fn iso8601_utc(unix_time: i64) -> String {
+    let days = unix_time.div_euclid(86_400);
+    let seconds = unix_time.rem_euclid(86_400);
+    // Days to civil date, after Howard Hinnant's days_from_civil inverse.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
 }
 
 #[cfg(test)]
@@ -78,16 +124,43 @@ mod tests {
         }
     }
 
+    const TO: Destination<'static> = Destination {
+        stream: "s",
+        schema: "/test/1.0.0",
+        stream_in_event: true,
+    };
+
     #[test]
     fn edit_event_fields() {
-        let line = to_json_line("captchaguard.edit", "2026-11-22T00:00:00Z", &edit(None)).unwrap();
+        let to = Destination {
+            stream: "captchaguard.edit",
+            schema: "/analytics/mediawiki/captchaguard/edit/1.0.0",
+            stream_in_event: true,
+        };
+        let line = to_json_line(to, 1_795_305_600, &edit(None)).unwrap();
         assert!(line.ends_with('\n'));
         let json: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(
+            json["$schema"],
+            "/analytics/mediawiki/captchaguard/edit/1.0.0"
+        );
         assert_eq!(json["$stream"], "captchaguard.edit");
+        assert_eq!(json["dt"], "2026-11-22T00:00:00Z");
         assert_eq!(json["revisionId"], 42);
         assert_eq!(json["performerId"], 0);
         assert_eq!(json["hCaptchaScore"], 0.7);
         assert!(json.get("ip").is_none() && json.get("userAgent").is_none());
+        let for_eventlogging = Destination {
+            stream_in_event: false,
+            ..to
+        };
+        let json: Value =
+            serde_json::from_str(&to_json_line(for_eventlogging, 0, &edit(None)).unwrap()).unwrap();
+        assert!(json.get("$stream").is_none());
+        assert_eq!(
+            json["$schema"],
+            "/analytics/mediawiki/captchaguard/edit/1.0.0"
+        );
     }
 
     #[test]
@@ -97,7 +170,7 @@ mod tests {
             user_agent: "Bot/1.0".into(),
         };
         let json: Value =
-            serde_json::from_str(&to_json_line("s", "t", &edit(Some(client))).unwrap()).unwrap();
+            serde_json::from_str(&to_json_line(TO, 0, &edit(Some(client))).unwrap()).unwrap();
         assert_eq!(json["ip"], "192.0.2.1");
         assert_eq!(json["userAgent"], "Bot/1.0");
     }
@@ -116,7 +189,7 @@ mod tests {
             h_captcha_score: 0.4,
             client: None,
         };
-        let json: Value = serde_json::from_str(&to_json_line("s", "t", &event).unwrap()).unwrap();
+        let json: Value = serde_json::from_str(&to_json_line(TO, 0, &event).unwrap()).unwrap();
         for field in [
             "userId",
             "userName",
@@ -132,5 +205,14 @@ mod tests {
         }
         assert!(json.get("revisionId").is_none());
         assert_eq!(json["hCaptchaScore"], 0.4);
+    }
+
+    #[test]
+    fn utc_times() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601_utc(1_795_391_999), "2026-11-22T23:59:59Z");
+        assert_eq!(iso8601_utc(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(iso8601_utc(4_107_542_400), "2100-03-01T00:00:00Z");
     }
 }

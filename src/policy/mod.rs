@@ -4,4 +4,3 @@ pub mod challenge;
 pub mod emergency;
 pub mod events;
 pub mod score;
-pub mod warn_key;

@@ -1,83 +1,49 @@
 //! The emergency switch as this PHP-FPM worker last read it. Shared by every
-//! request the worker serves, so the per-request check costs no database query
-//! and no cache round trip; refreshed once it is older than the configured
-//! interval. One entry per worker thread (PHP-FPM: per process), so the memory
-//! is bounded and the hot path takes no lock.
+//! request the worker serves, so the check costs no database query and no
+//! cache round trip; read again once it is older than the configured interval.
+//! One entry per worker thread (PHP-FPM: per process), so the memory is
+//! bounded and the hot path takes no lock.
 //!
-//! Time is read once per request (at request start), not per check: the check
-//! runs many times per request, and a clock read costs as much as the rest of
-//! it. "Now" for a request is when it started.
+//! The clock is read on every check (one vDSO call), not once per request: a
+//! long-running process (runJobs, a worker-mode server) must see a switch
+//! refresh and expire.
 
 use std::cell::{Cell, RefCell};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::policy::emergency::{CompactSwitch, Switch, Trigger};
 
-#[derive(Clone, Copy)]
-struct Clock {
-    instant: Instant,
-    unix: i64,
+/// Now, in milliseconds since the Unix epoch.
+fn now_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-impl Clock {
-    fn read() -> Clock {
-        let unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        Clock {
-            instant: Instant::now(),
-            unix,
-        }
-    }
-}
-
-/// What every check reads: plain `Copy` data in a `Cell`, so the hot path is a
-/// thread-local load with no borrow flag and no destructor bookkeeping.
-#[derive(Clone, Copy)]
-struct Hot {
-    request_clock: Option<Clock>,
-    cached: Option<(CompactSwitch, Instant)>,
+/// Now, in seconds since the Unix epoch: the module's clock for every
+/// emergency decision, PHP's included.
+pub fn unix_now() -> i64 {
+    now_millis() / 1000
 }
 
 thread_local! {
-    static HOT: Cell<Hot> = const { Cell::new(Hot { request_clock: None, cached: None }) };
+    /// Plain `Copy` data in a `Cell`: the hot path is a thread-local load
+    /// with no borrow flag. The second field is when it was read (ms).
+    static HOT: Cell<Option<(CompactSwitch, i64)>> = const { Cell::new(None) };
     /// The full switch, kept for when a refresh fails.
     static LAST_KNOWN: RefCell<Option<Switch>> = const { RefCell::new(None) };
 }
 
-fn update(f: impl FnOnce(&mut Hot)) {
-    HOT.with(|hot| {
-        let mut value = hot.get();
-        f(&mut value);
-        hot.set(value);
-    });
-}
-
-/// Called at request start: the time every check of this request uses.
-pub fn start_request_clock() {
-    update(|hot| hot.request_clock = Some(Clock::read()));
-}
-
-fn request_clock() -> Clock {
-    HOT.with(Cell::get)
-        .request_clock
-        .unwrap_or_else(Clock::read)
-}
-
-pub fn unix_now() -> i64 {
-    request_clock().unix
-}
-
 /// Whether the cached switch covers `trigger` now; `None` when nothing is
-/// cached or it is older than `max_age`.
+/// cached or it is older than `max_age` (or the clock went back).
 pub fn covers(trigger: Trigger, max_age: Duration) -> Option<bool> {
-    let hot = HOT.with(Cell::get);
-    let (switch, fetched) = hot.cached?;
-    let now = hot.request_clock.unwrap_or_else(Clock::read);
-    if now.instant.saturating_duration_since(fetched) > max_age {
+    let (switch, fetched) = HOT.with(Cell::get)?;
+    let now = now_millis();
+    let age = now.checked_sub(fetched).filter(|age| *age >= 0)?;
+    if u128::try_from(age).ok()? > max_age.as_millis() {
         return None;
     }
-    Some(switch.covers(trigger, now.unix))
+    Some(switch.covers(trigger, now / 1000))
 }
 
 /// The switch last stored, however old (used when a refresh fails).
@@ -86,14 +52,13 @@ pub fn last_known() -> Option<Switch> {
 }
 
 pub fn store(switch: Switch) {
-    let fetched = request_clock().instant;
-    update(|hot| hot.cached = Some((switch.compact(), fetched)));
+    HOT.with(|hot| hot.set(Some((switch.compact(), now_millis()))));
     LAST_KNOWN.with(|s| *s.borrow_mut() = Some(switch));
 }
 
 /// Forces the next check to read the stored switch (after a change made here).
 pub fn forget() {
-    update(|hot| hot.cached = None);
+    HOT.with(|hot| hot.set(None));
     LAST_KNOWN.with(|s| *s.borrow_mut() = None);
 }
 
@@ -104,7 +69,6 @@ mod tests {
 
     #[test]
     fn fresh_entries_answer_and_stale_or_forgotten_ones_do_not() {
-        start_request_clock();
         forget();
         assert_eq!(covers(Trigger::Edit, Duration::from_secs(5)), None);
         store(Switch {
@@ -114,10 +78,8 @@ mod tests {
         });
         assert_eq!(covers(Trigger::Edit, Duration::from_secs(5)), Some(true));
         assert_eq!(covers(Trigger::Create, Duration::from_secs(5)), Some(false));
-        std::thread::sleep(Duration::from_millis(20));
-        // Same request: same "now", so still fresh.
-        assert_eq!(covers(Trigger::Edit, Duration::from_millis(10)), Some(true));
-        start_request_clock();
+        std::thread::sleep(Duration::from_millis(30));
+        // The clock is read per check: a long-lived process sees the entry age.
         assert_eq!(covers(Trigger::Edit, Duration::from_millis(10)), None);
         assert!(last_known().is_some());
         forget();
@@ -126,7 +88,6 @@ mod tests {
 
     #[test]
     fn an_expired_switch_is_off_without_a_refresh() {
-        start_request_clock();
         store(Switch {
             on: true,
             actions: parse_stored_actions("edit"),

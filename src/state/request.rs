@@ -1,7 +1,9 @@
-//! What CaptchaGuard learned during the current request. PHP-FPM workers serve
-//! many requests, so this is cleared at request start and end.
+//! What CaptchaGuard learned during the current request, in one place. PHP-FPM
+//! workers serve many requests, so this is cleared at request start and end.
 
 use std::cell::RefCell;
+
+use ext_php_rs::types::Zval;
 
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 
@@ -22,14 +24,29 @@ impl Demand {
     }
 }
 
-#[derive(Debug, Default)]
-pub struct RequestState {
+/// `S` is the kept edit Status: a PHP value in the module, anything in tests
+/// (which run without PHP).
+#[derive(Debug)]
+pub struct RequestState<S> {
     demand: Option<Demand>,
     /// Set once the demand was written into the edit's Status.
     applied: bool,
+    /// The Status of the edit being filtered, kept when our
+    /// EditFilterMergedContent handler ran before AbuseFilter's filters.
+    edit_status: Option<S>,
 }
 
-impl RequestState {
+impl<S> Default for RequestState<S> {
+    fn default() -> Self {
+        RequestState {
+            demand: None,
+            applied: false,
+            edit_status: None,
+        }
+    }
+}
+
+impl<S> RequestState<S> {
     /// Keeps the first demand: one CAPTCHA answers every filter of the edit.
     pub fn record(&mut self, demand: Demand) {
         if self.demand.is_none() {
@@ -53,18 +70,28 @@ impl RequestState {
     pub fn was_applied(&self) -> bool {
         self.applied
     }
+
+    pub fn keep_edit_status(&mut self, status: S) {
+        self.edit_status = Some(status);
+    }
+
+    pub fn edit_status(&self) -> Option<&S> {
+        self.edit_status.as_ref()
+    }
 }
 
 thread_local! {
-    static CURRENT: RefCell<RequestState> = RefCell::new(RequestState::default());
+    static CURRENT: RefCell<RequestState<Zval>> = RefCell::new(RequestState::default());
 }
 
-pub fn with<R>(f: impl FnOnce(&mut RequestState) -> R) -> R {
+pub fn with<R>(f: impl FnOnce(&mut RequestState<Zval>) -> R) -> R {
     CURRENT.with(|s| f(&mut s.borrow_mut()))
 }
 
 pub fn reset() {
-    CURRENT.with(|s| *s.borrow_mut() = RequestState::default());
+    // Taken out first: dropping a kept PHP object must not happen while borrowed.
+    let old = CURRENT.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    drop(old);
 }
 
 #[cfg(test)]
@@ -81,26 +108,26 @@ mod tests {
 
     #[test]
     fn first_demand_wins_and_is_applied_once() {
-        reset();
-        with(|s| {
-            assert!(s.unapplied().is_none());
-            s.record(demand("1", AnswerCheck::NoAnswer));
-            s.record(demand("2", AnswerCheck::Wrong));
-            assert_eq!(s.unapplied().map(|d| d.filter.as_str()), Some("1"));
-            s.mark_applied();
-            assert!(s.unapplied().is_none());
-            assert!(s.was_applied());
-        });
+        let mut s = RequestState::<&str>::default();
+        assert!(s.unapplied().is_none());
+        s.record(demand("1", AnswerCheck::NoAnswer));
+        s.record(demand("2", AnswerCheck::Wrong));
+        assert_eq!(s.unapplied().map(|d| d.filter.as_str()), Some("1"));
+        s.mark_applied();
+        assert!(s.unapplied().is_none());
+        assert!(s.was_applied());
     }
 
     #[test]
-    fn reset_forgets_everything() {
-        with(|s| s.record(demand("3", AnswerCheck::Wrong)));
-        reset();
-        with(|s| {
-            assert!(s.demand().is_none());
-            assert!(!s.was_applied());
-        });
+    fn a_fresh_state_holds_nothing() {
+        let mut s = RequestState::default();
+        s.record(demand("3", AnswerCheck::Wrong));
+        s.keep_edit_status("status");
+        assert_eq!(s.edit_status(), Some(&"status"));
+        let fresh = RequestState::<&str>::default();
+        assert!(fresh.demand().is_none());
+        assert!(!fresh.was_applied());
+        assert!(fresh.edit_status().is_none());
     }
 
     #[test]

@@ -9,9 +9,7 @@ class AbuseFilterHandlerTest extends TestCase {
 	private const CONSEQUENCE = 'MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence';
 
 	public function testRegistersBothActionsByDefault() {
-		$handler = new AbuseFilterHandler( new FakeConfig( [
-			'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha', 'forcecaptcha' ],
-		] ) );
+		$handler = new AbuseFilterHandler( [ 'showcaptcha', 'forcecaptcha' ] );
 		$actions = [ 'other' => 'keep' ];
 		$handler->onAbuseFilterCustomActions( $actions );
 		$this->assertSame( [
@@ -23,16 +21,14 @@ class AbuseFilterHandlerTest extends TestCase {
 	}
 
 	public function testConfigTurnsAnActionOff() {
-		$handler = new AbuseFilterHandler( new FakeConfig( [
-			'CaptchaGuardAbuseFilterActions' => [ 'forcecaptcha' ],
-		] ) );
+		$handler = new AbuseFilterHandler( [ 'forcecaptcha', 'notanaction' ] );
 		$actions = [];
 		$handler->onAbuseFilterCustomActions( $actions );
 		$this->assertSame( [ 'forcecaptcha' ], array_keys( $actions ) );
 	}
 
 	public function testRejectsWhatIsNotAnActionList() {
-		$handler = new AbuseFilterHandler( new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [] ] ) );
+		$handler = new AbuseFilterHandler( [] );
 		$notAnArray = 'showcaptcha';
 		$this->expectExceptionMessage( 'AbuseFilterCustomActions passed a non-array' );
 		$handler->onAbuseFilterCustomActions( $notAnArray );
@@ -42,7 +38,7 @@ class AbuseFilterHandlerTest extends TestCase {
 		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
 		$this->expectExceptionMessage( "unknown CaptchaGuard action 'captcha'" );
 		MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner::execute(
-			new MediaWiki\Extension\AbuseFilter\Consequences\Parameters(), 'captcha', RequestContext::$main
+			(object)[ 'filter' => '7', 'filtered_action' => 'edit', 'warn_key' => 'k' ], 'captcha'
 		);
 	}
 

@@ -95,8 +95,10 @@ class CaptchaConsequenceTest extends TestCase {
 	}
 
 	public function testDisabledActionDoesNothing() {
-		$context = $this->context();
-		$context->config = new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [ 'forcecaptcha' ] ] );
+		$this->context();
+		MediaWiki\MediaWikiServices::$instance = new MediaWiki\MediaWikiServices(
+			new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [ 'forcecaptcha' ] ] ), new FakeStash()
+		);
 		[ $taken, $status ] = $this->runEdit( 'showcaptcha', true );
 		$this->assertFalse( $taken );
 		$this->assertSame( [], $status->errors );
@@ -119,21 +121,49 @@ class CaptchaConsequenceTest extends TestCase {
 		$this->assertSame( [ $warnKey ], $session->get( 'captchaguard-pending-warn-keys' ) );
 		// AbuseFilter's warn has since cleared its key; the next save must pass it.
 		$session->set( $warnKey, false );
-		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler(
-			new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha' ] ] )
-		);
+		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( [ 'showcaptcha' ] );
 		$skip = [];
 		$handler->onAbuseFilterShouldFilterAction( null, null, null, $skip );
 		$this->assertTrue( $session->get( $warnKey ) );
 	}
 
-	public function testAnErrorInTheModuleStillDemandsTheCaptcha() {
+	/** @dataProvider provideOrders */
+	public function testUnreadableFilterStillDemandsTheCaptcha( bool $hookFirst ) {
 		$this->context();
 		$params = new Parameters();
 		$params->throwOnFilter = true;
-		[ $taken, $status ] = $this->runEdit( 'showcaptcha', false, $params );
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', $hookFirst, $params );
 		$this->assertTrue( $taken );
 		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
-		$this->assertNotEmpty( preg_grep( '/CaptchaGuard error CAPTCHA action failed/', LoggerFactory::$lines ) );
+		$this->assertNotEmpty(
+			preg_grep( '/CaptchaGuard error Could not read the matching filter of showcaptcha/', LoggerFactory::$lines )
+		);
+	}
+
+	/** @dataProvider provideOrders */
+	public function testAThrowingSessionStillDemandsTheCaptchaAndIsLoggedWithContext( bool $hookFirst ) {
+		$context = $this->context();
+		$context->getRequest()->getSession()->failure = new RuntimeException( 'session store down' );
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', $hookFirst );
+		$this->assertTrue( $taken, 'the exception did not escape the consequence' );
+		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		[ [ $channel, $level, $message, $logContext ] ] = array_values( array_filter(
+			LoggerFactory::$records, static fn ( $r ) => $r[1] === 'error'
+		) );
+		$this->assertSame( [ 'CaptchaGuard', 'error' ], [ $channel, $level ] );
+		$this->assertStringContainsString( '{filter}', $message, 'placeholders, not an interpolated string' );
+		$this->assertSame( '7', $logContext['filter'] );
+		$this->assertInstanceOf( RuntimeException::class, $logContext['exception'] );
+		$this->assertSame( 'session store down', $logContext['exception']->getMessage() );
+	}
+
+	public function testAThrowingStatusStillStopsTheEdit() {
+		$this->context();
+		$status = new FakeStatus();
+		$status->failure = new RuntimeException( 'status broken' );
+		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
+		$stopped = ( new EditFilterHandler() )->onEditFilterMergedContent( null, null, $status, '', null, false );
+		$this->assertFalse( $stopped, 'the edit is stopped although its Status could not be written' );
+		$this->assertNotEmpty( preg_grep( '/Could not show the CAPTCHA demanded by filter 7.*status broken/', LoggerFactory::$lines ) );
 	}
 }

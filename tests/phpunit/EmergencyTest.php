@@ -3,18 +3,19 @@
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
+use MediaWiki\Logger\LoggerFactory;
 use PHPUnit\Framework\TestCase;
 
 /**
- * The emergency switch's native classes: validation, and the hook answered
- * from process memory. Each test runs in its own PHP process.
+ * The emergency switch's native classes: validation, the state PHP shows, and
+ * the hook answered from process memory. Each test runs in its own PHP process.
  */
 class EmergencyTest extends TestCase {
 
 	private const WEEK = 604800;
 
 	private function handler( int $refresh = 60 ): EmergencyCaptchaHandler {
-		return new EmergencyCaptchaHandler( new FakeConfig( [ 'CaptchaGuardEmergencyRefresh' => $refresh ] ) );
+		return new EmergencyCaptchaHandler( $refresh );
 	}
 
 	private function ask( EmergencyCaptchaHandler $handler, string $action, bool $result = false ): bool {
@@ -32,34 +33,47 @@ class EmergencyTest extends TestCase {
 
 	public function testValidChangeIsNormalised() {
 		$now = time();
-		$change = EmergencyPolicy::validate( true, [ 'edit', 'addurl' ], true, $now + 60, ' botnet ', $now, self::WEEK );
-		$this->assertSame(
-			[ 'ok' => true, 'active' => true, 'actions' => 'edit,addurl', 'expiry' => $now + 60, 'reason' => 'botnet' ],
-			$change
-		);
-		$default = EmergencyPolicy::validate( true, [], true, $now + 60, 'r', $now, self::WEEK );
-		$this->assertSame( 'edit,create', $default['actions'] );
+		$change = EmergencyPolicy::validate( true, [ 'addurl', 'edit' ], true, $now + 60, ' botnet ', self::WEEK );
+		$this->assertSame( [
+			'ok' => true, 'active' => true, 'actions' => [ 'edit', 'addurl' ], 'storedActions' => 'edit,addurl',
+			'expiry' => $now + 60, 'reason' => 'botnet',
+		], $change );
+		$default = EmergencyPolicy::validate( true, [], true, $now + 60, 'r', self::WEEK );
+		$this->assertSame( [ 'edit', 'create' ], $default['actions'] );
 	}
 
 	public static function provideBadChanges(): array {
-		$now = 1800000000;
 		return [
-			'unknown action' => [ [ true, [ 'edit', 'move' ], true, $now + 60, 'r', $now ],
+			'unknown action' => [ [ true, [ 'edit', 'move' ], true, 60, 'r' ],
 				'captchaguard-emergency-error-action', [ 'move' ] ],
-			'no reason' => [ [ true, [ 'edit' ], true, $now + 60, '', $now ], 'captchaguard-emergency-error-reason', [] ],
-			'no expiry' => [ [ true, [ 'edit' ], false, null, 'r', $now ],
+			'no reason' => [ [ true, [ 'edit' ], true, 60, '' ], 'captchaguard-emergency-error-reason', [] ],
+			'no expiry' => [ [ true, [ 'edit' ], false, null, 'r' ],
 				'captchaguard-emergency-error-expiry-missing', [] ],
-			'unparseable' => [ [ true, [ 'edit' ], true, null, 'r', $now ], 'captchaguard-emergency-error-expiry', [] ],
-			'past' => [ [ true, [ 'edit' ], true, $now - 5, 'r', $now ], 'captchaguard-emergency-error-expiry-past', [] ],
-			'over the cap' => [ [ true, [ 'edit' ], true, PHP_INT_MAX, 'r', $now ],
+			'unparseable' => [ [ true, [ 'edit' ], true, null, 'r' ], 'captchaguard-emergency-error-expiry', [] ],
+			'past' => [ [ true, [ 'edit' ], true, -5, 'r' ], 'captchaguard-emergency-error-expiry-past', [] ],
+			'over the cap' => [ [ true, [ 'edit' ], true, self::WEEK + 60, 'r' ],
 				'captchaguard-emergency-error-expiry-cap', [ (string)self::WEEK ] ],
 		];
 	}
 
 	/** @dataProvider provideBadChanges */
 	public function testBadChangesNameTheirMessage( array $args, string $message, array $params ) {
+		// Expiries relative to now: the module reads its own clock.
+		if ( $args[3] !== null ) {
+			$args[3] += time();
+		}
 		$answer = EmergencyPolicy::validate( ...[ ...$args, self::WEEK ] );
 		$this->assertSame( [ 'ok' => false, 'message' => $message, 'params' => $params ], $answer );
+	}
+
+	public function testStateIsAskedOfTheModule() {
+		$now = time();
+		$on = EmergencyPolicy::state( (object)[ 'active' => true, 'actions' => 'createaccount,edit,teleport', 'expiry' => $now + 60 ] );
+		$this->assertEquals( (object)[ 'active' => true, 'actions' => [ 'edit', 'createaccount' ], 'expiry' => $now + 60 ], $on );
+		$expired = EmergencyPolicy::state( (object)[ 'active' => true, 'actions' => 'edit', 'expiry' => $now - 1 ] );
+		$this->assertEquals( (object)[ 'active' => false, 'actions' => [], 'expiry' => null ], $expired );
+		$this->assertFalse( EmergencyPolicy::state( null )->active );
+		$this->assertSame( [ 'edit', 'addurl' ], EmergencyPolicy::parseActions( 'addurl,bogus,edit' ) );
 	}
 
 	public function testTriggersAreListed() {
@@ -106,5 +120,50 @@ class EmergencyTest extends TestCase {
 		EmergencyPolicy::forgetCachedSwitch();
 		$this->assertFalse( $this->ask( $handler, 'edit' ) );
 		$this->assertSame( 2, EmergencyStore::$loads );
+	}
+
+	/**
+	 * One long-lived process (runJobs, a worker-mode server): the switch
+	 * expires and refreshes within it, with no new request.
+	 */
+	public function testALongLivedProcessSeesExpiryAndRefresh() {
+		$this->switchOn( 'edit', 2 );
+		$handler = $this->handler( 1 );
+		$this->assertTrue( $this->ask( $handler, 'edit' ) );
+		EmergencyStore::$row = [ 'active' => true, 'actions' => 'create', 'expiry' => time() + 3600 ];
+		sleep( 3 );
+		$this->assertFalse( $this->ask( $handler, 'edit' ), 'expired' );
+		$this->assertTrue( $this->ask( $handler, 'create' ), 'refreshed' );
+		$this->assertSame( 2, EmergencyStore::$loads );
+	}
+
+	public function testAFailingStoreAnswersFromTheLastKnownSwitchAndIsLogged() {
+		$this->switchOn( 'edit' );
+		$handler = $this->handler( 0 );
+		$this->assertTrue( $this->ask( $handler, 'edit' ) );
+		EmergencyStore::$failure = new RuntimeException( 'DB down' );
+		usleep( 1100000 );
+		$this->assertTrue( $this->ask( $handler, 'edit' ), 'last known switch' );
+		$this->assertFalse( $this->ask( $handler, 'create' ) );
+		[ $channel, $level, $message, $context ] = LoggerFactory::$records[0];
+		$this->assertSame( [ 'CaptchaGuard', 'error' ], [ $channel, $level ] );
+		$this->assertStringContainsString( '{state}', $message );
+		$this->assertSame( 'on', $context['state'] );
+		$this->assertSame( 'DB down', $context['exception']->getMessage() );
+	}
+
+	public function testAFailingStoreBeforeAnyReadMeansOff() {
+		EmergencyStore::$failure = new RuntimeException( 'DB down' );
+		$this->assertFalse( $this->ask( $this->handler(), 'edit' ) );
+		$this->assertNotEmpty( preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', LoggerFactory::$lines ) );
+	}
+
+	public function testAFailingRightsCheckAsksForTheCaptcha() {
+		$this->switchOn( 'edit' );
+		$user = new FakeUser( [ 'captchaguard-exempt' ] );
+		$user->failure = new RuntimeException( 'rights unavailable' );
+		RequestContext::$main = new RequestContext( $user, new FakeRequest() );
+		$this->assertTrue( $this->ask( $this->handler(), 'edit' ) );
+		$this->assertNotEmpty( preg_grep( '/Could not check captchaguard-exempt.*rights unavailable/', LoggerFactory::$lines ) );
 	}
 }

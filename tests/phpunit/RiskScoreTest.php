@@ -2,6 +2,7 @@
 
 use MediaWiki\Extension\CaptchaGuard\Hooks\RiskScoreEventsHandler;
 use MediaWiki\Extension\CaptchaGuard\RiskScore;
+use MediaWiki\Extension\EventLogging\EventLogging;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 use PHPUnit\Framework\TestCase;
@@ -32,6 +33,7 @@ class RiskScoreTest extends TestCase {
 		MediaWikiServices::$instance = new MediaWikiServices( new FakeConfig( $overrides + [
 			'CaptchaGuardRiskScoreBuckets' => null,
 			'CaptchaGuardEventStreams' => [ 'edit' => 'test.edit', 'accountcreation' => 'test.account' ],
+			'CaptchaGuardEventSchemas' => [ 'edit' => '/test/edit/1.0.0', 'accountcreation' => '/test/account/1.0.0' ],
 			'CaptchaGuardEventLogFile' => $this->eventFile,
 			'CaptchaGuardEventsIncludeClientData' => false,
 		] ), $this->stash );
@@ -60,6 +62,8 @@ class RiskScoreTest extends TestCase {
 	public function testSessionFirstThenStash() {
 		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
 		$this->assertSame( 0.73, RiskScore::get( '192.0.2.7' ) );
+		$this->assertNull( RiskScore::get( 'Someone else' ), 'the session holds only its own user\'s score' );
+		$this->assertSame( -1.0, RiskScore::bucketed( 'Someone else' ) );
 		$this->session->remove( 'hCaptcha-score' );
 		$this->assertSame( 0.73, RiskScore::get( '192.0.2.7' ), 'from the stash once the session is gone' );
 		$this->assertNull( RiskScore::get( 'Someone else' ) );
@@ -105,6 +109,7 @@ class RiskScoreTest extends TestCase {
 		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
 		$this->saveEdit( new FakeUser() );
 		$this->assertSame( [ [
+			'$schema' => '/test/edit/1.0.0',
 			'$stream' => 'test.edit',
 			'dt' => $this->events()[0]['dt'],
 			'performerId' => 0,
@@ -135,5 +140,69 @@ class RiskScoreTest extends TestCase {
 		$this->assertSame( 0.41, RiskScore::get( 'Newcomer' ), 'kept for the new name too' );
 		( new RiskScoreEventsHandler() )->onLocalUserCreated( new FakeUser( [], false, 'Auto', 100 ), true );
 		$this->assertCount( 1, $this->events(), 'no event for auto-created accounts' );
+	}
+
+	public function testASessionScoreIsNotAnotherUsersAfterLogin() {
+		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		// The same session, now logged in as someone else.
+		RequestContext::$main->user = new FakeUser( [], false, 'Mallory', 5 );
+		$this->assertNull( RiskScore::get( 'Mallory' ) );
+		$this->saveEdit( RequestContext::$main->user );
+		$this->assertSame( -1.0, $this->events()[0]['hCaptchaScore'] );
+	}
+
+	public function testEventsGoToEventLoggingWithTheirSchema() {
+		ExtensionRegistry::$loaded = [ 'EventLogging' ];
+		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		$this->saveEdit( new FakeUser() );
+		$this->assertCount( 1, EventLogging::$sent, 'accepted, not dropped for a missing $schema' );
+		$event = EventLogging::$sent[0];
+		$this->assertSame( '/test/edit/1.0.0', $event['$schema'] );
+		$this->assertSame( 'test.edit', $event['meta']['stream'] );
+		$this->assertSame( [ 345, 12, 0.7 ], [ $event['revisionId'], $event['pageId'], $event['hCaptchaScore'] ] );
+		$this->assertArrayNotHasKey( '$stream', $event );
+		$this->assertMatchesRegularExpression( '/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/', $event['dt'] );
+		$this->assertSame( '', file_get_contents( $this->eventFile ), 'not written to the file as well' );
+		$this->assertEmpty( preg_grep( '/EventLogging warning/', LoggerFactory::$lines ) );
+	}
+
+	public static function provideFailures(): array {
+		return [
+			'EventLogging throws' => [ 'eventlogging' ],
+			'the stash throws' => [ 'stash' ],
+			'the event file cannot be written' => [ 'file' ],
+		];
+	}
+
+	/**
+	 * An edit is saved before PageSaveComplete runs: nothing of a failing
+	 * event may reach it.
+	 * @dataProvider provideFailures
+	 */
+	public function testAFailingEventNeverAffectsTheSavedEdit( string $failing ) {
+		if ( $failing === 'eventlogging' ) {
+			ExtensionRegistry::$loaded = [ 'EventLogging' ];
+			EventLogging::$failure = new RuntimeException( 'EventGate unreachable' );
+		} elseif ( $failing === 'stash' ) {
+			$this->stash->failure = new RuntimeException( 'stash down' );
+		} else {
+			$this->configure( [ 'CaptchaGuardEventLogFile' => '/nonexistent/dir/events.log' ] );
+		}
+		$this->saveEdit( new FakeUser() );
+		$errors = array_values( array_filter( LoggerFactory::$records, static fn ( $r ) => $r[1] === 'error' ) );
+		$this->assertCount( 1, $errors );
+		[ , , $message, $context ] = $errors[0];
+		$this->assertSame( 'Could not send the {event} event: {error}', $message );
+		$this->assertSame( 'edit', $context['event'] );
+		if ( $failing !== 'file' ) {
+			$this->assertInstanceOf( RuntimeException::class, $context['exception'] );
+		}
+	}
+
+	public function testAScoreThatCannotBeStoredStillPassesTheCaptcha() {
+		$this->stash->failure = new RuntimeException( 'stash down' );
+		$this->assertTrue( RiskScore::recordVerification( null, '{"success":true,"score":0.2}' ) );
+		$this->assertNotEmpty( preg_grep( '/Could not store the hCaptcha risk score: .*stash down/', LoggerFactory::$lines ) );
+		$this->assertEmpty( preg_grep( '/0\.2/', LoggerFactory::$lines ), 'no score in the log' );
 	}
 }

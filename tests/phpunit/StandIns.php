@@ -16,6 +16,15 @@ namespace MediaWiki\Extension\AbuseFilter\Consequences\Consequence {
 	}
 }
 
+namespace MediaWiki\Extension\AbuseFilter {
+	/** As in AbuseFilter REL1_39 and REL1_43. */
+	class GlobalNameUtils {
+		public static function buildGlobalName( int $id, bool $global = true ): string {
+			return ( $global ? 'global-' : '' ) . $id;
+		}
+	}
+}
+
 namespace MediaWiki\Extension\AbuseFilter\Consequences {
 	class Parameters {
 		public $throwOnFilter = false;
@@ -105,14 +114,18 @@ namespace MediaWiki\Extension\ConfirmEdit {
 }
 
 namespace MediaWiki\Extension\CaptchaGuard\Emergency {
-	/** Stands in for the database-backed store; counts reads. */
+	/** Stands in for the database-backed store; counts reads, throws on demand. */
 	class EmergencyStore {
 		public static ?array $row = null;
 		public static int $loads = 0;
+		public static ?\Throwable $failure = null;
 
-		public static function currentForHook(): ?array {
+		public static function currentForHook(): ?object {
 			self::$loads++;
-			return self::$row;
+			if ( self::$failure ) {
+				throw self::$failure;
+			}
+			return self::$row === null ? null : (object)self::$row;
 		}
 	}
 }
@@ -126,7 +139,9 @@ namespace MediaWiki {
 		}
 
 		public static function getInstance(): MediaWikiServices {
-			return self::$instance;
+			return self::$instance ??= new self( new \FakeConfig( [
+				'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha', 'forcecaptcha' ],
+			] ), new \FakeStash() );
 		}
 
 		public function getMainConfig() {
@@ -139,21 +154,43 @@ namespace MediaWiki {
 	}
 }
 
+namespace MediaWiki\User {
+	interface UserIdentity {
+		public function getId();
+
+		public function getName();
+	}
+}
+
 namespace MediaWiki\Logger {
+	/**
+	 * Records each log call: `$lines` with placeholders filled in as
+	 * MediaWiki's PSR-3 loggers do, `$records` as they were made.
+	 */
 	class LoggerFactory {
 		public static array $lines = [];
+		public static array $records = [];
 
 		public static function getInstance( string $channel ): object {
 			return new class( $channel ) {
 				public function __construct( private string $channel ) {
 				}
 
+				public function log( $level, $message, $context = [] ) {
+					LoggerFactory::$records[] = [ $this->channel, $level, $message, $context ];
+					$filled = preg_replace_callback( '/\{(\w+)\}/', static function ( $m ) use ( $context ) {
+						$value = $context[$m[1]] ?? $m[0];
+						return is_scalar( $value ) ? (string)$value : $m[0];
+					}, $message );
+					LoggerFactory::$lines[] = "{$this->channel} $level $filled";
+				}
+
 				public function warning( $message, $context = [] ) {
-					LoggerFactory::$lines[] = "{$this->channel} warning $message";
+					$this->log( 'warning', $message, $context );
 				}
 
 				public function error( $message, $context = [] ) {
-					LoggerFactory::$lines[] = "{$this->channel} error $message";
+					$this->log( 'error', $message, $context );
 				}
 			};
 		}
@@ -175,28 +212,37 @@ namespace {
 	}
 
 	class ExtensionRegistry {
+		public static array $loaded = [];
+
 		public static function getInstance() {
 			return new self();
 		}
 
 		public function isLoaded( $name ) {
-			return false;
+			return in_array( $name, self::$loaded, true );
 		}
 	}
 
 	class FakeStash {
 		public array $data = [];
 		public array $ttl = [];
+		public ?Throwable $failure = null;
 
 		public function makeKey( ...$parts ) {
 			return implode( ':', $parts );
 		}
 
 		public function get( $key ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			return $this->data[$key] ?? false;
 		}
 
 		public function set( $key, $value, $ttl = 0 ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			$this->data[$key] = $value;
 			$this->ttl[$key] = $ttl;
 			return true;
@@ -210,12 +256,19 @@ namespace {
 
 	class FakeSession {
 		public array $data = [];
+		public ?Throwable $failure = null;
 
 		public function get( $key, $default = null ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			return $this->data[$key] ?? $default;
 		}
 
 		public function set( $key, $value ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			$this->data[$key] = $value;
 		}
 
@@ -250,7 +303,7 @@ namespace {
 		}
 	}
 
-	class FakeUser {
+	class FakeUser implements MediaWiki\User\UserIdentity {
 		public function __construct(
 			public array $rights = [],
 			public bool $system = false,
@@ -271,7 +324,12 @@ namespace {
 			return $this->id > 0;
 		}
 
+		public ?Throwable $failure = null;
+
 		public function isAllowed( $right ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			return in_array( $right, $this->rights, true );
 		}
 
@@ -285,7 +343,12 @@ namespace {
 		public $statusData = null;
 		public array $errors = [];
 
+		public ?Throwable $failure = null;
+
 		public function fatal( $key ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			$this->errors[] = $key;
 		}
 
@@ -326,6 +389,34 @@ namespace {
 
 		public function getConfig() {
 			return $this->config;
+		}
+	}
+}
+
+namespace MediaWiki\Extension\EventLogging {
+	use MediaWiki\Logger\LoggerFactory;
+
+	/**
+	 * EventLogging's PHP entry point (REL1_43) with the checks of its
+	 * EventBusEventSubmitter: an event without `$schema` is dropped with a
+	 * warning on the EventLogging channel; `meta.stream` is always set.
+	 */
+	class EventLogging {
+		public static array $sent = [];
+		public static ?\Throwable $failure = null;
+
+		public static function submit( string $streamName, array $event ): void {
+			if ( self::$failure ) {
+				throw self::$failure;
+			}
+			if ( !isset( $event['$schema'] ) ) {
+				LoggerFactory::getInstance( 'EventLogging' )->warning(
+					'Event data is missing required field "$schema"', [ 'event' => $event ] );
+				return;
+			}
+			$event = array_replace_recursive( [ 'dt' => gmdate( 'Y-m-d\\TH:i:s\\Z' ) ], $event,
+				[ 'meta' => [ 'stream' => $streamName ] ] );
+			self::$sent[] = $event;
 		}
 	}
 }

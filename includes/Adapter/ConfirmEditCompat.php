@@ -1,0 +1,100 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Adapter;
+
+use EditPage;
+use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
+use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
+use RequestContext;
+
+/**
+ * Everything CaptchaGuard knows of ConfirmEdit's internals, in one place.
+ * Matches ConfirmEdit as shipped with MediaWiki 1.39 (REL1_39) and 1.43 (REL1_43).
+ *
+ * ConfirmEdit 1.43's setForceShowCaptcha() is deliberately not used: it makes
+ * ConfirmEdit (re-run by AbuseFilter 1.43) write its own error and a second,
+ * different CAPTCHA into the same edit Status as ours.
+ */
+final class ConfirmEditCompat {
+
+	public const ANSWER_NONE = 'none';
+	public const ANSWER_RIGHT = 'right';
+	public const ANSWER_WRONG = 'wrong';
+
+	private static function captcha(): SimpleCaptcha {
+		return ConfirmEditHooks::getInstance();
+	}
+
+	/**
+	 * Checks the answer sent with this request, once per request whoever asks
+	 * first (ConfirmEdit or CaptchaGuard). No answer is not a wrong answer:
+	 * it is the first time the user is asked.
+	 *
+	 * @return string One of the ANSWER_* constants
+	 */
+	public static function checkAnswer(): string {
+		$captcha = self::captcha();
+		// 1.43 remembers the outcome of this request's check.
+		if ( method_exists( $captcha, 'isCaptchaSolved' ) && $captcha->isCaptchaSolved() !== null ) {
+			return $captcha->isCaptchaSolved() ? self::ANSWER_RIGHT : self::ANSWER_WRONG;
+		}
+		$context = RequestContext::getMain();
+		$request = $context->getRequest();
+		// The edit API names the fields captchaid/captchaword, the form wpCaptcha*;
+		// ConfirmEdit's own edit check copies them the same way.
+		foreach ( [ 'captchaid' => 'wpCaptchaId', 'captchaword' => 'wpCaptchaWord' ] as $api => $form ) {
+			$value = $request->getVal( $api );
+			if ( $value !== null && $value !== '' ) {
+				$request->setVal( $form, $value );
+			}
+		}
+		// Each CAPTCHA type reads its own fields (hCaptcha: h-captcha-response);
+		// only ConfirmEdit's protected method knows which.
+		[ , $word ] = ( function () use ( $request ) {
+			return $this->getCaptchaParamsFromRequest( $request );
+		} )->call( $captcha );
+		if ( $word === null || $word === '' ) {
+			return self::ANSWER_NONE;
+		}
+		return $captcha->passCaptchaLimitedFromRequest( $request, $context->getUser() )
+			? self::ANSWER_RIGHT : self::ANSWER_WRONG;
+	}
+
+	/**
+	 * Fails the edit the way ConfirmEdit's confirmEditMerged() does, so EditPage
+	 * shows the form again and the API answers with a `captcha` object.
+	 *
+	 * @param \Status|\MediaWiki\Status\Status $status The Status every EditFilterMergedContent handler shares
+	 * @param string $messageKey
+	 */
+	public static function failEdit( $status, string $messageKey ): void {
+		$status->fatal( $messageKey );
+		$status->value = EditPage::AS_HOOK_ERROR_EXPECTED;
+		$status->statusData = self::apiData();
+	}
+
+	/**
+	 * A fresh CAPTCHA as the API describes it: ConfirmEdit offers this only
+	 * through a protected method with a by-reference argument.
+	 *
+	 * @return array The API answer's fields, with the `captcha` object
+	 */
+	private static function apiData(): array {
+		$data = [];
+		( function () use ( &$data ) {
+			$this->addCaptchaAPI( $data );
+		} )->call( self::captcha() );
+		return $data;
+	}
+
+	/**
+	 * The CAPTCHA and its input, at the top of the edit form.
+	 *
+	 * @param \OutputPage $out
+	 */
+	public static function addForm( $out ): void {
+		$out->addHTML( '<div id="captchaguard-prompt" class="captchaguard-prompt">' );
+		self::captcha()->addFormToOutput( $out );
+		$out->addHTML( '</div>' );
+	}
+}

@@ -1,0 +1,69 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Adapter;
+
+use RequestContext;
+
+/**
+ * What the module reads from, and keeps in, the request being served: the
+ * performer, the session and request fields, as plain values.
+ */
+final class MainRequest {
+
+	/**
+	 * @return object{name: string, registered: bool, skips_captcha: bool, exempt: bool, bot: bool, system: bool}
+	 */
+	public static function performer(): object {
+		$user = RequestContext::getMain()->getUser();
+		return (object)[
+			'name' => $user->getName(),
+			'registered' => $user->isRegistered(),
+			'skips_captcha' => $user->isAllowed( 'skipcaptcha' ),
+			'exempt' => $user->isAllowed( 'captchaguard-exempt' ),
+			'bot' => $user->isAllowed( 'bot' ),
+			'system' => $user->isSystemUser(),
+		];
+	}
+
+	/**
+	 * @param string $key
+	 * @return mixed Null when the session has no such key
+	 */
+	public static function sessionGet( string $key ) {
+		return RequestContext::getMain()->getRequest()->getSession()->get( $key );
+	}
+
+	/**
+	 * @param string $key
+	 * @param mixed $value
+	 */
+	public static function sessionSet( string $key, $value ): void {
+		RequestContext::getMain()->getRequest()->getSession()->set( $key, $value );
+	}
+
+	public static function sessionRemove( string $key ): void {
+		RequestContext::getMain()->getRequest()->getSession()->remove( $key );
+	}
+
+	/**
+	 * A request parameter as text, '' when absent.
+	 */
+	public static function value( string $name ): string {
+		return (string)RequestContext::getMain()->getRequest()->getVal( $name, '' );
+	}
+
+	/**
+	 * @return object{ip: string, user_agent: string}
+	 */
+	public static function client(): object {
+		$request = RequestContext::getMain()->getRequest();
+		return (object)[
+			'ip' => (string)$request->getIP(),
+			'user_agent' => (string)( $request->getHeader( 'User-Agent' ) ?: '' ),
+		];
+	}
+
+	public static function isApi(): bool {
+		return defined( 'MW_API' );
+	}
+}

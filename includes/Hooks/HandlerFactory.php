@@ -1,0 +1,22 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Hooks;
+
+use Config;
+
+/**
+ * Builds the native hook handlers (extension.json HookHandlers `factory`)
+ * with the plain settings they need, so the module never reads a Config.
+ */
+final class HandlerFactory {
+
+	public static function newAbuseFilterHandler( Config $config ): AbuseFilterHandler {
+		return new AbuseFilterHandler( array_values( array_filter(
+			(array)$config->get( 'CaptchaGuardAbuseFilterActions' ), 'is_string'
+		) ) );
+	}
+
+	public static function newEmergencyCaptchaHandler( Config $config ): EmergencyCaptchaHandler {
+		return new EmergencyCaptchaHandler( max( 0, (int)$config->get( 'CaptchaGuardEmergencyRefresh' ) ) );
+	}
+}

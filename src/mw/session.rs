@@ -1,0 +1,41 @@
+//! The current request's session and performer, as the adapter hands them over.
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+
+use super::host::{self, Adapter, Result};
+
+/// The facts about the current user that CaptchaGuard's decisions use.
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct PerformerFacts {
+    pub name: String,
+    pub registered: bool,
+    pub skips_captcha: bool,
+    pub exempt: bool,
+    pub bot: bool,
+    pub system: bool,
+}
+
+pub fn performer() -> Result<PerformerFacts> {
+    host::call(Adapter::Performer, vec![])
+}
+
+pub fn get(key: &str) -> Result<Zval> {
+    host::call_value(Adapter::SessionGet, vec![&key])
+}
+
+pub fn set(key: &str, value: &dyn ext_php_rs::convert::IntoZvalDyn) -> Result<()> {
+    host::call_value(Adapter::SessionSet, vec![&key, value]).map(drop)
+}
+
+pub fn remove(key: &str) -> Result<()> {
+    host::call_value(Adapter::SessionRemove, vec![&key]).map(drop)
+}
+
+/// A list of strings kept in the session; anything else reads as empty.
+pub fn get_strings(key: &str) -> Result<Vec<String>> {
+    Ok(get(key)?
+        .array()
+        .map(|a| a.values().filter_map(Zval::string).collect())
+        .unwrap_or_default())
+}
