@@ -9,7 +9,7 @@
  */
 
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
-use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\HandlerFactory;
 use MediaWiki\MediaWikiServices;
 
 require_once getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php';
@@ -30,7 +30,7 @@ class PhpEmergencyCheck {
 			$this->cache->makeKey( 'captchaguard-bench', 'emergency' ),
 			$this->refresh,
 			static function () {
-				return EmergencyStore::currentForHook() ?? [ 'active' => false ];
+				return (array)( EmergencyStore::currentForHook() ?? [ 'active' => false ] );
 			}
 		);
 		if ( !$state['active'] || $state['expiry'] <= time()
@@ -71,7 +71,7 @@ class EmergencyCheckBenchmark extends Maintenance {
 	private function switchTo( bool $on ): void {
 		$services = MediaWikiServices::getInstance();
 		$services->get( 'CaptchaGuard.EmergencyStore' )->insert(
-			[ 'active' => $on, 'actions' => $on ? 'edit,create' : '', 'expiry' => time() + 3600,
+			[ 'active' => $on, 'storedActions' => $on ? 'edit,create' : '', 'expiry' => time() + 3600,
 				'reason' => 'benchmark' ],
 			[ WikiMap::getCurrentWikiId() ],
 			'Benchmark'
@@ -91,7 +91,7 @@ class EmergencyCheckBenchmark extends Maintenance {
 		}
 		$config = $services->getMainConfig();
 		$refresh = (int)$config->get( 'CaptchaGuardEmergencyRefresh' );
-		$native = new EmergencyCaptchaHandler( $config );
+		$native = HandlerFactory::newEmergencyCaptchaHandler( $config );
 		$php = new PhpEmergencyCheck( $cache, $refresh );
 
 		$this->output( sprintf( "Emergency CAPTCHA check, ns per call (best of 5 x %d calls)\n", $calls ) );

@@ -18,8 +18,9 @@ namespace MediaWiki\Extension\CaptchaGuard {
         public static function bucketed(string $user_name): float {}
 
         /**
-         * The raw score of the user's latest successful verification, or null.
-         * Raw scores are for in-process decisions only: never log or send them.
+         * The raw score of `$userName`'s latest successful verification, or
+         * null (also when it cannot be read: that is logged). Raw scores are for
+         * in-process decisions only: never log or send them.
          *
          * @param string $user_name
          * @return float|null
@@ -30,7 +31,8 @@ namespace MediaWiki\Extension\CaptchaGuard {
          * Reads siteverify's answer for the current user: stores a valid score
          * (or forgets an old one), logs what went wrong once, and returns whether
          * the CAPTCHA passed, as hCaptcha said. `$httpError` is null when an
-         * answer came back.
+         * answer came back. A score that cannot be stored is logged; the
+         * CAPTCHA's outcome stands.
          *
          * @param string|null $http_error
          * @param string $body
@@ -48,17 +50,18 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
         public function __construct() {}
 
         /**
-         * `$action` is `showcaptcha` or `forcecaptcha`; `$context` the main RequestContext.
+         * `$action` is `showcaptcha` or `forcecaptcha`. Never throws for a failure
+         * of MediaWiki: the failure is logged and the CAPTCHA demanded anyway.
          *
-         * @param mixed $parameters
+         * @param object $hit
          * @param string $action
-         * @param mixed $context
          * @return bool
          */
-        public static function execute(mixed $parameters, string $action, mixed $context): bool {}
+        public static function execute(object $hit, string $action): bool {}
 
         /**
-         * Used when `execute()` failed: demand the CAPTCHA without checking anything.
+         * Used when the consequence could not even build its hit: demand the
+         * CAPTCHA without checking anything.
          *
          * @param string $action
          * @return bool
@@ -69,7 +72,8 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
 
 namespace MediaWiki\Extension\CaptchaGuard\Emergency {
     /**
-     * Validation shared by Special:EmergencyCaptcha and `action=emergencycaptcha`.
+     * The emergency rules Special:EmergencyCaptcha, `action=emergencycaptcha`,
+     * `meta=emergencycaptcha` and the log ask for.
      */
     class EmergencyPolicy {
         public function __construct() {}
@@ -83,6 +87,22 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public static function forgetCachedSwitch(): void {}
 
         /**
+         * Stored trigger names (a log entry's, say) as a list, unknown ones dropped.
+         *
+         * @param string $stored
+         * @return array
+         */
+        public static function parseActions(string $stored): array {}
+
+        /**
+         * What a stored switch means now (null: never switched).
+         *
+         * @param object|null $stored
+         * @return object
+         */
+        public static function state(?object $stored = null): object {}
+
+        /**
          * The triggers a switch may cover, in display order.
          *
          * @return array
@@ -90,40 +110,41 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public static function triggers(): array {}
 
         /**
-         * Checks a requested change. `$expiry` is the Unix time MediaWiki read
-         * from the user's expiry (null if it could not), `$expiryGiven` whether
-         * one was typed at all. Returns `['ok' => true, 'active', 'actions',
-         * 'expiry', 'reason']` or `['ok' => false, 'message', 'params']`.
+         * Checks a requested change against the module's clock. `$expiry` is
+         * the Unix time MediaWiki read from the user's expiry (null if it could
+         * not), `$expiryGiven` whether one was typed at all. Returns `['ok' =>
+         * true, 'active', 'actions' (list), 'storedActions', 'expiry', 'reason']`
+         * or `['ok' => false, 'message', 'params']`.
          *
          * @param bool $on
          * @param array $actions
          * @param bool $expiry_given
          * @param int|null $expiry
          * @param string $reason
-         * @param int $now
          * @param int $max_seconds
          * @return array
          */
-        public static function validate(bool $on, array $actions, bool $expiry_given, ?int $expiry = null, string $reason, int $now, int $max_seconds): array {}
+        public static function validate(bool $on, array $actions, bool $expiry_given, ?int $expiry = null, string $reason, int $max_seconds): array {}
     }
 }
 
 namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     class AbuseFilterHandler {
         /**
-         * `$config` is the MainConfig service (extension.json `services`).
+         * `$enabledActions` is `$wgCaptchaGuardAbuseFilterActions` (see HandlerFactory).
          *
-         * @param mixed $config
+         * @param array $enabled_actions
          */
-        public function __construct(mixed $config) {}
+        public function __construct(array $enabled_actions) {}
 
         /**
          * Registers each enabled action; AbuseFilter calls `Class::factory( $params )`.
          *
          * @param mixed $actions
+         * @param mixed $extra
          * @return void
          */
-        public function onAbuseFilterCustomActions(mixed $actions): void {}
+        public function onAbuseFilterCustomActions(mixed $actions, mixed ...$extra): void {}
 
         /**
          * Runs before filters are evaluated: keeps `warn` from warning again on
@@ -133,9 +154,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @param mixed $title
          * @param mixed $user
          * @param mixed $skip_reasons
+         * @param mixed $extra
          * @return void
          */
-        public function onAbuseFilterShouldFilterAction(mixed $vars, mixed $title, mixed $user, mixed $skip_reasons): void {}
+        public function onAbuseFilterShouldFilterAction(mixed $vars, mixed $title, mixed $user, mixed $skip_reasons, mixed ...$extra): void {}
     }
 
     class EditFilterHandler {
@@ -150,9 +172,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @param mixed $summary
          * @param mixed $user
          * @param mixed $minor_edit
+         * @param mixed $extra
          * @return bool
          */
-        public function onEditFilterMergedContent(mixed $context, mixed $content, mixed $status, mixed $summary, mixed $user, mixed $minor_edit): bool {}
+        public function onEditFilterMergedContent(mixed $context, mixed $content, mixed $status, mixed $summary, mixed $user, mixed $minor_edit, mixed ...$extra): bool {}
     }
 
     class EditFormHandler {
@@ -164,18 +187,19 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          *
          * @param mixed $edit_page
          * @param mixed $output
+         * @param mixed $extra
          * @return void
          */
-        public function onEditPage__showEditForm_fields(mixed $edit_page, mixed $output): void {}
+        public function onEditPage__showEditForm_fields(mixed $edit_page, mixed $output, mixed ...$extra): void {}
     }
 
     class EmergencyCaptchaHandler {
         /**
-         * `$config` is the MainConfig service.
+         * `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh` (see HandlerFactory).
          *
-         * @param mixed $config
+         * @param int $refresh_seconds
          */
-        public function __construct(mixed $config) {}
+        public function __construct(int $refresh_seconds) {}
 
         /**
          * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
@@ -184,9 +208,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @param string $action
          * @param mixed $page
          * @param mixed $result
+         * @param mixed $extra
          * @return void
          */
-        public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result): void {}
+        public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result, mixed ...$extra): void {}
     }
 
     class RiskScoreEventsHandler {
@@ -194,10 +219,11 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
 
         /**
          * @param mixed $user
-         * @param bool $autocreated
+         * @param mixed $autocreated
+         * @param mixed $extra
          * @return void
          */
-        public function onLocalUserCreated(mixed $user, bool $autocreated): void {}
+        public function onLocalUserCreated(mixed $user, mixed $autocreated, mixed ...$extra): void {}
 
         /**
          * @param mixed $wiki_page
@@ -206,8 +232,9 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @param mixed $flags
          * @param mixed $revision_record
          * @param mixed $edit_result
+         * @param mixed $extra
          * @return void
          */
-        public function onPageSaveComplete(mixed $wiki_page, mixed $user, mixed $summary, mixed $flags, mixed $revision_record, mixed $edit_result): void {}
+        public function onPageSaveComplete(mixed $wiki_page, mixed $user, mixed $summary, mixed $flags, mixed $revision_record, mixed $edit_result, mixed ...$extra): void {}
     }
 }

@@ -73,11 +73,11 @@ class EmergencySwitcher {
 		$entry->setTarget( SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
 		$entry->setComment( $check['reason'] );
 		// Typed, so the log shows them localised and the API as data (EmergencyLogFormatter).
+		// Switching off has no expiry: an empty timestamp would read as "now".
 		$entry->setParameters( [
 			'4:array:actions' => $check['actions'],
-			'5:timestamp:expiry' => $check['active'] ? wfTimestamp( TS_MW, $check['expiry'] ) : '',
 			'6:array:wikis' => $wikis,
-		] );
+		] + ( $check['active'] ? [ '5:timestamp:expiry' => wfTimestamp( TS_MW, $check['expiry'] ) ] : [] ) );
 		$entry->publish( $entry->insert() );
 		return Status::newGood( $check );
 	}

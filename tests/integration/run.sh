@@ -29,7 +29,12 @@ done
 # Wikis using CaptchaGuard's hCaptcha class against the test's fake siteverify.
 hcaptcha_settings=$(cat "$here/hcaptcha-settings.php")
 WIKI_EXTRA_SETTINGS="$hcaptcha_settings" "$wiki" create "$wikis/hc139" "$mw139" 8161
-WIKI_EXTRA_SETTINGS="$hcaptcha_settings" "$wiki" create "$wikis/hc143" "$mw143" 8171
+# hc143 hands its events to EventLogging (a stand-in that checks them as the real one does).
+eventlogging_settings='wfLoadExtension( "EventLogging", "'"$here"'/eventlogging-standin/extension.json" );
+$wgEventLoggingStandInFile = __DIR__ . "/eventlogging.jsonl";
+$wgDebugLogGroups["EventLogging"] = __DIR__ . "/eventlogging.log";'
+WIKI_EXTRA_SETTINGS="$hcaptcha_settings
+$eventlogging_settings" "$wiki" create "$wikis/hc143" "$mw143" 8171
 for w in mw139 mw143 farm1 farm2 hc139 hc143; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"

@@ -5,6 +5,7 @@ so each wiki is tested once. Test wikis refresh the switch every 2 s.
 """
 
 import threading
+import re
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -129,7 +130,7 @@ class EmergencyBase(unittest.TestCase):
         viewed = WikiClient(self.base).request(
             "/index.php", params={"title": "Special:EmergencyCaptcha"}
         )
-        self.assertIn("Emergency CAPTCHAs are <b>on</b> for: edit, until", viewed.text)
+        self.assertIn("Emergency CAPTCHAs are <b>on</b> for: every edit, until", viewed.text)
 
     def test_expiry_ends_it_with_nothing_running(self):
         self.switch(state="on", actions="edit", expiry="6 seconds", reason="short")
@@ -185,9 +186,18 @@ class EmergencyBase(unittest.TestCase):
         entries = sorted((e for e in self.log() if e["logid"] > start), key=lambda e: e["logid"])
         self.assertEqual([e["action"] for e in entries], ["on", "change", "off"])
         self.assertEqual([e["comment"] for e in entries], ["first", "wider", "calm"])
-        self.assertEqual(entries[1]["params"]["actions"], "edit,addurl")
-        self.assertTrue(entries[1]["params"]["expiry"].endswith("Z"))
+        # Typed parameters: data for API clients, localised words for people.
+        self.assertEqual(entries[1]["params"]["actions"], ["edit", "addurl"])
+        self.assertRegex(entries[1]["params"]["expiry"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertEqual(entries[1]["params"]["wikis"], [entries[1]["params"]["wikis"][0]])
+        self.assertNotIn("expiry", entries[2]["params"], "switching off has no expiry")
         self.assertEqual(entries[0]["user"], "Admin")
+        shown = strip_tags(self.admin.request(
+            "/index.php", params={"title": "Special:Log", "type": "emergencycaptcha", "limit": "3"}
+        ).text)
+        self.assertIn("emergency CAPTCHAs to cover every edit, edits that add external links until", shown)
+        self.assertNotIn("edit,addurl", shown)
+        self.assertIsNone(re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", shown), "no raw ISO expiry")
 
     def test_two_holders_switching_at_once_are_both_logged_and_the_last_wins(self):
         start = max((e["logid"] for e in self.log()), default=0)

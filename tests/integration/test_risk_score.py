@@ -30,11 +30,17 @@ class RiskScoreBase(unittest.TestCase):
     wiki_dir = None
 
     def events(self):
-        path = os.path.join(self.wiki_dir, "events.jsonl")
-        if not os.path.exists(path):
-            return []
-        with open(path) as f:
-            return [json.loads(line) for line in f]
+        """Events in the event log file or, where EventLogging is loaded,
+        those the EventLogging stand-in accepted (stream in meta.stream)."""
+        events = []
+        for name in ("events.jsonl", "eventlogging.jsonl"):
+            path = os.path.join(self.wiki_dir, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    events += [json.loads(line) for line in f]
+        for event in events:
+            event.setdefault("$stream", event.get("meta", {}).get("stream"))
+        return events
 
     def read(self, name):
         path = os.path.join(self.wiki_dir, name)
@@ -44,7 +50,7 @@ class RiskScoreBase(unittest.TestCase):
             return f.read()
 
     def event_file_text(self):
-        return self.read("events.jsonl")
+        return self.read("events.jsonl") + self.read("eventlogging.jsonl")
 
     def log_lines(self):
         return self.read("captchaguard.log").splitlines()
@@ -68,6 +74,7 @@ class RiskScoreBase(unittest.TestCase):
         self.assertEqual(edits[0]["pageId"], result["edit"]["pageid"])
         self.assertEqual(edits[0]["performerId"], 0)
         self.assertEqual(edits[0]["hCaptchaScore"], 0.7)
+        self.assertEqual(edits[0]["$schema"], "/analytics/mediawiki/captchaguard/edit/1.0.0")
         self.assertNotIn("ip", edits[0])
         self.assertNotIn("userAgent", edits[0])
         sent = fake_siteverify.SiteVerify.received[-1]
@@ -94,6 +101,7 @@ class RiskScoreBase(unittest.TestCase):
         self.assertEqual(event["userName"], name)
         self.assertGreater(event["userId"], 0)
         self.assertEqual(event["hCaptchaScore"], 0.4)
+        self.assertEqual(event["$schema"], "/analytics/legacy/serversideaccountcreation/1.2.0")
         self.assertTrue(event["isSelfMade"])
         self.assertTrue(event["isApi"])
         for field in ("campaign", "displayMobile", "token", "userBuckets"):
@@ -141,10 +149,31 @@ class RiskScoreBase(unittest.TestCase):
             self.assertNotIn(raw, text)
 
 
+class EventLoggingChecks:
+    """For the wiki that loads EventLogging (the stand-in that, like
+    EventLogging REL1_43's EventBusEventSubmitter, drops an event without
+    $schema with a warning)."""
+
+    def test_eventlogging_takes_every_event_and_drops_none(self):
+        file_before = self.read("events.jsonl")
+        accepted_before = self.read("eventlogging.jsonl").count("\n")
+        title, result = self.anonymous_edit("score-0.33")
+        self.assertEqual(result["edit"]["result"], "Success", result)
+        accepted = self.read("eventlogging.jsonl").splitlines()[accepted_before:]
+        self.assertEqual(len(accepted), 1, accepted)
+        event = json.loads(accepted[0])
+        self.assertEqual(event["meta"]["stream"], "mediawiki.captchaguard.edit")
+        self.assertEqual(event["revisionId"], result["edit"]["newrevid"])
+        self.assertEqual(event["hCaptchaScore"], 0.3)
+        self.assertEqual(self.read("events.jsonl"), file_before, "EventLogging, not the file")
+        self.assertNotIn("missing required field", self.read("eventlogging.log"))
+
+
 def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
     for name, port, wiki_dir in wikis_from_env("CAPTCHAGUARD_HCAPTCHA_WIKIS", "hc143=8171"):
-        cls = type(f"TestRiskScore_{name}", (RiskScoreBase,), {
+        bases = (EventLoggingChecks, RiskScoreBase) if name == "hc143" else (RiskScoreBase,)
+        cls = type(f"TestRiskScore_{name}", bases, {
             "base": f"http://127.0.0.1:{port}", "wiki_dir": wiki_dir,
         })
         suite.addTests(loader.loadTestsFromTestCase(cls))
