@@ -79,6 +79,13 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public function __construct() {}
 
         /**
+         * What switching on without naming actions covers.
+         *
+         * @return array
+         */
+        public static function defaultTriggers(): array {}
+
+        /**
          * Called after a change made in this worker, so it applies here at once;
          * other workers pick it up within the refresh interval.
          *

@@ -79,7 +79,7 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 				'type' => 'multiselect',
 				'label-message' => 'captchaguard-emergency-field-actions',
 				'options' => $options,
-				'default' => [ 'edit', 'create' ],
+				'default' => EmergencyPolicy::defaultTriggers(),
 			],
 			'expiry' => [
 				'type' => 'text',

@@ -219,6 +219,12 @@ impl EmergencyPolicy {
         Trigger::ALL.iter().map(|t| t.name()).collect()
     }
 
+    /// What switching on without naming actions covers.
+    #[php(name = "defaultTriggers")]
+    pub fn default_triggers() -> Vec<&'static str> {
+        Trigger::DEFAULT.iter().map(|t| t.name()).collect()
+    }
+
     /// Called after a change made in this worker, so it applies here at once;
     /// other workers pick it up within the refresh interval.
     #[php(name = "forgetCachedSwitch")]

@@ -166,4 +166,46 @@ class CaptchaConsequenceTest extends TestCase {
 		$this->assertFalse( $stopped, 'the edit is stopped although its Status could not be written' );
 		$this->assertNotEmpty( preg_grep( '/Could not show the CAPTCHA demanded by filter 7.*status broken/', LoggerFactory::$lines ) );
 	}
+
+	public static function provideThrowingDependencies(): array {
+		return [
+			'ConfirmEdit' => [ 'confirmedit' ],
+			'the configuration' => [ 'config' ],
+			'the user\'s rights' => [ 'rights' ],
+		];
+	}
+
+	/**
+	 * Whatever MediaWiki dependency throws while a filter asks for a CAPTCHA,
+	 * the edit is stopped with one and the failure is logged with its context.
+	 * @dataProvider provideThrowingDependencies
+	 */
+	public function testAThrowingDependencyStillStopsTheEdit( string $failing ) {
+		$context = $this->context( [], [ 'captchaid' => 'id1', 'captchaword' => 'guard' ] );
+		$failure = new RuntimeException( "$failing unavailable" );
+		if ( $failing === 'confirmedit' ) {
+			ConfirmEditHooks::getInstance()->failure = $failure;
+		} elseif ( $failing === 'config' ) {
+			MediaWiki\MediaWikiServices::getInstance()->config->failure = $failure;
+		} else {
+			$context->user->failure = $failure;
+		}
+		[ $taken, $status, $hookResults ] = $this->runEdit( 'showcaptcha', false );
+		$this->assertTrue( $taken );
+		$this->assertSame( [ false ], $hookResults, 'the edit is stopped' );
+		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		$logged = array_values( array_filter( LoggerFactory::$records, static fn ( $r ) => $r[1] === 'error' ) );
+		$this->assertCount( 1, $logged );
+		$this->assertSame( $failure, $logged[0][3]['exception'] );
+	}
+
+	public function testAThrowingOutputIsLoggedAndTheFormStillRenders() {
+		$this->context();
+		( new EditFilterHandler() )->onEditFilterMergedContent( null, null, new FakeStatus(), '', null, false );
+		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
+		$out = new FakeOutput();
+		$out->failure = new RuntimeException( 'output closed' );
+		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
+		$this->assertNotEmpty( preg_grep( '/Could not add the CAPTCHA to the edit form: .*output closed/', LoggerFactory::$lines ) );
+	}
 }

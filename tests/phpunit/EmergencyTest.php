@@ -78,6 +78,7 @@ class EmergencyTest extends TestCase {
 
 	public function testTriggersAreListed() {
 		$this->assertSame( [ 'edit', 'create', 'addurl', 'createaccount' ], EmergencyPolicy::triggers() );
+		$this->assertSame( [ 'edit', 'create' ], EmergencyPolicy::defaultTriggers() );
 	}
 
 	public function testNothingStoredMeansNoCaptcha() {

@@ -85,7 +85,12 @@ namespace MediaWiki\Extension\ConfirmEdit\SimpleCaptcha {
 			return [ $request->getVal( 'wpCaptchaId' ), $request->getVal( 'wpCaptchaWord' ) ];
 		}
 
+		public ?\Throwable $failure = null;
+
 		public function passCaptchaLimitedFromRequest( $request, $user ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			$this->checked[] = $request->getVal( 'wpCaptchaWord' );
 			return $request->getVal( 'wpCaptchaWord' ) === 'guard';
 		}
@@ -203,10 +208,15 @@ namespace {
 	}
 
 	class FakeConfig {
+		public ?Throwable $failure = null;
+
 		public function __construct( public array $values ) {
 		}
 
 		public function get( $name ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			return $this->values[$name];
 		}
 	}
@@ -359,8 +369,12 @@ namespace {
 
 	class FakeOutput {
 		public string $html = '';
+		public ?Throwable $failure = null;
 
 		public function addHTML( $html ) {
+			if ( $this->failure ) {
+				throw $this->failure;
+			}
 			$this->html .= $html;
 		}
 	}
