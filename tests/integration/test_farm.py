@@ -53,7 +53,7 @@ class WikiFarm(unittest.TestCase):
         self.assertTrue(seen_from_farm2["active"])
         self.assertEqual(seen_from_farm2["reason"], "farm-wide botnet")
         log = self.admin1.api(action="query", list="logevents", letype="emergencycaptcha")
-        self.assertEqual(log["query"]["logevents"][0]["params"]["wikis"], "farm1, farm2")
+        self.assertEqual(log["query"]["logevents"][0]["params"]["wikis"], ["farm1", "farm2"])
 
     def test_a_switch_for_one_wiki_leaves_the_other_alone(self):
         self.switch(self.admin2, state="on", actions="edit", expiry="1 hour", reason="only here")
