@@ -212,13 +212,20 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
          * with skipcaptcha never get here; holders of captchaguard-exempt are let through.
          *
+         * The only hook method without a variadic tail: ext-php-rs parses
+         * variadic calls with its allocating argument parser, which would cost
+         * this per-call check several times over (`make bench`). It takes up to
+         * three arguments beyond the documented ones instead.
+         *
          * @param string $action
          * @param mixed $page
          * @param mixed $result
          * @param mixed $extra
+         * @param mixed $extra2
+         * @param mixed $extra3
          * @return void
          */
-        public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result, mixed ...$extra): void {}
+        public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result, mixed $extra = null, mixed $extra2 = null, mixed $extra3 = null): void {}
     }
 
     class RiskScoreEventsHandler {

@@ -19,10 +19,17 @@ final class MainRequest {
 			'name' => $user->getName(),
 			'registered' => $user->isRegistered(),
 			'skips_captcha' => $user->isAllowed( 'skipcaptcha' ),
-			'exempt' => $user->isAllowed( 'captchaguard-exempt' ),
+			'exempt' => self::isExempt(),
 			'bot' => $user->isAllowed( 'bot' ),
 			'system' => $user->isSystemUser(),
 		];
+	}
+
+	/**
+	 * Whether the performer holds captchaguard-exempt (people who cannot use CAPTCHAs).
+	 */
+	public static function isExempt(): bool {
+		return RequestContext::getMain()->getUser()->isAllowed( 'captchaguard-exempt' );
 	}
 
 	/**

@@ -19,6 +19,7 @@ const ADAPTERS: &str = "MediaWiki\\Extension\\CaptchaGuard\\";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Adapter {
     Performer,
+    IsExempt,
     SessionGet,
     SessionSet,
     SessionRemove,
@@ -44,6 +45,7 @@ impl Adapter {
     fn method(self) -> &'static str {
         match self {
             Adapter::Performer => "Adapter\\MainRequest::performer",
+            Adapter::IsExempt => "Adapter\\MainRequest::isExempt",
             Adapter::SessionGet => "Adapter\\MainRequest::sessionGet",
             Adapter::SessionSet => "Adapter\\MainRequest::sessionSet",
             Adapter::SessionRemove => "Adapter\\MainRequest::sessionRemove",

@@ -20,6 +20,11 @@ pub fn performer() -> Result<PerformerFacts> {
     host::call(Adapter::Performer, vec![])
 }
 
+/// Only the exemption, for the emergency check (one rights lookup, not four).
+pub fn is_exempt() -> Result<bool> {
+    host::call(Adapter::IsExempt, vec![])
+}
+
 pub fn get(key: &str) -> Result<Zval> {
     host::call_value(Adapter::SessionGet, vec![&key])
 }

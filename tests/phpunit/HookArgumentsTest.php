@@ -46,6 +46,9 @@ class HookArgumentsTest extends TestCase {
 		$result = false;
 		( new EmergencyCaptchaHandler( 5 ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, self::EXTRA );
 		$this->assertFalse( $result );
+		// The per-call hot path takes a bounded number of extra arguments (see the method).
+		( new EmergencyCaptchaHandler( 5 ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, 1, 2, 3 );
+		$this->assertFalse( $result );
 	}
 
 	public function testRiskScoreEventHooks() {
