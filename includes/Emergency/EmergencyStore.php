@@ -32,7 +32,7 @@ class EmergencyStore {
 		return $this->wikiId;
 	}
 
-	private function connection( int $index ): IDatabase {
+	protected function connection( int $index ): IDatabase {
 		$domain = $this->database ?: false;
 		return $this->lbFactory->getMainLB( $domain )->getConnection( $index, [], $domain );
 	}

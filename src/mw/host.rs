@@ -206,10 +206,10 @@ pub fn log(level: Level, message: &str, context: &[(&str, &str)], error: Option<
         }
         Ok(())
     };
+    // A context that could not be completed still goes out with what it has;
+    // a logger that fails has nowhere left to report to (its exception is cleared).
     let _ = filled();
-    if call_value(Adapter::Log, vec![&level.name(), &message, &table]).is_err() {
-        // Nowhere left to report it; the exception is already cleared.
-    }
+    let _ = call_value(Adapter::Log, vec![&level.name(), &message, &table]);
 }
 
 /// A setting of the wiki (`$wg` + name).

@@ -4,8 +4,10 @@ CAPTCHAGUARD_WIKIS names the wikis ("name=port,..."); the switch is the wiki's,
 so each wiki is tested once. Test wikis refresh the switch every 2 s.
 """
 
-import threading
+import os
 import re
+import subprocess
+import threading
 import time
 import unittest
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +18,7 @@ REFRESH = 2.0
 SETTLE = REFRESH + 1.0
 class EmergencyBase(unittest.TestCase):
     base = None
+    wiki_dir = None
 
     @classmethod
     def setUpClass(cls):
@@ -199,6 +202,24 @@ class EmergencyBase(unittest.TestCase):
         self.assertNotIn("edit,addurl", shown)
         self.assertIsNone(re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", shown), "no raw ISO expiry")
 
+    def test_views_read_a_replica_and_changes_the_primary(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(self.wiki_dir, "mwroot")) as f:
+            mwroot = f.read().strip()
+        out = subprocess.run(
+            ["php", "-d", f"extension={os.path.join(here, '..', '..', 'target', 'release', 'libcaptchaguard.so')}",
+             os.path.join(here, "bin", "emergency-read-paths.php")],
+            env={**os.environ, "MW_CONFIG_FILE": os.path.join(self.wiki_dir, "LocalSettings.php"),
+                 "MW_INSTALL_PATH": mwroot},
+            capture_output=True, text=True,
+        )
+        self.assertEqual(out.returncode, 0, out.stderr + out.stdout)
+        paths = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+        self.assertEqual(paths["meta"], "replica", out.stdout)
+        self.assertEqual(paths["special-view"], "replica", out.stdout)
+        # Each change reads what it replaces and writes, both on the primary.
+        self.assertEqual(paths["change"], "primary,primary,primary,primary", out.stdout)
+
     def test_two_holders_switching_at_once_are_both_logged_and_the_last_wins(self):
         start = max((e["logid"] for e in self.log()), default=0)
         second = WikiClient(self.base).login("Admin")
@@ -221,8 +242,10 @@ class EmergencyBase(unittest.TestCase):
 
 def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
-    for name, port, _ in wikis_from_env("CAPTCHAGUARD_WIKIS", "mw139=8101"):
-        cls = type(f"TestEmergency_{name}", (EmergencyBase,), {"base": f"http://127.0.0.1:{port}"})
+    for name, port, wiki_dir in wikis_from_env("CAPTCHAGUARD_WIKIS", "mw139=8101"):
+        cls = type(f"TestEmergency_{name}", (EmergencyBase,), {
+            "base": f"http://127.0.0.1:{port}", "wiki_dir": wiki_dir,
+        })
         suite.addTests(loader.loadTestsFromTestCase(cls))
     return suite
 

@@ -142,6 +142,19 @@ class RiskScoreBase(unittest.TestCase):
                 logged = [l for l in self.log_lines()[before_log:] if "hCaptcha verification" in l]
                 self.assertEqual(len(logged), 0 if token == "pass" else 1, logged)
 
+    def test_a_failing_event_never_affects_the_saved_edit(self):
+        client = WikiClient(self.base)
+        # wiki-settings.php points this request's events at a folder that does not exist.
+        client.opener.addheaders = [("X-CaptchaGuard-Test", "broken-events")]
+        before_log = len(self.log_lines())
+        title = f"Broken events {time.time()}"
+        self.assertEqual(client.edit(title, "kept text")["edit"]["result"], "Failure")
+        result = client.edit(title, "kept text", captchaword="score-0.5")
+        self.assertEqual(result["edit"]["result"], "Success", result)
+        self.assertEqual(client.page_text(title).strip(), "kept text")
+        logged = [l for l in self.log_lines()[before_log:] if "Could not send the edit event" in l]
+        self.assertEqual(len(logged), 1, self.log_lines()[before_log:])
+
     def test_raw_scores_are_nowhere_in_the_event_file_or_log(self):
         self.anonymous_edit("score-0.7312")
         text = self.event_file_text() + "\n".join(self.log_lines())

@@ -50,6 +50,12 @@ $wgDebugLogGroups['CaptchaGuard'] = getenv( 'CAPTCHAGUARD_LOG' ) ?: ( $_SERVER['
 $wgShowExceptionDetails = true;
 // Emergency switches reach every worker within 2 s (default 5).
 $wgCaptchaGuardEmergencyRefresh = 2;
+// Lets a test break the event destinations for one request, to see that a
+// saved edit survives a failing event.
+if ( ( $_SERVER['HTTP_X_CAPTCHAGUARD_TEST'] ?? '' ) === 'broken-events' ) {
+	$wgCaptchaGuardEventLogFile = '/nonexistent/captchaguard/events.jsonl';
+	$wgEventLoggingStandInFile = '/nonexistent/captchaguard/eventlogging.jsonl';
+}
 // Lets tests see which PHP-FPM worker answered.
 if ( PHP_SAPI === 'fpm-fcgi' ) {
 	header( 'X-CaptchaGuard-Worker: ' . getmypid() );

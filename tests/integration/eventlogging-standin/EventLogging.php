@@ -11,7 +11,7 @@ use MediaWiki\MediaWikiServices;
  * the warning 'Event data is missing required field "$schema"' on the
  * EventLogging channel; an accepted event gets `meta.stream` (forced) and a
  * default `dt`, and is appended to $wgEventLoggingStandInFile instead of
- * being sent to EventGate.
+ * being sent to EventGate; a failed write throws.
  */
 class EventLogging {
 
@@ -27,6 +27,9 @@ class EventLogging {
 			[ 'meta' => [ 'stream' => $streamName ] ]
 		);
 		$file = MediaWikiServices::getInstance()->getMainConfig()->get( 'EventLoggingStandInFile' );
-		file_put_contents( $file, json_encode( $event ) . "\n", FILE_APPEND | LOCK_EX );
+		if ( @file_put_contents( $file, json_encode( $event ) . "\n", FILE_APPEND | LOCK_EX ) === false ) {
+			// What a caller sees when the event platform cannot be reached.
+			throw new \RuntimeException( "EventLogging stand-in could not write $file" );
+		}
 	}
 }
