@@ -27,6 +27,16 @@ class HCaptcha extends ConfirmEditHCaptcha {
 		if ( $token === null || $token === '' ) {
 			return false;
 		}
+		$token = (string)$token;
+		// A token is single-use: a second check in this request (two matching
+		// filters, a filter and one of ConfirmEdit's triggers) gets the first answer.
+		$known = RiskScore::verifiedInRequest( $token );
+		if ( $known !== null ) {
+			if ( !$known ) {
+				$this->verifyError ??= 'hcaptcha-api';
+			}
+			return $known;
+		}
 		$services = MediaWikiServices::getInstance();
 		$config = $services->getMainConfig();
 		$hCaptchaConfig = $services->getConfigFactory()->makeConfig( 'hcaptcha' );
@@ -61,7 +71,7 @@ class HCaptcha extends ConfirmEditHCaptcha {
 			}
 		}
 		$httpError = $status->isOK() ? null : ( $httpStatus ? "HTTP $httpStatus" : 'no answer' );
-		$passed = RiskScore::recordVerification( $httpError, (string)$request->getContent() );
+		$passed = RiskScore::recordVerification( $token, $httpError, (string)$request->getContent() );
 		$this->verifyError = $passed ? null : ( $httpError ? 'http' : 'hcaptcha-api' );
 		return $passed;
 	}

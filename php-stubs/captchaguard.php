@@ -28,17 +28,29 @@ namespace MediaWiki\Extension\CaptchaGuard {
         public static function get(string $user_name): ?float {}
 
         /**
-         * Reads siteverify's answer for the current user: stores a valid score
-         * (or forgets an old one), logs what went wrong once, and returns whether
-         * the CAPTCHA passed, as hCaptcha said. `$httpError` is null when an
-         * answer came back. A score that cannot be stored is logged; the
-         * CAPTCHA's outcome stands.
+         * Reads siteverify's answer to `$token` for the current user: stores a
+         * valid score (or forgets an old one), logs what went wrong once, and
+         * returns whether the CAPTCHA passed (only `success: true` without
+         * `error-codes`). `$httpError` is null when an answer came back; `$body`
+         * is taken as bytes. A score that cannot be stored is logged; the
+         * CAPTCHA's outcome stands. The outcome is kept for the rest of the
+         * request (see `verifiedInRequest`).
          *
+         * @param string $token
          * @param string|null $http_error
          * @param string $body
          * @return bool
          */
-        public static function recordVerification(?string $http_error = null, string $body): bool {}
+        public static function recordVerification(string $token, ?string $http_error = null, string $body): bool {}
+
+        /**
+         * Whether `$token` already passed (true) or failed (false) siteverify in
+         * this request; null if it was not checked. Tokens are single-use.
+         *
+         * @param string $token
+         * @return bool|null
+         */
+        public static function verifiedInRequest(string $token): ?bool {}
     }
 }
 

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 use EditPage;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
+use MediaWiki\MediaWikiServices;
 use RequestContext;
 
 /**
@@ -58,6 +59,16 @@ final class ConfirmEditCompat {
 		}
 		return $captcha->passCaptchaLimitedFromRequest( $request, $context->getUser() )
 			? self::ANSWER_RIGHT : self::ANSWER_WRONG;
+	}
+
+	/**
+	 * Seconds a CAPTCHA stays answerable ($wgCaptchaSessionExpiration, both versions).
+	 */
+	public static function captchaLifetime(): int {
+		$config = MediaWikiServices::getInstance()->getMainConfig();
+		return $config->has( 'CaptchaSessionExpiration' )
+			? max( 1, (int)$config->get( 'CaptchaSessionExpiration' ) )
+			: 1800;
 	}
 
 	/**

@@ -18,6 +18,11 @@ class ApiEmergencyCaptcha extends ApiBase {
 
 	public function execute() {
 		$this->checkUserRightsAny( 'emergencycaptcha' );
+		// Blocked users are refused, as Special:EmergencyCaptcha refuses them.
+		$block = $this->getUser()->getBlock();
+		if ( $block ) {
+			$this->dieBlocked( $block );
+		}
 		$params = $this->extractRequestParams();
 		$status = $this->switcher->change(
 			$this->getAuthority(),

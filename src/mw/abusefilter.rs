@@ -4,17 +4,18 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::host::{self, Level, Result};
+use super::host::{self, Adapter, Level, Result};
 use super::{confirmedit, edit_filter, session};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
-use crate::state::{process, request};
+use crate::policy::pending_warnings::PendingWarnings;
+use crate::state::{emergency_cache, process, request};
 
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
 const CONSEQUENCE: &str = "MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence";
 const CONFIG_ACTIONS: &str = "CaptchaGuardAbuseFilterActions";
-/// Session key listing AbuseFilter warn keys to keep set while a CAPTCHA is pending.
+/// Session key holding the AbuseFilter warn keys to keep set while a CAPTCHA is pending.
 const PENDING_WARN_KEYS: &str = "captchaguard-pending-warn-keys";
 
 fn parse_actions(names: &[String]) -> Vec<CaptchaAction> {
@@ -93,28 +94,33 @@ impl AbuseFilterHandler {
     }
 }
 
+/// The session's pending warn keys that have not lapsed yet.
+fn pending_warnings() -> Result<PendingWarnings> {
+    let stored = session::get(PENDING_WARN_KEYS)?
+        .string()
+        .unwrap_or_default();
+    let lifetime: i64 = host::call(Adapter::CaptchaLifetime, vec![])?;
+    Ok(PendingWarnings::from_stored(&stored).without_lapsed(emergency_cache::unix_now(), lifetime))
+}
+
 fn rearm_warnings() -> Result<()> {
-    for key in session::get_strings(PENDING_WARN_KEYS)? {
-        session::set(&key, &true)?;
+    for key in pending_warnings()?.keys() {
+        session::set(key, &true)?;
     }
     Ok(())
 }
 
 fn set_pending(key: &str, pending: bool) -> Result<()> {
-    let mut keys = session::get_strings(PENDING_WARN_KEYS)?;
-    let present = keys.iter().any(|k| k == key);
-    if pending == present {
-        return Ok(());
-    }
+    let mut warnings = pending_warnings()?;
     if pending {
-        keys.push(key.to_owned());
+        warnings.add(key, emergency_cache::unix_now());
     } else {
-        keys.retain(|k| k != key);
+        warnings.remove(key);
     }
-    if keys.is_empty() {
+    if warnings.is_empty() {
         session::remove(PENDING_WARN_KEYS)
     } else {
-        session::set(PENDING_WARN_KEYS, &keys)
+        session::set(PENDING_WARN_KEYS, &warnings.to_stored())
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
@@ -14,7 +15,7 @@ use crate::policy::events::{
     to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent,
 };
 use crate::policy::score::{interpret, valid_score, Buckets};
-use crate::state::{emergency_cache, process};
+use crate::state::{emergency_cache, process, request};
 
 const SESSION_KEY: &str = "hCaptcha-score";
 /// Whose score the session holds: a session can outlive a login or logout.
@@ -98,14 +99,21 @@ pub struct RiskScore;
 
 #[php_impl]
 impl RiskScore {
-    /// Reads siteverify's answer for the current user: stores a valid score
-    /// (or forgets an old one), logs what went wrong once, and returns whether
-    /// the CAPTCHA passed, as hCaptcha said. `$httpError` is null when an
-    /// answer came back. A score that cannot be stored is logged; the
-    /// CAPTCHA's outcome stands.
+    /// Reads siteverify's answer to `$token` for the current user: stores a
+    /// valid score (or forgets an old one), logs what went wrong once, and
+    /// returns whether the CAPTCHA passed (only `success: true` without
+    /// `error-codes`). `$httpError` is null when an answer came back; `$body`
+    /// is taken as bytes. A score that cannot be stored is logged; the
+    /// CAPTCHA's outcome stands. The outcome is kept for the rest of the
+    /// request (see `verifiedInRequest`).
     #[php(name = "recordVerification")]
-    pub fn record_verification(http_error: Option<String>, body: String) -> bool {
+    pub fn record_verification(
+        token: BinarySlice<u8>,
+        http_error: Option<String>,
+        body: BinarySlice<u8>,
+    ) -> bool {
         let verification = interpret(http_error.as_deref(), &body);
+        request::with(|s| s.remember_verification(&token, verification.passed));
         if let Some(problem) = &verification.problem {
             host::log(
                 Level::Warning,
@@ -125,6 +133,13 @@ impl RiskScore {
             );
         }
         verification.passed
+    }
+
+    /// Whether `$token` already passed (true) or failed (false) siteverify in
+    /// this request; null if it was not checked. Tokens are single-use.
+    #[php(name = "verifiedInRequest")]
+    pub fn verified_in_request(token: BinarySlice<u8>) -> Option<bool> {
+        request::with(|s| s.verification_of(&token))
     }
 
     /// The raw score of `$userName`'s latest successful verification, or

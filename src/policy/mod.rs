@@ -3,4 +3,5 @@
 pub mod challenge;
 pub mod emergency;
 pub mod events;
+pub mod pending_warnings;
 pub mod score;

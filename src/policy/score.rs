@@ -19,7 +19,13 @@ pub enum VerifyError {
     NotSuccessful,
     #[error("siteverify's score is not a number between 0 and 1")]
     InvalidScore,
+    #[error("siteverify's answer is larger than {MAX_ANSWER_BYTES} bytes")]
+    TooLarge,
 }
+
+/// A siteverify answer is a few hundred bytes; a much larger body is not one
+/// (a proxy's error page, say) and is not parsed.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024;
 
 /// What a siteverify answer means for the CAPTCHA and the stored score.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,9 +51,11 @@ pub fn valid_score(score: f64) -> Option<f64> {
     Some(score).filter(|s| s.is_finite() && (0.0..=1.0).contains(s))
 }
 
-/// Reads siteverify's HTTP answer. `http_error` is set when the request
-/// failed, timed out or got a non-2xx status.
-pub fn interpret(http_error: Option<&str>, body: &str) -> Verification {
+/// Reads siteverify's HTTP answer, as bytes: a body that is not UTF-8 is
+/// decoded lossily (and then fails as malformed JSON). `http_error` is set
+/// when the request failed, timed out or got a non-2xx status. Fails closed:
+/// only `success: true` with no `error-codes` passes.
+pub fn interpret(http_error: Option<&str>, body: &[u8]) -> Verification {
     let failed = |problem| Verification {
         passed: false,
         score: None,
@@ -56,7 +64,11 @@ pub fn interpret(http_error: Option<&str>, body: &str) -> Verification {
     if let Some(error) = http_error {
         return failed(VerifyError::Http(error.to_owned()));
     }
-    let Ok(answer) = serde_json::from_str::<SiteVerifyAnswer>(body) else {
+    if body.len() > MAX_ANSWER_BYTES {
+        return failed(VerifyError::TooLarge);
+    }
+    let Ok(answer) = serde_json::from_str::<SiteVerifyAnswer>(&String::from_utf8_lossy(body))
+    else {
         return failed(VerifyError::MalformedJson);
     };
     let passed = answer.success.as_ref().and_then(Value::as_bool) == Some(true);
@@ -72,17 +84,19 @@ pub fn interpret(http_error: Option<&str>, body: &str) -> Verification {
                 .collect::<Vec<_>>()
                 .join(",")
         });
+    if let Some(codes) = codes {
+        return failed(VerifyError::ErrorCodes(codes));
+    }
     if !passed {
-        return failed(codes.map_or(VerifyError::NotSuccessful, VerifyError::ErrorCodes));
+        return failed(VerifyError::NotSuccessful);
     }
     let score = answer
         .score
         .as_ref()
         .and_then(Value::as_f64)
         .and_then(valid_score);
-    let problem = match (&answer.score, score, codes) {
-        (_, _, Some(codes)) => Some(VerifyError::ErrorCodes(codes)),
-        (Some(raw), None, None) if !raw.is_null() => Some(VerifyError::InvalidScore),
+    let problem = match (&answer.score, score) {
+        (Some(raw), None) if !raw.is_null() => Some(VerifyError::InvalidScore),
         _ => None,
     };
     Verification {
@@ -178,7 +192,7 @@ mod tests {
     fn a_successful_answer_passes_with_its_score() {
         let v = interpret(
             None,
-            r#"{"success":true,"score":0.73,"score_reason":["x"]}"#,
+            br#"{"success":true,"score":0.73,"score_reason":["x"]}"#,
         );
         assert_eq!(
             v,
@@ -188,47 +202,80 @@ mod tests {
                 problem: None
             }
         );
-        let no_score = interpret(None, r#"{"success":true}"#);
+        let no_score = interpret(None, br#"{"success":true}"#);
         assert!(no_score.passed);
         assert_eq!((no_score.score, no_score.problem), (None, None));
     }
 
     #[test]
     fn bad_answers_fail_or_drop_the_score() {
-        let http = interpret(Some("timed out"), "");
+        let http = interpret(Some("timed out"), b"");
         assert!(!http.passed);
         assert_eq!(http.problem, Some(VerifyError::Http("timed out".into())));
-        let malformed = interpret(None, "{not json");
+        let malformed = interpret(None, b"{not json");
         assert_eq!(
             (malformed.passed, malformed.problem),
             (false, Some(VerifyError::MalformedJson))
         );
-        let refused = interpret(None, r#"{"success":false,"score":0.2}"#);
+        let refused = interpret(None, br#"{"success":false,"score":0.2}"#);
         assert_eq!((refused.passed, refused.score), (false, None));
         assert_eq!(refused.problem, Some(VerifyError::NotSuccessful));
         let codes = interpret(
             None,
-            r#"{"success":false,"error-codes":["invalid-input-response"]}"#,
+            br#"{"success":false,"error-codes":["invalid-input-response"]}"#,
         );
         assert_eq!(
             codes.problem,
             Some(VerifyError::ErrorCodes("invalid-input-response".into()))
         );
         for score in [r#""high""#, "1.5", "-0.1", "null", "[0.5]"] {
-            let v = interpret(None, &format!(r#"{{"success":true,"score":{score}}}"#));
+            let v = interpret(
+                None,
+                format!(r#"{{"success":true,"score":{score}}}"#).as_bytes(),
+            );
             assert!(v.passed, "{score}");
             assert_eq!(v.score, None, "{score}");
         }
-        let invalid = interpret(None, r#"{"success":true,"score":"high"}"#);
+        let invalid = interpret(None, br#"{"success":true,"score":"high"}"#);
         assert_eq!(invalid.problem, Some(VerifyError::InvalidScore));
-        let truthy = interpret(None, r#"{"success":"yes"}"#);
+        let truthy = interpret(None, br#"{"success":"yes"}"#);
         assert!(!truthy.passed);
     }
 
     #[test]
     fn problems_never_carry_the_score() {
-        let v = interpret(None, r#"{"success":true,"score":7.123456}"#);
+        let v = interpret(None, br#"{"success":true,"score":7.123456}"#);
         let logged = v.problem.map(|p| p.to_string()).unwrap_or_default();
         assert!(!logged.contains("7.12"));
+    }
+
+    #[test]
+    fn error_codes_fail_closed_even_with_success() {
+        let v = interpret(
+            None,
+            br#"{"success":true,"score":0.1,"error-codes":["already-seen-response"]}"#,
+        );
+        assert!(!v.passed);
+        assert_eq!(v.score, None);
+        assert_eq!(
+            v.problem,
+            Some(VerifyError::ErrorCodes("already-seen-response".into()))
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_utf8_or_too_large_fail_without_panicking() {
+        let latin1 = interpret(None, b"<html>Proxy \xe9rror \xff\xfe</html>");
+        assert_eq!(
+            (latin1.passed, latin1.problem),
+            (false, Some(VerifyError::MalformedJson))
+        );
+        let mut huge = br#"{"success":true,"pad":""#.to_vec();
+        huge.resize(MAX_ANSWER_BYTES + 1, b'x');
+        let too_large = interpret(None, &huge);
+        assert_eq!(
+            (too_large.passed, too_large.problem),
+            (false, Some(VerifyError::TooLarge))
+        );
     }
 }

@@ -34,6 +34,10 @@ pub struct RequestState<S> {
     /// The Status of the edit being filtered, kept when our
     /// EditFilterMergedContent handler ran before AbuseFilter's filters.
     edit_status: Option<S>,
+    /// The CAPTCHA token verified in this request and the outcome: a token
+    /// is single-use, so a second check (another filter, another trigger)
+    /// must get this answer instead of asking siteverify again.
+    verification: Option<(Vec<u8>, bool)>,
 }
 
 impl<S> Default for RequestState<S> {
@@ -42,6 +46,7 @@ impl<S> Default for RequestState<S> {
             demand: None,
             applied: false,
             edit_status: None,
+            verification: None,
         }
     }
 }
@@ -77,6 +82,18 @@ impl<S> RequestState<S> {
 
     pub fn edit_status(&self) -> Option<&S> {
         self.edit_status.as_ref()
+    }
+
+    pub fn remember_verification(&mut self, token: &[u8], passed: bool) {
+        self.verification = Some((token.to_vec(), passed));
+    }
+
+    /// The outcome of this request's verification of `token`, if it had one.
+    pub fn verification_of(&self, token: &[u8]) -> Option<bool> {
+        self.verification
+            .as_ref()
+            .filter(|(verified, _)| verified.as_slice() == token)
+            .map(|(_, passed)| *passed)
     }
 }
 
@@ -128,6 +145,17 @@ mod tests {
         assert!(fresh.demand().is_none());
         assert!(!fresh.was_applied());
         assert!(fresh.edit_status().is_none());
+    }
+
+    #[test]
+    fn a_token_is_remembered_with_its_outcome() {
+        let mut s = RequestState::<()>::default();
+        assert_eq!(s.verification_of(b"t1"), None);
+        s.remember_verification(b"t1", true);
+        assert_eq!(s.verification_of(b"t1"), Some(true));
+        assert_eq!(s.verification_of(b"t2"), None);
+        s.remember_verification(b"t2", false);
+        assert_eq!(s.verification_of(b"t2"), Some(false));
     }
 
     #[test]

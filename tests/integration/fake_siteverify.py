@@ -1,5 +1,7 @@
 """A stand-in for hCaptcha's siteverify endpoint, on 127.0.0.1, driven by the
-token the client sends:
+token the client sends. Tokens are single-use, as hCaptcha's are: a token
+seen before is refused with `already-seen-response`. Tests make each token
+unique by adding "~" and a nonce; the kind is what comes before the "~":
 
   score-<x>     success with score <x> (e.g. score-0.73)
   pass          success without a score
@@ -9,6 +11,9 @@ token the client sends:
   malformed     a body that is not JSON
   http500       HTTP 500
   timeout       answers only after the client has given up
+  notutf8       HTTP 200 with a body that is not UTF-8 (a proxy's error page)
+  huge          a JSON answer of 100 kB
+  codes-success success: true with a score and error-codes
 """
 
 import json
@@ -20,13 +25,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class SiteVerify(BaseHTTPRequestHandler):
     received = []
+    seen = set()
+    lock = threading.Lock()
     delay = 3.0
 
     def log_message(self, *args):
         pass
 
     def answer(self, status, body):
-        data = body.encode()
+        data = body if isinstance(body, bytes) else body.encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -41,7 +48,13 @@ class SiteVerify(BaseHTTPRequestHandler):
         form = urllib.parse.parse_qs(self.rfile.read(length).decode())
         fields = {k: v[0] for k, v in form.items()}
         SiteVerify.received.append(fields)
-        token = fields.get("response", "")
+        with SiteVerify.lock:
+            reused = fields.get("response", "") in SiteVerify.seen
+            SiteVerify.seen.add(fields.get("response", ""))
+        if reused:
+            return self.answer(200, json.dumps({"success": False,
+                                                "error-codes": ["already-seen-response"]}))
+        token = fields.get("response", "").split("~")[0]
         if token.startswith("score-") and token != "score-text":
             return self.answer(200, json.dumps({"success": True, "score": float(token[6:]),
                                                 "score_reason": ["test"]}))
@@ -58,6 +71,13 @@ class SiteVerify(BaseHTTPRequestHandler):
             return self.answer(200, "{success: yes")
         if token == "http500":
             return self.answer(500, "oops")
+        if token == "notutf8":
+            return self.answer(200, b"<html>Proxy \xe9rror \xff\xfe</html>")
+        if token == "huge":
+            return self.answer(200, json.dumps({"success": True, "pad": "x" * 100_000}))
+        if token == "codes-success":
+            return self.answer(200, json.dumps({"success": True, "score": 0.1,
+                                                "error-codes": ["invalid-or-already-seen-response"]}))
         if token == "timeout":
             time.sleep(SiteVerify.delay)
             return self.answer(200, json.dumps({"success": True, "score": 0.1}))

@@ -181,6 +181,23 @@ class EmergencyBase(unittest.TestCase):
         self.assertEqual(self.state(), before)
         self.assertEqual(self.log(), log_before)
 
+    def test_a_blocked_sysop_is_refused_by_the_api_as_by_the_special_page(self):
+        sysop = WikiClient(self.base).login("Sysop2")
+        blocked = self.admin.api(
+            post={"user": "Sysop2", "expiry": "1 hour", "reason": "test", "token": self.admin.token()},
+            action="block",
+        )
+        self.assertIn("block", blocked, blocked)
+        try:
+            before = self.state()
+            refused = self.switch(sysop, state="on", actions="edit", expiry="1 hour", reason="blocked")
+            self.assertEqual(refused.get("error", {}).get("code"), "blocked", refused)
+            page = sysop.request("/index.php", params={"title": "Special:EmergencyCaptcha"})
+            self.assertNotIn("wpreason", page.text)
+            self.assertEqual(self.state(), before)
+        finally:
+            self.admin.api(post={"user": "Sysop2", "token": self.admin.token()}, action="unblock")
+
     def test_log_shows_every_change(self):
         start = max((e["logid"] for e in self.log()), default=0)
         self.switch(state="on", actions="edit", expiry="1 hour", reason="first")

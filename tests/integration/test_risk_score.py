@@ -9,7 +9,8 @@ import time
 import unittest
 
 import fake_siteverify
-from wikiclient import USER_PASSWORD, WikiClient, wikis_from_env
+from test_captcha_actions import create_filter
+from wikiclient import USER_PASSWORD, WikiClient, unique, wikis_from_env
 
 SITEVERIFY_PORT = 8199
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -23,6 +24,11 @@ def setUpModule():
 
 def tearDownModule():
     _server.shutdown()
+
+
+def fresh(kind):
+    """A token of `kind` that siteverify has not seen (tokens are single-use)."""
+    return f"{kind}~{unique('t')}"
 
 
 class RiskScoreBase(unittest.TestCase):
@@ -55,13 +61,14 @@ class RiskScoreBase(unittest.TestCase):
     def log_lines(self):
         return self.read("captchaguard.log").splitlines()
 
-    def anonymous_edit(self, token, title=None):
+    def anonymous_edit(self, kind, title=None, text="scored text"):
+        """An anonymous edit asked for a CAPTCHA, answered with a fresh token of `kind`."""
         client = WikiClient(self.base)
-        title = title or f"Risk {token} {time.time()}"
-        first = client.edit(title, "scored text")
+        title = title or f"Risk {kind} {time.time()}"
+        first = client.edit(title, text)
         self.assertEqual(first["edit"]["result"], "Failure", first)
         self.assertEqual(first["edit"]["captcha"]["type"], "hcaptcha")
-        return title, client.edit(title, "scored text", captchaword=token)
+        return title, client.edit(title, text, captchaword=fresh(kind))
 
     def test_anonymous_edit_event_has_revision_and_bucketed_score(self):
         before = len(self.events())
@@ -89,7 +96,7 @@ class RiskScoreBase(unittest.TestCase):
         result = client.api(
             post={
                 "username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
-                "createreturnurl": self.base + "/", "captchaWord": "score-0.41",
+                "createreturnurl": self.base + "/", "captchaWord": fresh("score-0.41"),
                 "createtoken": token["query"]["tokens"]["createaccounttoken"],
             },
             action="createaccount",
@@ -126,6 +133,7 @@ class RiskScoreBase(unittest.TestCase):
             "timeout": False, "http500": False, "malformed": False,
             "refused": False, "errorcodes": False,
             "score-text": True, "score-2": True, "pass": True,
+            "notutf8": False, "huge": False, "codes-success": False,
         }
         for token, passes in cases.items():
             with self.subTest(token=token):
@@ -149,11 +157,34 @@ class RiskScoreBase(unittest.TestCase):
         before_log = len(self.log_lines())
         title = f"Broken events {time.time()}"
         self.assertEqual(client.edit(title, "kept text")["edit"]["result"], "Failure")
-        result = client.edit(title, "kept text", captchaword="score-0.5")
+        result = client.edit(title, "kept text", captchaword=fresh("score-0.5"))
         self.assertEqual(result["edit"]["result"], "Success", result)
         self.assertEqual(client.page_text(title).strip(), "kept text")
         logged = [l for l in self.log_lines()[before_log:] if "Could not send the edit event" in l]
         self.assertEqual(len(logged), 1, self.log_lines()[before_log:])
+
+    def test_two_matching_filters_and_confirmedit_verify_one_token_once(self):
+        for n in (1, 2):
+            create_filter(self.base, f"CG hCaptcha filter {n}",
+                          'action == "edit" & added_lines rlike "twofilters"', {"showcaptcha": {}})
+        before = len(fake_siteverify.SiteVerify.received)
+        title, result = self.anonymous_edit("score-0.62", text="twofilters text")
+        self.assertEqual(result["edit"]["result"], "Success", result)
+        sent = [f["response"] for f in fake_siteverify.SiteVerify.received[before:]]
+        self.assertEqual(len(sent), 1, sent)
+        edits = [e for e in self.events() if e.get("revisionId") == result["edit"]["newrevid"]]
+        self.assertEqual([e["hCaptchaScore"] for e in edits], [0.6])
+
+    def test_a_reused_token_is_refused(self):
+        token = fresh("score-0.2")
+        client = WikiClient(self.base)
+        title = f"Reused {time.time()}"
+        client.edit(title, "first")
+        self.assertEqual(client.edit(title, "first", captchaword=token)["edit"]["result"], "Success")
+        again = WikiClient(self.base)
+        again.edit(title + " 2", "second")
+        refused = again.edit(title + " 2", "second", captchaword=token)
+        self.assertEqual(refused["edit"]["result"], "Failure", refused)
 
     def test_raw_scores_are_nowhere_in_the_event_file_or_log(self):
         self.anonymous_edit("score-0.7312")

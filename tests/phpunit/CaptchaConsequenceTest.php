@@ -118,7 +118,9 @@ class CaptchaConsequenceTest extends TestCase {
 		$this->runEdit( 'showcaptcha', true, new Parameters( 3, 'edit', 'Page' ) );
 		$warnKey = 'abusefilter-warned-' . md5( '0:Page' ) . '-3-edit';
 		$session = $context->getRequest()->getSession();
-		$this->assertSame( [ $warnKey ], $session->get( 'captchaguard-pending-warn-keys' ) );
+		$pending = json_decode( $session->get( 'captchaguard-pending-warn-keys' ), true );
+		$this->assertSame( [ $warnKey ], array_column( $pending, 'key' ) );
+		$this->assertEqualsWithDelta( time(), $pending[0]['set_at'], 5 );
 		// AbuseFilter's warn has since cleared its key; the next save must pass it.
 		$session->set( $warnKey, false );
 		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( [ 'showcaptcha' ] );
@@ -207,5 +209,28 @@ class CaptchaConsequenceTest extends TestCase {
 		$out->failure = new RuntimeException( 'output closed' );
 		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
 		$this->assertNotEmpty( preg_grep( '/Could not add the CAPTCHA to the edit form: .*output closed/', LoggerFactory::$lines ) );
+	}
+
+	public function testAPendingWarningLapsesWithItsCaptcha() {
+		$context = $this->context();
+		$warnKey = 'abusefilter-warned-' . md5( '0:Page' ) . '-3-edit';
+		$session = $context->getRequest()->getSession();
+		// Set longer ago than a CAPTCHA lives ($wgCaptchaSessionExpiration, 1800 s by default).
+		$session->set( 'captchaguard-pending-warn-keys',
+			json_encode( [ [ 'key' => $warnKey, 'set_at' => time() - 1801 ] ] ) );
+		$session->set( $warnKey, false );
+		$skip = [];
+		( new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( [ 'showcaptcha' ] ) )
+			->onAbuseFilterShouldFilterAction( null, null, null, $skip );
+		$this->assertFalse( $session->get( $warnKey ), 'the filter warns again' );
+	}
+
+	public function testPendingWarningsAreBounded() {
+		$context = $this->context();
+		for ( $page = 0; $page < 20; $page++ ) {
+			$this->runEdit( 'showcaptcha', true, new Parameters( 3, 'edit', "Page $page" ) );
+		}
+		$pending = json_decode( $context->getRequest()->getSession()->get( 'captchaguard-pending-warn-keys' ), true );
+		$this->assertCount( 8, $pending );
 	}
 }

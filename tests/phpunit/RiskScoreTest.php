@@ -51,7 +51,7 @@ class RiskScoreTest extends TestCase {
 	}
 
 	public function testAValidScoreIsKeptInSessionAndStash() {
-		$this->assertTrue( RiskScore::recordVerification( null, '{"success":true,"score":0.73}' ) );
+		$this->assertTrue( RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.73}' ) );
 		$this->assertSame( 0.73, $this->session->get( 'hCaptcha-score' ) );
 		$key = $this->stashKey( '192.0.2.7' );
 		$this->assertSame( 0.73, $this->stash->data[$key] );
@@ -60,7 +60,7 @@ class RiskScoreTest extends TestCase {
 	}
 
 	public function testSessionFirstThenStash() {
-		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.73}' );
 		$this->assertSame( 0.73, RiskScore::get( '192.0.2.7' ) );
 		$this->assertNull( RiskScore::get( 'Someone else' ), 'the session holds only its own user\'s score' );
 		$this->assertSame( -1.0, RiskScore::bucketed( 'Someone else' ) );
@@ -72,10 +72,10 @@ class RiskScoreTest extends TestCase {
 	}
 
 	public function testAFailedOrScorelessVerificationForgetsTheOldScore() {
-		RiskScore::recordVerification( null, '{"success":true,"score":0.2}' );
-		$this->assertFalse( RiskScore::recordVerification( 'HTTP 500', '' ) );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.2}' );
+		$this->assertFalse( RiskScore::recordVerification( 'token', 'HTTP 500', '' ) );
 		$this->assertNull( RiskScore::get( '192.0.2.7' ) );
-		$this->assertTrue( RiskScore::recordVerification( null, '{"success":true,"score":"high"}' ) );
+		$this->assertTrue( RiskScore::recordVerification( 'token', null, '{"success":true,"score":"high"}' ) );
 		$this->assertNull( RiskScore::get( '192.0.2.7' ) );
 		$logged = preg_grep( '/hCaptcha verification/', LoggerFactory::$lines );
 		$this->assertCount( 2, $logged );
@@ -84,7 +84,7 @@ class RiskScoreTest extends TestCase {
 
 	public function testConfiguredBuckets() {
 		$this->configure( [ 'CaptchaGuardRiskScoreBuckets' => [ 0, 0.5, 0.9 ] ] );
-		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.73}' );
 		$this->assertSame( 0.5, RiskScore::bucketed( '192.0.2.7' ) );
 		$this->configure( [ 'CaptchaGuardRiskScoreBuckets' => [ 0.5, 2 ] ] );
 		$this->assertSame( 0.7, RiskScore::bucketed( '192.0.2.7' ), 'invalid edges fall back to tenths' );
@@ -106,7 +106,7 @@ class RiskScoreTest extends TestCase {
 	}
 
 	public function testEditEventCarriesTheBucketOnly() {
-		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.73}' );
 		$this->saveEdit( new FakeUser() );
 		$this->assertSame( [ [
 			'$schema' => '/test/edit/1.0.0',
@@ -128,7 +128,7 @@ class RiskScoreTest extends TestCase {
 	}
 
 	public function testAccountCreationEvent() {
-		RiskScore::recordVerification( null, '{"success":true,"score":0.41}' );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.41}' );
 		( new RiskScoreEventsHandler() )->onLocalUserCreated( new FakeUser( [], false, 'Newcomer', 99 ), false );
 		$event = $this->events()[0];
 		$this->assertSame( 'test.account', $event['$stream'] );
@@ -143,7 +143,7 @@ class RiskScoreTest extends TestCase {
 	}
 
 	public function testASessionScoreIsNotAnotherUsersAfterLogin() {
-		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.73}' );
 		// The same session, now logged in as someone else.
 		RequestContext::$main->user = new FakeUser( [], false, 'Mallory', 5 );
 		$this->assertNull( RiskScore::get( 'Mallory' ) );
@@ -153,7 +153,7 @@ class RiskScoreTest extends TestCase {
 
 	public function testEventsGoToEventLoggingWithTheirSchema() {
 		ExtensionRegistry::$loaded = [ 'EventLogging' ];
-		RiskScore::recordVerification( null, '{"success":true,"score":0.73}' );
+		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.73}' );
 		$this->saveEdit( new FakeUser() );
 		$this->assertCount( 1, EventLogging::$sent, 'accepted, not dropped for a missing $schema' );
 		$event = EventLogging::$sent[0];
@@ -201,8 +201,33 @@ class RiskScoreTest extends TestCase {
 
 	public function testAScoreThatCannotBeStoredStillPassesTheCaptcha() {
 		$this->stash->failure = new RuntimeException( 'stash down' );
-		$this->assertTrue( RiskScore::recordVerification( null, '{"success":true,"score":0.2}' ) );
+		$this->assertTrue( RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.2}' ) );
 		$this->assertNotEmpty( preg_grep( '/Could not store the hCaptcha risk score: .*stash down/', LoggerFactory::$lines ) );
 		$this->assertEmpty( preg_grep( '/0\.2/', LoggerFactory::$lines ), 'no score in the log' );
+	}
+
+	public function testATokenIsVerifiedOncePerRequest() {
+		$this->assertNull( RiskScore::verifiedInRequest( 'tok-1' ) );
+		$this->assertTrue( RiskScore::recordVerification( 'tok-1', null, '{"success":true,"score":0.2}' ) );
+		$this->assertTrue( RiskScore::verifiedInRequest( 'tok-1' ) );
+		$this->assertNull( RiskScore::verifiedInRequest( 'tok-2' ) );
+		$this->assertFalse( RiskScore::recordVerification( 'tok-2', null, '{"success":false}' ) );
+		$this->assertFalse( RiskScore::verifiedInRequest( 'tok-2' ) );
+	}
+
+	public static function provideBadBodies(): array {
+		return [
+			'not UTF-8 (a proxy\'s error page)' => [ "<html>Proxy \xe9rror \xff</html>" ],
+			'success with error-codes' => [ '{"success":true,"score":0.1,"error-codes":["already-seen-response"]}' ],
+			'too large' => [ '{"success":true,"pad":"' . str_repeat( 'x', 20000 ) . '"}' ],
+		];
+	}
+
+	/** @dataProvider provideBadBodies */
+	public function testBadBodiesFailWithOneWarningAndNoScore( string $body ) {
+		RiskScore::recordVerification( 'old', null, '{"success":true,"score":0.2}' );
+		$this->assertFalse( RiskScore::recordVerification( 'tok', null, $body ) );
+		$this->assertNull( RiskScore::get( '192.0.2.7' ) );
+		$this->assertCount( 1, preg_grep( '/hCaptcha verification/', LoggerFactory::$lines ) );
 	}
 }

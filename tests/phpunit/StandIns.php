@@ -219,6 +219,10 @@ namespace {
 			}
 			return $this->values[$name];
 		}
+
+		public function has( $name ) {
+			return array_key_exists( $name, $this->values );
+		}
 	}
 
 	class ExtensionRegistry {

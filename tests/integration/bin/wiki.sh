@@ -36,6 +36,7 @@ create() {
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=captchaexempt Exempt "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --bot Botty "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=filtereditor Editor "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --sysop Sysop2 "$pass" >/dev/null
 	write_server_config "$mw" "$port"
 }
 
