@@ -129,21 +129,15 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public static function triggers(): array {}
 
         /**
-         * Checks a requested change against the module's clock. `$expiry` is
-         * the Unix time MediaWiki read from the user's expiry (null if it could
-         * not), `$expiryGiven` whether one was typed at all. Returns `['ok' =>
-         * true, 'active', 'actions' (list), 'storedActions', 'expiry', 'reason']`
-         * or `['ok' => false, 'message', 'params']`.
+         * Checks a requested change against the module's clock and the farm.
+         * Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
+         * 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
+         * 'message', 'params']`.
          *
-         * @param bool $on
-         * @param array $actions
-         * @param bool $expiry_given
-         * @param int|null $expiry
-         * @param string $reason
-         * @param int $max_seconds
+         * @param object $change
          * @return array
          */
-        public static function validate(bool $on, array $actions, bool $expiry_given, ?int $expiry = null, string $reason, int $max_seconds): array {}
+        public static function validate(object $change): array {}
     }
 }
 
@@ -214,11 +208,13 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
 
     class EmergencyCaptchaHandler {
         /**
-         * `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh` (see HandlerFactory).
+         * `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh`, `$wikiId` the
+         * wiki this request serves (see HandlerFactory).
          *
          * @param int $refresh_seconds
+         * @param string $wiki_id
          */
-        public function __construct(int $refresh_seconds) {}
+        public function __construct(int $refresh_seconds, string $wiki_id) {}
 
         /**
          * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users

@@ -6,6 +6,7 @@ use ApiMessage;
 use Config;
 use InvalidArgumentException;
 use ManualLogEntry;
+use MediaWiki\MediaWikiServices;
 use Message;
 use MediaWiki\Permissions\Authority;
 use SpecialPage;
@@ -39,14 +40,18 @@ class EmergencySwitcher {
 		if ( !$performer->isAllowed( 'emergencycaptcha' ) ) {
 			return Status::newFatal( ApiMessage::create( 'captchaguard-emergency-error-right', 'permissiondenied' ) );
 		}
-		$check = EmergencyPolicy::validate(
-			$on,
-			$actions,
-			trim( $expiry ) !== '',
-			self::parseExpiry( $expiry ),
-			$reason,
-			(int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' )
-		);
+		$check = EmergencyPolicy::validate( (object)[
+			'on' => $on,
+			'actions' => $actions,
+			'expiry_given' => trim( $expiry ) !== '',
+			'expiry' => self::parseExpiry( $expiry ),
+			'reason' => $reason,
+			'max_seconds' => (int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' ),
+			'wikis' => $wikis,
+			'current_wiki' => $this->store->getWikiId(),
+			'known_wikis' => $this->knownWikis(),
+			'may_switch_others' => $performer->isAllowed( 'emergencycaptcha-global' ),
+		] );
 		if ( !$check['ok'] ) {
 			$params = $check['message'] === 'captchaguard-emergency-error-expiry-cap'
 				? [ Message::durationParam( (int)$check['params'][0] ) ]
@@ -56,12 +61,7 @@ class EmergencySwitcher {
 				str_replace( 'captchaguard-emergency-error-', 'emergencycaptcha-', $check['message'] )
 			) );
 		}
-		$wikis = array_values( array_unique( array_filter( array_map( 'trim', $wikis ) ) ) );
-		if ( !$wikis ) {
-			$wikis = [ $this->store->getWikiId() ];
-		} elseif ( in_array( EmergencyStore::ALL_WIKIS, $wikis, true ) ) {
-			$wikis = [ EmergencyStore::ALL_WIKIS ];
-		}
+		$wikis = $check['wikis'];
 
 		$wasActive = EmergencyPolicy::state( $this->store->current( true ) )->active;
 		$this->store->insert( $check, $wikis, $performer->getUser()->getName() );
@@ -79,7 +79,37 @@ class EmergencySwitcher {
 			'6:array:wikis' => $wikis,
 		] + ( $check['active'] ? [ '5:timestamp:expiry' => wfTimestamp( TS_MW, $check['expiry'] ) ] : [] ) );
 		$entry->publish( $entry->insert() );
+		$this->logOnOtherWikis( $entry, $wikis );
 		return Status::newGood( $check );
+	}
+
+	/**
+	 * The farm's wikis that share the switch: $wgCaptchaGuardEmergencyWikis,
+	 * or $wgLocalDatabases.
+	 *
+	 * @return string[]
+	 */
+	private function knownWikis(): array {
+		$wikis = $this->config->get( 'CaptchaGuardEmergencyWikis' )
+			?? $this->config->get( 'LocalDatabases' );
+		return array_values( array_map( 'strval', (array)$wikis ) );
+	}
+
+	/**
+	 * Each other wiki a change covers gets the same log entry, written there
+	 * by a job (its log and its users are its own), with the performer named
+	 * as an external user ("origin>Name").
+	 *
+	 * @param ManualLogEntry $entry As logged here
+	 * @param string[] $wikis The covered wikis, or [ '*' ]
+	 */
+	private function logOnOtherWikis( ManualLogEntry $entry, array $wikis ): void {
+		$here = $this->store->getWikiId();
+		$targets = $wikis === [ EmergencyStore::ALL_WIKIS ] ? $this->knownWikis() : $wikis;
+		$jobs = MediaWikiServices::getInstance()->getJobQueueGroupFactory();
+		foreach ( array_diff( $targets, [ $here ] ) as $wiki ) {
+			$jobs->makeJobQueueGroup( $wiki )->push( EmergencyLogJob::newSpec( $entry, $here ) );
+		}
 	}
 
 	/**

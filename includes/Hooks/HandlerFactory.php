@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\CaptchaGuard\Hooks;
 
 use Config;
+use WikiMap;
 
 /**
  * Builds the native hook handlers (extension.json HookHandlers `factory`)
@@ -17,6 +18,9 @@ final class HandlerFactory {
 	}
 
 	public static function newEmergencyCaptchaHandler( Config $config ): EmergencyCaptchaHandler {
-		return new EmergencyCaptchaHandler( max( 0, (int)$config->get( 'CaptchaGuardEmergencyRefresh' ) ) );
+		return new EmergencyCaptchaHandler(
+			max( 0, (int)$config->get( 'CaptchaGuardEmergencyRefresh' ) ),
+			WikiMap::getCurrentWikiId()
+		);
 	}
 }

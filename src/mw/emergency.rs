@@ -4,16 +4,18 @@
 
 use std::time::Duration;
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::convert::FromZval;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{PhpRef, Zval};
+use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
 
 use super::host::{self, Adapter, Level, Result};
 use super::session;
 use crate::policy::emergency::{
-    format_actions, parse_stored_actions, validate, ChangeRequest, Switch, Trigger,
+    format_actions, parse_stored_actions, validate, validate_scope, ChangeRequest, ScopeRequest,
+    Switch, Trigger,
 };
-use crate::state::emergency_cache;
+use crate::state::emergency_cache::{self, WikiKey};
 
 /// The switch as the store hands it over (`EmergencyStore::current()`).
 #[derive(Debug, Clone, ZvalConvert)]
@@ -53,9 +55,9 @@ fn load_switch() -> Result<Switch> {
 /// Refreshes the process copy of the switch. If the database cannot be read,
 /// the last known switch (or "off") is kept until the next refresh rather
 /// than failing every request.
-fn refresh() -> Switch {
+fn refresh(wiki: WikiKey) -> Switch {
     let switch = load_switch().unwrap_or_else(|error| {
-        let fallback = emergency_cache::last_known().unwrap_or_default();
+        let fallback = emergency_cache::last_known(wiki).unwrap_or_default();
         host::log(
             Level::Error,
             "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
@@ -71,7 +73,7 @@ fn refresh() -> Switch {
         );
         fallback
     });
-    emergency_cache::store(switch.clone());
+    emergency_cache::store(wiki, switch.clone());
     switch
 }
 
@@ -79,16 +81,20 @@ fn refresh() -> Switch {
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\EmergencyCaptchaHandler")]
 pub struct EmergencyCaptchaHandler {
     refresh: Duration,
+    /// The wiki this request serves: one worker may serve many.
+    wiki: WikiKey,
 }
 
 #[php_impl]
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl EmergencyCaptchaHandler {
-    /// `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh` (see HandlerFactory).
-    pub fn __construct(refresh_seconds: i64) -> Self {
+    /// `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh`, `$wikiId` the
+    /// wiki this request serves (see HandlerFactory).
+    pub fn __construct(refresh_seconds: i64, wiki_id: &str) -> Self {
         EmergencyCaptchaHandler {
             refresh: Duration::from_secs(u64::try_from(refresh_seconds).unwrap_or(0)),
+            wiki: WikiKey::of(wiki_id),
         }
     }
 
@@ -115,8 +121,8 @@ impl EmergencyCaptchaHandler {
         let Ok(trigger) = action.parse::<Trigger>() else {
             return;
         };
-        let covered = emergency_cache::covers(trigger, self.refresh)
-            .unwrap_or_else(|| refresh().covers(trigger, emergency_cache::unix_now()));
+        let covered = emergency_cache::covers(self.wiki, trigger, self.refresh)
+            .unwrap_or_else(|| refresh(self.wiki).covers(trigger, emergency_cache::unix_now()));
         if !covered {
             return;
         }
@@ -134,6 +140,27 @@ impl EmergencyCaptchaHandler {
             }
         }
     }
+}
+
+/// A change as Special:EmergencyCaptcha or the API received it, with what
+/// the farm and the performer's rights allow.
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct ChangeInput {
+    pub on: bool,
+    pub actions: Vec<String>,
+    /// Whether an expiry was typed at all.
+    pub expiry_given: bool,
+    /// Unix time MediaWiki read from the expiry; null if it could not.
+    pub expiry: Option<i64>,
+    pub reason: String,
+    /// `$wgCaptchaGuardEmergencyMaxExpiry`.
+    pub max_seconds: i64,
+    /// As typed; empty for this wiki.
+    pub wikis: Vec<String>,
+    pub current_wiki: String,
+    pub known_wikis: Vec<String>,
+    /// Holds `emergencycaptcha-global`.
+    pub may_switch_others: bool,
 }
 
 /// The switch as people and the API see it.
@@ -154,38 +181,39 @@ pub struct EmergencyPolicy;
 
 #[php_impl]
 impl EmergencyPolicy {
-    /// Checks a requested change against the module's clock. `$expiry` is
-    /// the Unix time MediaWiki read from the user's expiry (null if it could
-    /// not), `$expiryGiven` whether one was typed at all. Returns `['ok' =>
-    /// true, 'active', 'actions' (list), 'storedActions', 'expiry', 'reason']`
-    /// or `['ok' => false, 'message', 'params']`.
-    pub fn validate(
-        on: bool,
-        actions: Vec<String>,
-        expiry_given: bool,
-        expiry: Option<i64>,
-        reason: String,
-        max_seconds: i64,
-    ) -> PhpResult<ext_php_rs::boxed::ZBox<ext_php_rs::types::ZendHashTable>> {
+    /// Checks a requested change against the module's clock and the farm.
+    /// Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
+    /// 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
+    /// 'message', 'params']`.
+    pub fn validate(change: ChangeInput) -> PhpResult<ZBox<ZendHashTable>> {
         let request = ChangeRequest {
-            on,
-            actions,
-            expiry_given,
-            expiry,
-            reason,
+            on: change.on,
+            actions: change.actions,
+            expiry_given: change.expiry_given,
+            expiry: change.expiry,
+            reason: change.reason,
         };
-        let mut answer = ext_php_rs::types::ZendHashTable::new();
-        match validate(&request, emergency_cache::unix_now(), max_seconds) {
-            Ok(change) => {
+        let scope = ScopeRequest {
+            requested: &change.wikis,
+            current_wiki: &change.current_wiki,
+            known_wikis: &change.known_wikis,
+            may_switch_others: change.may_switch_others,
+        };
+        let mut answer = ZendHashTable::new();
+        let checked = validate(&request, emergency_cache::unix_now(), change.max_seconds)
+            .and_then(|valid| Ok((valid, validate_scope(&scope)?)));
+        match checked {
+            Ok((valid, wikis)) => {
                 answer.insert("ok", true)?;
-                answer.insert("active", change.on)?;
+                answer.insert("active", valid.on)?;
                 answer.insert(
                     "actions",
-                    change.actions.iter().map(|t| t.name()).collect::<Vec<_>>(),
+                    valid.actions.iter().map(|t| t.name()).collect::<Vec<_>>(),
                 )?;
-                answer.insert("storedActions", format_actions(&change.actions))?;
-                answer.insert("expiry", change.expiry)?;
-                answer.insert("reason", change.reason)?;
+                answer.insert("storedActions", format_actions(&valid.actions))?;
+                answer.insert("expiry", valid.expiry)?;
+                answer.insert("reason", valid.reason)?;
+                answer.insert("wikis", wikis)?;
             }
             Err(error) => {
                 let (message, params) = error.message();

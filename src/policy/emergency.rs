@@ -73,6 +73,10 @@ pub enum SwitchError {
     ExpiryInPast,
     #[error("the expiry is more than {max_seconds} seconds away")]
     ExpiryOverCap { max_seconds: i64 },
+    #[error("switching other wikis needs the emergencycaptcha-global right")]
+    NeedsGlobalRight,
+    #[error("unknown wiki '{0}'")]
+    UnknownWiki(String),
 }
 
 impl SwitchError {
@@ -86,6 +90,10 @@ impl SwitchError {
             SwitchError::MissingExpiry => ("captchaguard-emergency-error-expiry-missing", vec![]),
             SwitchError::UnparseableExpiry => ("captchaguard-emergency-error-expiry", vec![]),
             SwitchError::ExpiryInPast => ("captchaguard-emergency-error-expiry-past", vec![]),
+            SwitchError::NeedsGlobalRight => ("captchaguard-emergency-error-global-right", vec![]),
+            SwitchError::UnknownWiki(wiki) => {
+                ("captchaguard-emergency-error-wiki", vec![wiki.clone()])
+            }
             SwitchError::ExpiryOverCap { max_seconds } => (
                 "captchaguard-emergency-error-expiry-cap",
                 vec![max_seconds.to_string()],
@@ -162,6 +170,55 @@ pub fn validate(
         expiry,
         reason: reason.to_owned(),
     })
+}
+
+/// Every wiki sharing the switch table, in a stored list of covered wikis.
+pub const ALL_WIKIS: &str = "*";
+
+/// Which wikis a change may cover, as the performer and the farm allow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeRequest<'a> {
+    /// As typed: wiki IDs or `*`; none means this wiki.
+    pub requested: &'a [String],
+    pub current_wiki: &'a str,
+    /// The farm's wikis that share the switch (the current one included).
+    pub known_wikis: &'a [String],
+    /// Holds `emergencycaptcha-global`: may switch other wikis, or all.
+    pub may_switch_others: bool,
+}
+
+/// The wikis a change covers: this wiki by default; others (or `*`) only with
+/// the global right, and only wikis of the farm, so a typo protects nothing
+/// silently.
+pub fn validate_scope(scope: &ScopeRequest<'_>) -> Result<Vec<String>, SwitchError> {
+    let mut wikis: Vec<String> = Vec::new();
+    for wiki in scope
+        .requested
+        .iter()
+        .map(|w| w.trim())
+        .filter(|w| !w.is_empty())
+    {
+        if !wikis.iter().any(|w| w == wiki) {
+            wikis.push(wiki.to_owned());
+        }
+    }
+    if wikis.is_empty() {
+        return Ok(vec![scope.current_wiki.to_owned()]);
+    }
+    let others = wikis.iter().any(|w| w != scope.current_wiki);
+    if others && !scope.may_switch_others {
+        return Err(SwitchError::NeedsGlobalRight);
+    }
+    if wikis.iter().any(|w| w == ALL_WIKIS) {
+        return Ok(vec![ALL_WIKIS.to_owned()]);
+    }
+    if let Some(unknown) = wikis
+        .iter()
+        .find(|w| *w != scope.current_wiki && !scope.known_wikis.contains(w))
+    {
+        return Err(SwitchError::UnknownWiki(unknown.clone()));
+    }
+    Ok(wikis)
 }
 
 /// The latest switch that applies to this wiki, as stored.
@@ -343,6 +400,48 @@ mod tests {
         assert_eq!(
             parse_stored_actions("edit,teleport, create"),
             [Trigger::Edit, Trigger::Create].into_iter().collect()
+        );
+    }
+
+    fn scope<'a>(requested: &'a [String], known: &'a [String], global: bool) -> ScopeRequest<'a> {
+        ScopeRequest {
+            requested,
+            current_wiki: "farm1",
+            known_wikis: known,
+            may_switch_others: global,
+        }
+    }
+
+    #[test]
+    fn scope_defaults_to_this_wiki_and_needs_the_global_right_for_others() {
+        let known: Vec<String> = vec!["farm1".into(), "farm2".into()];
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            validate_scope(&scope(&[], &known, false)),
+            Ok(list(&["farm1"]))
+        );
+        assert_eq!(
+            validate_scope(&scope(&list(&[" farm1 ", "farm1"]), &known, false)),
+            Ok(list(&["farm1"]))
+        );
+        for requested in [list(&["farm2"]), list(&["*"]), list(&["farm1", "farm2"])] {
+            assert_eq!(
+                validate_scope(&scope(&requested, &known, false)),
+                Err(SwitchError::NeedsGlobalRight),
+                "{requested:?}"
+            );
+        }
+        assert_eq!(
+            validate_scope(&scope(&list(&["farm1", "farm2"]), &known, true)),
+            Ok(list(&["farm1", "farm2"]))
+        );
+        assert_eq!(
+            validate_scope(&scope(&list(&["farm2", "*"]), &known, true)),
+            Ok(list(&["*"]))
+        );
+        assert_eq!(
+            validate_scope(&scope(&list(&["farm3"]), &known, true)),
+            Err(SwitchError::UnknownWiki("farm3".into()))
         );
     }
 

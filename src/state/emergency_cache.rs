@@ -9,6 +9,8 @@
 //! switch refresh and expire.
 
 use std::cell::{Cell, RefCell};
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::policy::emergency::{CompactSwitch, Switch, Trigger};
@@ -59,40 +61,98 @@ pub fn unix_now() -> i64 {
     now_millis() / 1000
 }
 
-thread_local! {
-    /// Plain `Copy` data in a `Cell`: the hot path is a thread-local load
-    /// with no borrow flag. The second field is when it was read (ms).
-    static HOT: Cell<Option<(CompactSwitch, i64)>> = const { Cell::new(None) };
-    /// The full switch, kept for when a refresh fails.
-    static LAST_KNOWN: RefCell<Option<Switch>> = const { RefCell::new(None) };
+/// Wikis one worker keeps a switch for: a farm often serves many wikis from
+/// one PHP-FPM pool. Past this, the entry read longest ago makes room.
+pub const MAX_WIKIS: usize = 16;
+
+/// A wiki as the cache knows it: a 64-bit SipHash of its ID, computed once
+/// per handler, so the hot path compares one integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WikiKey(u64);
+
+impl WikiKey {
+    pub fn of(wiki_id: &str) -> WikiKey {
+        let mut hasher = DefaultHasher::new();
+        wiki_id.hash(&mut hasher);
+        WikiKey(hasher.finish())
+    }
 }
 
-/// Whether the cached switch covers `trigger` now; `None` when nothing is
-/// cached or it is older than `max_age` (or the clock went back).
-pub fn covers(trigger: Trigger, max_age: Duration) -> Option<bool> {
-    let (switch, fetched) = HOT.with(Cell::get)?;
+/// What the hot path reads: plain `Copy` data in `Cell`s, no borrow flag.
+#[derive(Clone, Copy)]
+struct Hot {
+    wiki: WikiKey,
+    switch: CompactSwitch,
+    /// When it was read (ms).
+    fetched: i64,
+}
+
+thread_local! {
+    static HOT: [Cell<Option<Hot>>; MAX_WIKIS] = const { [const { Cell::new(None) }; MAX_WIKIS] };
+    /// The full switch of each wiki, kept for when a refresh fails.
+    static LAST_KNOWN: RefCell<Vec<(WikiKey, Switch)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `wiki`'s cached switch covers `trigger` now; `None` when nothing
+/// is cached for it or it is older than `max_age` (or the clock went back).
+pub fn covers(wiki: WikiKey, trigger: Trigger, max_age: Duration) -> Option<bool> {
+    let hot = HOT.with(|slots| {
+        slots
+            .iter()
+            .find_map(|slot| slot.get().filter(|hot| hot.wiki == wiki))
+    })?;
     let now = now_millis();
-    let age = now.checked_sub(fetched).filter(|age| *age >= 0)?;
+    let age = now.checked_sub(hot.fetched).filter(|age| *age >= 0)?;
     if u128::try_from(age).ok()? > max_age.as_millis() {
         return None;
     }
-    Some(switch.covers(trigger, now / 1000))
+    Some(hot.switch.covers(trigger, now / 1000))
 }
 
-/// The switch last stored, however old (used when a refresh fails).
-pub fn last_known() -> Option<Switch> {
-    LAST_KNOWN.with(|s| s.borrow().clone())
+/// `wiki`'s switch last stored, however old (used when a refresh fails).
+pub fn last_known(wiki: WikiKey) -> Option<Switch> {
+    LAST_KNOWN.with(|known| {
+        known
+            .borrow()
+            .iter()
+            .find(|(key, _)| *key == wiki)
+            .map(|(_, switch)| switch.clone())
+    })
 }
 
-pub fn store(switch: Switch) {
-    HOT.with(|hot| hot.set(Some((switch.compact(), now_millis()))));
-    LAST_KNOWN.with(|s| *s.borrow_mut() = Some(switch));
+pub fn store(wiki: WikiKey, switch: Switch) {
+    let entry = Hot {
+        wiki,
+        switch: switch.compact(),
+        fetched: now_millis(),
+    };
+    HOT.with(|slots| {
+        let slot = slots
+            .iter()
+            .find(|slot| slot.get().is_none_or(|hot| hot.wiki == wiki))
+            .or_else(|| {
+                slots
+                    .iter()
+                    .min_by_key(|slot| slot.get().map_or(i64::MIN, |hot| hot.fetched))
+            });
+        if let Some(slot) = slot {
+            slot.set(Some(entry));
+        }
+    });
+    LAST_KNOWN.with(|known| {
+        let mut known = known.borrow_mut();
+        known.retain(|(key, _)| *key != wiki);
+        known.push((wiki, switch));
+        let excess = known.len().saturating_sub(MAX_WIKIS);
+        known.drain(..excess);
+    });
 }
 
-/// Forces the next check to read the stored switch (after a change made here).
+/// Forces the next check of every wiki to read the stored switch (after a
+/// change made here, which may cover several wikis).
 pub fn forget() {
-    HOT.with(|hot| hot.set(None));
-    LAST_KNOWN.with(|s| *s.borrow_mut() = None);
+    HOT.with(|slots| slots.iter().for_each(|slot| slot.set(None)));
+    LAST_KNOWN.with(|known| known.borrow_mut().clear());
 }
 
 #[cfg(test)]
@@ -100,23 +160,69 @@ mod tests {
     use super::*;
     use crate::policy::emergency::parse_stored_actions;
 
+    fn on(actions: &str, expires_in: i64) -> Switch {
+        Switch {
+            on: true,
+            actions: parse_stored_actions(actions),
+            expiry: unix_now() + expires_in,
+        }
+    }
+
     #[test]
     fn fresh_entries_answer_and_stale_or_forgotten_ones_do_not() {
+        let wiki = WikiKey::of("enwiki");
         forget();
-        assert_eq!(covers(Trigger::Edit, Duration::from_secs(5)), None);
-        store(Switch {
-            on: true,
-            actions: parse_stored_actions("edit"),
-            expiry: unix_now() + 100,
-        });
-        assert_eq!(covers(Trigger::Edit, Duration::from_secs(5)), Some(true));
-        assert_eq!(covers(Trigger::Create, Duration::from_secs(5)), Some(false));
+        assert_eq!(covers(wiki, Trigger::Edit, Duration::from_secs(5)), None);
+        store(wiki, on("edit", 100));
+        assert_eq!(
+            covers(wiki, Trigger::Edit, Duration::from_secs(5)),
+            Some(true)
+        );
+        assert_eq!(
+            covers(wiki, Trigger::Create, Duration::from_secs(5)),
+            Some(false)
+        );
         std::thread::sleep(Duration::from_millis(30));
         // The clock is read per check: a long-lived process sees the entry age.
-        assert_eq!(covers(Trigger::Edit, Duration::from_millis(10)), None);
-        assert!(last_known().is_some());
+        assert_eq!(covers(wiki, Trigger::Edit, Duration::from_millis(10)), None);
+        assert!(last_known(wiki).is_some());
         forget();
-        assert!(last_known().is_none());
+        assert!(last_known(wiki).is_none());
+    }
+
+    #[test]
+    fn each_wiki_answers_with_its_own_switch() {
+        forget();
+        let (a, b) = (WikiKey::of("enwiki"), WikiKey::of("dewiki"));
+        store(a, on("edit", 100));
+        assert_eq!(covers(b, Trigger::Edit, Duration::from_secs(5)), None);
+        store(b, Switch::default());
+        assert_eq!(covers(a, Trigger::Edit, Duration::from_secs(5)), Some(true));
+        assert_eq!(
+            covers(b, Trigger::Edit, Duration::from_secs(5)),
+            Some(false)
+        );
+        assert_eq!(last_known(b), Some(Switch::default()));
+    }
+
+    #[test]
+    fn a_farm_of_many_wikis_stays_bounded() {
+        forget();
+        for i in 0..(MAX_WIKIS * 3) {
+            store(WikiKey::of(&format!("wiki{i}")), on("edit", 100));
+        }
+        let cached = (0..(MAX_WIKIS * 3))
+            .filter(|i| {
+                covers(
+                    WikiKey::of(&format!("wiki{i}")),
+                    Trigger::Edit,
+                    Duration::from_secs(60),
+                )
+                .is_some()
+            })
+            .count();
+        assert_eq!(cached, MAX_WIKIS);
+        LAST_KNOWN.with(|known| assert_eq!(known.borrow().len(), MAX_WIKIS));
     }
 
     #[test]
@@ -127,11 +233,11 @@ mod tests {
 
     #[test]
     fn an_expired_switch_is_off_without_a_refresh() {
-        store(Switch {
-            on: true,
-            actions: parse_stored_actions("edit"),
-            expiry: unix_now() - 1,
-        });
-        assert_eq!(covers(Trigger::Edit, Duration::from_secs(60)), Some(false));
+        let wiki = WikiKey::of("enwiki");
+        store(wiki, on("edit", -1));
+        assert_eq!(
+            covers(wiki, Trigger::Edit, Duration::from_secs(60)),
+            Some(false)
+        );
     }
 }

@@ -21,9 +21,11 @@ trap cleanup EXIT
 "$mariadb" stop "$wikis/mariadb"
 rm -rf "$wikis/mariadb"
 "$mariadb" start "$wikis/mariadb" 3307
+# farm2 is served by farm1's PHP-FPM pool: one pool, two wikis, as farms run them.
 for n in 1 2; do
 	WIKI_DB="mysql:127.0.0.1:3307:farm$n" \
-	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1";' \
+	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgCaptchaGuardEmergencyWikis = [ "farm1", "farm2" ];' \
+	WIKI_FPM_FROM=$([ $n = 2 ] && echo "$wikis/farm1" || true) \
 		"$wiki" create "$wikis/farm$n" "$mw143" $((8131 + n * 10))
 done
 # Wikis using CaptchaGuard's hCaptcha class against the test's fake siteverify.

@@ -1,5 +1,6 @@
 """Two wikis (MediaWiki 1.43 on MariaDB) sharing one emergency switch table:
-$wgCaptchaGuardEmergencyDatabase points both at farm1's database.
+$wgCaptchaGuardEmergencyDatabase points both at farm1's database. Both are
+served by ONE PHP-FPM pool (2 workers), so every worker answers for both.
 CAPTCHAGUARD_FARM gives their ports: "farm1port,farm2port"."""
 
 import os
@@ -15,11 +16,13 @@ FARM1, FARM2 = (f"http://127.0.0.1:{port}" for port in PORTS)
 
 class WikiFarm(unittest.TestCase):
     def setUp(self):
+        # Local sysops of each wiki, and a steward (emergencycaptcha-global) on farm1.
         self.admin1 = WikiClient(FARM1).login("Admin")
         self.admin2 = WikiClient(FARM2).login("Admin")
+        self.steward = WikiClient(FARM1).login("Steward")
 
     def tearDown(self):
-        self.switch(self.admin1, state="off", reason="farm test over", wikis="*")
+        self.switch(self.steward, state="off", reason="farm test over", wikis="*")
         time.sleep(test_emergency.SETTLE)
 
     @staticmethod
@@ -35,6 +38,11 @@ class WikiFarm(unittest.TestCase):
     def assert_wiki(self, base, check):
         self.on_wiki(base).assert_every_worker(check, rounds=2)
 
+    def test_one_pool_serves_both_wikis(self):
+        workers = [set(self.on_wiki(base).anonymous_edits(rounds=2)) for base in (FARM1, FARM2)]
+        self.assertEqual(len(workers[0]), 2)
+        self.assertEqual(workers[0], workers[1])
+
     def state(self, client):
         return client.api(action="query", meta="emergencycaptcha")["query"]["emergencycaptcha"]
 
@@ -42,7 +50,7 @@ class WikiFarm(unittest.TestCase):
         self.assert_wiki(FARM1, test_emergency.EmergencyBase.saved)
         self.assert_wiki(FARM2, test_emergency.EmergencyBase.saved)
         result = self.switch(
-            self.admin1, state="on", actions="edit|create", expiry="1 hour",
+            self.steward, state="on", actions="edit|create", expiry="1 hour",
             reason="farm-wide botnet", wikis="farm1|farm2",
         )
         self.assertTrue(result["emergencycaptcha"]["active"], result)
@@ -54,6 +62,30 @@ class WikiFarm(unittest.TestCase):
         self.assertEqual(seen_from_farm2["reason"], "farm-wide botnet")
         log = self.admin1.api(action="query", list="logevents", letype="emergencycaptcha")
         self.assertEqual(log["query"]["logevents"][0]["params"]["wikis"], ["farm1", "farm2"])
+        # farm2 logs it too, written there by a job (run by farm2's own requests).
+        entry = None
+        for _ in range(20):
+            self.admin2.request("/index.php", params={"title": "Main_Page"})
+            entries = self.admin2.api(action="query", list="logevents", letype="emergencycaptcha")
+            entry = next((e for e in entries["query"]["logevents"]
+                          if e["comment"] == "farm-wide botnet"), None)
+            if entry:
+                break
+            time.sleep(0.5)
+        self.assertIsNotNone(entry, "no log entry on farm2")
+        self.assertEqual(entry["user"], "farm1>Steward")
+        self.assertEqual(entry["params"]["actions"], ["edit", "create"])
+
+    def test_a_local_sysop_cannot_switch_another_wiki(self):
+        before = self.state(self.admin1)
+        for wikis in ("farm1", "*", "farm1|farm2"):
+            refused = self.switch(self.admin2, state="off", reason="not mine", wikis=wikis)
+            self.assertEqual(refused["error"]["code"], "emergencycaptcha-global-right", (wikis, refused))
+        typo = self.switch(self.steward, state="on", actions="edit", expiry="1 hour",
+                           reason="typo", wikis="farm1|fram2")
+        self.assertEqual(typo["error"]["code"], "emergencycaptcha-wiki", typo)
+        self.assertIn("fram2", typo["error"]["info"])
+        self.assertEqual(self.state(self.admin1), before)
 
     def test_a_switch_for_one_wiki_leaves_the_other_alone(self):
         self.switch(self.admin2, state="on", actions="edit", expiry="1 hour", reason="only here")
@@ -63,11 +95,11 @@ class WikiFarm(unittest.TestCase):
         self.assertFalse(self.state(self.admin1).get("active"))
 
     def test_all_wikis_then_off_everywhere(self):
-        self.switch(self.admin2, state="on", actions="edit", expiry="1 hour", reason="all", wikis="*")
+        self.switch(self.steward, state="on", actions="edit", expiry="1 hour", reason="all", wikis="*")
         time.sleep(test_emergency.SETTLE)
         self.assert_wiki(FARM1, test_emergency.EmergencyBase.challenged)
         self.assert_wiki(FARM2, test_emergency.EmergencyBase.challenged)
-        self.switch(self.admin1, state="off", reason="calm", wikis="*")
+        self.switch(self.steward, state="off", reason="calm", wikis="*")
         time.sleep(test_emergency.SETTLE)
         self.assert_wiki(FARM1, test_emergency.EmergencyBase.saved)
         self.assert_wiki(FARM2, test_emergency.EmergencyBase.saved)

@@ -35,6 +35,9 @@ $wgCaptchaQuestions = [ 'Type the word guard' => 'guard' ];
 $wgSessionCacheType = CACHE_DB;
 $wgCookieSecure = false;
 $wgGroupPermissions['captchaskipper']['skipcaptcha'] = true;
+// Stewards switch emergency CAPTCHAs on other wikis of the farm.
+$wgGroupPermissions['steward']['emergencycaptcha'] = true;
+$wgGroupPermissions['steward']['emergencycaptcha-global'] = true;
 // Filter editors who may not use restricted actions such as forcecaptcha.
 $wgGroupPermissions['filtereditor']['abusefilter-modify'] = true;
 $wgGroupPermissions['filtereditor']['abusefilter-view-private'] = true;

@@ -15,7 +15,7 @@ class EmergencyTest extends TestCase {
 	private const WEEK = 604800;
 
 	private function handler( int $refresh = 60 ): EmergencyCaptchaHandler {
-		return new EmergencyCaptchaHandler( $refresh );
+		return new EmergencyCaptchaHandler( $refresh, 'testwiki' );
 	}
 
 	private function ask( EmergencyCaptchaHandler $handler, string $action, bool $result = false ): bool {
@@ -27,18 +27,30 @@ class EmergencyTest extends TestCase {
 		EmergencyStore::$row = [ 'active' => true, 'actions' => $actions, 'expiry' => time() + $expiresIn ];
 	}
 
+	/** EmergencyPolicy::validate() as the switcher calls it, for a wiki of a two-wiki farm. */
+	private static function validate(
+		bool $on, array $actions, bool $expiryGiven, ?int $expiry, string $reason,
+		array $wikis = [], bool $global = false
+	): array {
+		return EmergencyPolicy::validate( (object)[
+			'on' => $on, 'actions' => $actions, 'expiry_given' => $expiryGiven, 'expiry' => $expiry,
+			'reason' => $reason, 'max_seconds' => self::WEEK, 'wikis' => $wikis,
+			'current_wiki' => 'farm1', 'known_wikis' => [ 'farm1', 'farm2' ], 'may_switch_others' => $global,
+		] );
+	}
+
 	protected function setUp(): void {
 		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
 	}
 
 	public function testValidChangeIsNormalised() {
 		$now = time();
-		$change = EmergencyPolicy::validate( true, [ 'addurl', 'edit' ], true, $now + 60, ' botnet ', self::WEEK );
+		$change = self::validate( true, [ 'addurl', 'edit' ], true, $now + 60, ' botnet ' );
 		$this->assertSame( [
 			'ok' => true, 'active' => true, 'actions' => [ 'edit', 'addurl' ], 'storedActions' => 'edit,addurl',
-			'expiry' => $now + 60, 'reason' => 'botnet',
+			'expiry' => $now + 60, 'reason' => 'botnet', 'wikis' => [ 'farm1' ],
 		], $change );
-		$default = EmergencyPolicy::validate( true, [], true, $now + 60, 'r', self::WEEK );
+		$default = self::validate( true, [], true, $now + 60, 'r' );
 		$this->assertSame( [ 'edit', 'create' ], $default['actions'] );
 	}
 
@@ -62,8 +74,19 @@ class EmergencyTest extends TestCase {
 		if ( $args[3] !== null ) {
 			$args[3] += time();
 		}
-		$answer = EmergencyPolicy::validate( ...[ ...$args, self::WEEK ] );
+		$answer = self::validate( ...$args );
 		$this->assertSame( [ 'ok' => false, 'message' => $message, 'params' => $params ], $answer );
+	}
+
+	public function testOtherWikisNeedTheGlobalRightAndMustBeKnown() {
+		$in = time() + 60;
+		$this->assertSame( [ 'ok' => false, 'message' => 'captchaguard-emergency-error-global-right', 'params' => [] ],
+			self::validate( true, [], true, $in, 'r', [ 'farm2' ] ) );
+		$this->assertSame( [ 'ok' => false, 'message' => 'captchaguard-emergency-error-global-right', 'params' => [] ],
+			self::validate( true, [], true, $in, 'r', [ '*' ] ) );
+		$this->assertSame( [ 'farm1', 'farm2' ], self::validate( true, [], true, $in, 'r', [ 'farm1', 'farm2' ], true )['wikis'] );
+		$this->assertSame( [ 'ok' => false, 'message' => 'captchaguard-emergency-error-wiki', 'params' => [ 'farm3' ] ],
+			self::validate( true, [], true, $in, 'r', [ 'farm3' ], true ) );
 	}
 
 	public function testStateIsAskedOfTheModule() {
@@ -166,5 +189,20 @@ class EmergencyTest extends TestCase {
 		RequestContext::$main = new RequestContext( $user, new FakeRequest() );
 		$this->assertTrue( $this->ask( $this->handler(), 'edit' ) );
 		$this->assertNotEmpty( preg_grep( '/Could not check captchaguard-exempt.*rights unavailable/', LoggerFactory::$lines ) );
+	}
+
+	/**
+	 * A farm's PHP-FPM pool serves many wikis: each answers with its own switch.
+	 */
+	public function testEachWikiOfASharedWorkerAnswersWithItsOwnSwitch() {
+		$this->switchOn( 'edit' );
+		$wikiA = new EmergencyCaptchaHandler( 60, 'wiki_a' );
+		$this->assertTrue( $this->ask( $wikiA, 'edit' ) );
+		// What the store answers for wiki_b, served next by the same worker.
+		EmergencyStore::$row = null;
+		$wikiB = new EmergencyCaptchaHandler( 60, 'wiki_b' );
+		$this->assertFalse( $this->ask( $wikiB, 'edit' ) );
+		$this->assertTrue( $this->ask( $wikiA, 'edit' ), 'wiki_a keeps its own copy' );
+		$this->assertSame( 2, EmergencyStore::$loads );
 	}
 }

@@ -44,10 +44,10 @@ class HookArgumentsTest extends TestCase {
 
 	public function testConfirmEditTriggersCaptcha() {
 		$result = false;
-		( new EmergencyCaptchaHandler( 5 ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, self::EXTRA );
+		( new EmergencyCaptchaHandler( 5, 'testwiki' ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, self::EXTRA );
 		$this->assertFalse( $result );
 		// The per-call hot path takes a bounded number of extra arguments (see the method).
-		( new EmergencyCaptchaHandler( 5 ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, 1, 2, 3 );
+		( new EmergencyCaptchaHandler( 5, 'testwiki' ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, 1, 2, 3 );
 		$this->assertFalse( $result );
 	}
 

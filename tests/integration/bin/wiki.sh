@@ -3,6 +3,8 @@
 #   wiki.sh create DIR MWROOT PORT   install the wiki and its users
 #   wiki.sh start DIR | stop DIR
 # PORT serves load order ConfirmEdit, AbuseFilter, CaptchaGuard; PORT+1 the reverse.
+# WIKI_FPM_FROM=OTHERDIR at create: served by OTHERDIR's PHP-FPM pool (one pool
+# for several wikis, as farms run them); start OTHERDIR first.
 set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -37,11 +39,17 @@ create() {
 	php_cli "$mw/maintenance/createAndPromote.php" --bot Botty "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=filtereditor Editor "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --sysop Sysop2 "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=steward Steward "$pass" >/dev/null
 	write_server_config "$mw" "$port"
 }
 
 write_server_config() {
-	local mw=$1 port=$2
+	local mw=$1 port=$2 socket="$dir/fpm.sock"
+	rm -f "$dir/fpm-shared"
+	if [ -n "${WIKI_FPM_FROM:-}" ]; then
+		socket="$(realpath -m "$WIKI_FPM_FROM")/fpm.sock"
+		echo "$socket" > "$dir/fpm-shared"
+	fi
 	cat > "$dir/fpm.conf" <<CONF
 [global]
 pid = $dir/fpm.pid
@@ -73,7 +81,7 @@ CONF
 			fastcgi_param MW_CONFIG_FILE $dir/LocalSettings.php;
 			fastcgi_param CAPTCHAGUARD_LOAD_ORDER $order;
 			fastcgi_param CAPTCHAGUARD_LOG $dir/captchaguard.log;
-			fastcgi_pass unix:$dir/fpm.sock;
+			fastcgi_pass unix:$socket;
 		}
 	}"
 		port=$((port + 1))
@@ -101,7 +109,7 @@ start() {
 	stop
 	# One log per server lifetime: "logged once per worker" is counted in it.
 	rm -f "$dir/captchaguard.log"
-	php-fpm8.2 --allow-to-run-as-root -y "$dir/fpm.conf" -p "$dir"
+	[ -f "$dir/fpm-shared" ] || php-fpm8.2 --allow-to-run-as-root -y "$dir/fpm.conf" -p "$dir"
 	nginx -c "$dir/nginx.conf" -p "$dir"
 	local port; port=$(cat "$dir/port")
 	for _ in $(seq 50); do

@@ -1,0 +1,43 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Emergency;
+
+use Job;
+use JobSpecification;
+use ManualLogEntry;
+use MediaWiki\User\UserIdentityValue;
+use SpecialPage;
+
+/**
+ * Writes an emergency switch's log entry on a wiki the switch covers but
+ * where it was not made (the wiki's log and actors are its own).
+ */
+class EmergencyLogJob extends Job {
+
+	private const TYPE = 'captchaGuardEmergencyLog';
+
+	public function __construct( $title, array $params ) {
+		parent::__construct( self::TYPE, $title, $params );
+		$this->removeDuplicates = false;
+	}
+
+	public static function newSpec( ManualLogEntry $entry, string $originWiki ): JobSpecification {
+		return new JobSpecification( self::TYPE, [
+			'action' => $entry->getSubtype(),
+			// External user name, as imports and other cross-wiki logs write them.
+			'performer' => $originWiki . '>' . $entry->getPerformerIdentity()->getName(),
+			'comment' => $entry->getComment(),
+			'parameters' => $entry->getParameters(),
+		], [], SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
+	}
+
+	public function run() {
+		$entry = new ManualLogEntry( 'emergencycaptcha', $this->params['action'] );
+		$entry->setPerformer( new UserIdentityValue( 0, $this->params['performer'] ) );
+		$entry->setTarget( SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
+		$entry->setComment( $this->params['comment'] );
+		$entry->setParameters( $this->params['parameters'] );
+		$entry->publish( $entry->insert() );
+		return true;
+	}
+}
