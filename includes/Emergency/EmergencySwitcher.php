@@ -6,11 +6,13 @@ use ApiMessage;
 use Config;
 use InvalidArgumentException;
 use ManualLogEntry;
+use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 use Message;
 use MediaWiki\Permissions\Authority;
 use SpecialPage;
 use Status;
+use Throwable;
 use Wikimedia\ParamValidator\TypeDef\ExpiryDef;
 
 /**
@@ -108,7 +110,16 @@ class EmergencySwitcher {
 		$targets = $wikis === [ EmergencyStore::ALL_WIKIS ] ? $this->knownWikis() : $wikis;
 		$jobs = MediaWikiServices::getInstance()->getJobQueueGroupFactory();
 		foreach ( array_diff( $targets, [ $here ] ) as $wiki ) {
-			$jobs->makeJobQueueGroup( $wiki )->push( EmergencyLogJob::newSpec( $entry, $here ) );
+			// The switch is stored and logged here: a wiki that cannot be reached
+			// must not undo it.
+			try {
+				$jobs->makeJobQueueGroup( $wiki )->push( EmergencyLogJob::newSpec( $entry, $here ) );
+			} catch ( Throwable $e ) {
+				LoggerFactory::getInstance( 'CaptchaGuard' )->error(
+					'Could not log the emergency CAPTCHA switch on {wiki}: {error}',
+					[ 'wiki' => $wiki, 'error' => $e->getMessage(), 'exception' => $e ]
+				);
+			}
 		}
 	}
 

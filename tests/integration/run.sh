@@ -24,7 +24,7 @@ rm -rf "$wikis/mariadb"
 # farm2 is served by farm1's PHP-FPM pool: one pool, two wikis, as farms run them.
 for n in 1 2; do
 	WIKI_DB="mysql:127.0.0.1:3307:farm$n" \
-	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgCaptchaGuardEmergencyWikis = [ "farm1", "farm2" ];' \
+	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgLocalDatabases = [ "farm1", "farm2" ];' \
 	WIKI_FPM_FROM=$([ $n = 2 ] && echo "$wikis/farm1" || true) \
 		"$wiki" create "$wikis/farm$n" "$mw143" $((8131 + n * 10))
 done
