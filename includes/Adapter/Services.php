@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
+use RequestContext;
 
 /**
  * MediaWiki services the module uses: configuration, the CaptchaGuard log
@@ -29,11 +30,20 @@ final class Services {
 	}
 
 	/**
-	 * @param string $userName Hashed, so no IP address of an anonymous user is in the key
+	 * Whose score a stash key holds: an anonymous user's is their session's
+	 * (people behind one IP address, a NAT or a proxy, keep their own), a
+	 * registered user's is their name. The key holds only an HMAC of that,
+	 * under $wgSecretKey, so it cannot be turned back into an IP address or
+	 * a name.
 	 */
 	private static function scoreKey( string $userName ): string {
-		return MediaWikiServices::getInstance()->getMainObjectStash()
-			->makeKey( self::SCORE_KEY, hash( 'sha256', $userName ) );
+		$services = MediaWikiServices::getInstance();
+		$owner = $services->getUserNameUtils()->isIP( $userName )
+			? 'session:' . RequestContext::getMain()->getRequest()->getSession()->getId()
+			: 'user:' . $userName;
+		$secret = (string)$services->getMainConfig()->get( 'SecretKey' );
+		return $services->getMainObjectStash()
+			->makeKey( self::SCORE_KEY, hash_hmac( 'sha256', $owner, $secret ) );
 	}
 
 	/**

@@ -9,6 +9,7 @@ use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
 use Status;
+use Title;
 
 /**
  * Special:EmergencyCaptcha: everyone sees the switch; holders of
@@ -52,11 +53,19 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 			$text = $this->msg( 'captchaguard-emergency-state-on' )
 				->params( EmergencyLogFormatter::actionNames( $this->getContext(), $state->actions ) )
 				->params( $lang->userTimeAndDate( wfTimestamp( TS_MW, $state->expiry ), $this->getUser() ) )
-				->params( $stored->user )
-				->params( $stored->reason )
+				// Whoever switches may type anything: the reason is text, never wikitext.
+				->rawParams( $this->userLink( $stored->user ) )
+				->plaintextParams( $stored->reason )
 				->parse();
 		}
 		return Html::rawElement( 'div', [ 'id' => 'captchaguard-emergency-state' ], $text );
+	}
+
+	private function userLink( string $name ): string {
+		$page = Title::makeTitleSafe( NS_USER, $name );
+		return $page
+			? $this->getLinkRenderer()->makeLink( $page, $name )
+			: htmlspecialchars( $name );
 	}
 
 	protected function getFormFields() {

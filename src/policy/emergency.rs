@@ -65,6 +65,8 @@ pub enum SwitchError {
     UnknownAction(String),
     #[error("a reason is required")]
     MissingReason,
+    #[error("the reason is longer than {max} characters")]
+    ReasonTooLong { max: usize },
     #[error("an expiry is required")]
     MissingExpiry,
     #[error("the expiry could not be understood")]
@@ -87,6 +89,10 @@ impl SwitchError {
                 ("captchaguard-emergency-error-action", vec![name.clone()])
             }
             SwitchError::MissingReason => ("captchaguard-emergency-error-reason", vec![]),
+            SwitchError::ReasonTooLong { max } => (
+                "captchaguard-emergency-error-reason-long",
+                vec![max.to_string()],
+            ),
             SwitchError::MissingExpiry => ("captchaguard-emergency-error-expiry-missing", vec![]),
             SwitchError::UnparseableExpiry => ("captchaguard-emergency-error-expiry", vec![]),
             SwitchError::ExpiryInPast => ("captchaguard-emergency-error-expiry-past", vec![]),
@@ -123,6 +129,11 @@ pub struct Change {
     pub reason: String,
 }
 
+/// A reason longer than this is refused rather than cut: the log keeps 500
+/// characters (CommentStore's limit for comments, in characters), and the
+/// switch must say the same as its log.
+pub const MAX_REASON_CHARS: usize = 500;
+
 pub fn validate(
     request: &ChangeRequest,
     now: i64,
@@ -131,6 +142,11 @@ pub fn validate(
     let reason = request.reason.trim();
     if reason.is_empty() {
         return Err(SwitchError::MissingReason);
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(SwitchError::ReasonTooLong {
+            max: MAX_REASON_CHARS,
+        });
     }
     if !request.on {
         return Ok(Change {
@@ -442,6 +458,18 @@ mod tests {
         assert_eq!(
             validate_scope(&scope(&list(&["farm3"]), &known, true)),
             Err(SwitchError::UnknownWiki("farm3".into()))
+        );
+    }
+
+    #[test]
+    fn reasons_are_limited_in_characters_not_bytes() {
+        let long = "é".repeat(MAX_REASON_CHARS);
+        assert!(validate(&on(&[], Some(NOW + 60), &long), NOW, WEEK).is_ok());
+        assert_eq!(
+            validate(&on(&[], Some(NOW + 60), &format!("{long}x")), NOW, WEEK),
+            Err(SwitchError::ReasonTooLong {
+                max: MAX_REASON_CHARS
+            })
         );
     }
 

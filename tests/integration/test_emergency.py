@@ -135,6 +135,24 @@ class EmergencyBase(unittest.TestCase):
         )
         self.assertIn("Emergency CAPTCHAs are <b>on</b> for: every edit, until", viewed.text)
 
+    def test_the_reason_is_text_and_the_switcher_a_user_link(self):
+        reason = "[[Special:Version|click here]] '''loud''' <b>bold</b> {{SITENAME}}"
+        self.switch(state="on", actions="create", expiry="1 hour", reason=reason)
+        page = WikiClient(self.base).request(
+            "/index.php", params={"title": "Special:EmergencyCaptcha"}).text
+        shown = re.search(r'<div id="captchaguard-emergency-state">(.*?)</div>', page, re.S).group(1)
+        self.assertIn("[[Special:Version|click here]]", shown)
+        self.assertIn("&lt;b&gt;bold&lt;/b&gt;", shown)
+        self.assertIn("{{SITENAME}}", shown)
+        self.assertNotIn("click here</a>", shown)
+        self.assertNotIn("<b>bold</b>", shown)
+        self.assertRegex(shown, r'<a [^>]*title="User:Admin[^"]*"[^>]*>Admin</a>')
+        too_long = self.switch(state="on", actions="create", expiry="1 hour", reason="é" * 501)
+        self.assertEqual(too_long["error"]["code"], "emergencycaptcha-reason-long", too_long)
+        self.assertIn("500", too_long["error"]["info"])
+        self.assertEqual(self.state()["reason"], reason)
+        self.switch(state="off", reason="done")
+
     def test_expiry_ends_it_with_nothing_running(self):
         self.switch(state="on", actions="edit", expiry="6 seconds", reason="short")
         expires = time.time() + 6

@@ -2,8 +2,10 @@
 HCaptcha class and a fake siteverify (fake_siteverify.py) on 127.0.0.1:8199.
 CAPTCHAGUARD_HCAPTCHA_WIKIS names the wikis ("name=port,...")."""
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 import time
 import unittest
@@ -116,17 +118,39 @@ class RiskScoreBase(unittest.TestCase):
         for absent in ("revisionId", "ip", "userAgent"):
             self.assertNotIn(absent, event)
 
-    def test_score_survives_in_the_cache_for_a_deferred_reader(self):
-        self.anonymous_edit("score-0.58")
-        # A separate PHP process with no session, as a job would run.
-        out = subprocess.run(
+    def read_score(self, name):
+        """RiskScore::get() and bucketed() for `name` in a separate PHP process
+        with no session, as a job or deferred update would run."""
+        return subprocess.run(
             ["php", "-d", f"extension={REPO}/target/release/libcaptchaguard.so",
-             os.path.join(os.path.dirname(__file__), "bin", "read-risk-score.php"), "127.0.0.1"],
+             os.path.join(os.path.dirname(__file__), "bin", "read-risk-score.php"), name],
             env={**os.environ, "MW_CONFIG_FILE": os.path.join(self.wiki_dir, "LocalSettings.php"),
                  "MW_INSTALL_PATH": self.read("mwroot").strip()},
             capture_output=True, text=True, check=True,
         ).stdout.split()
-        self.assertEqual(out, ["session=none", "score=0.58", "bucket=0.5"])
+
+    def test_score_survives_in_the_cache_for_a_deferred_reader(self):
+        client = WikiClient(self.base).login("Alice")
+        title = f"Risk Alice {time.time()}"
+        self.assertEqual(client.edit(title, "scored text")["edit"]["result"], "Failure")
+        result = client.edit(title, "scored text", captchaword=fresh("score-0.58"))
+        self.assertEqual(result["edit"]["result"], "Success", result)
+        self.assertEqual(self.read_score("Alice"), ["session=none", "score=0.58", "bucket=0.5"])
+
+    def test_anonymous_scores_are_kept_per_session_under_an_hmac(self):
+        """Two people behind one address keep their own scores; no key can be
+        turned back into the address."""
+        self.anonymous_edit("score-0.11")
+        self.anonymous_edit("pass")
+        self.assertEqual(self.read_score("127.0.0.1"), ["session=none", "score=none", "bucket=-1"],
+                         "another session cannot read an anonymous user's score")
+        stash = ""
+        for name in os.listdir(os.path.join(self.wiki_dir, "db")):
+            with open(os.path.join(self.wiki_dir, "db", name), "rb") as f:
+                stash += f.read().decode("latin-1")
+        keys = set(re.findall(r"captchaguard-hcaptcha-score:([0-9a-f]{64})", stash))
+        self.assertGreaterEqual(len(keys), 1, "the score is in the object stash")
+        self.assertNotIn(hashlib.sha256(b"127.0.0.1").hexdigest(), keys)
 
     def test_bad_siteverify_answers(self):
         cases = {

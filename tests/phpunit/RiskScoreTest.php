@@ -36,11 +36,14 @@ class RiskScoreTest extends TestCase {
 			'CaptchaGuardEventSchemas' => [ 'edit' => '/test/edit/1.0.0', 'accountcreation' => '/test/account/1.0.0' ],
 			'CaptchaGuardEventLogFile' => $this->eventFile,
 			'CaptchaGuardEventsIncludeClientData' => false,
+			'SecretKey' => 'test-secret',
 		] ), $this->stash );
 	}
 
+	/** The documented key: an HMAC of the session (anonymous users) or the name. */
 	private function stashKey( string $name ): string {
-		return 'captchaguard-hcaptcha-score:' . hash( 'sha256', $name );
+		$owner = filter_var( $name, FILTER_VALIDATE_IP ) ? 'session:' . $this->session->getId() : "user:$name";
+		return 'captchaguard-hcaptcha-score:' . hash_hmac( 'sha256', $owner, 'test-secret' );
 	}
 
 	private function events(): array {
@@ -57,6 +60,7 @@ class RiskScoreTest extends TestCase {
 		$this->assertSame( 0.73, $this->stash->data[$key] );
 		$this->assertSame( 300, $this->stash->ttl[$key] );
 		$this->assertStringNotContainsString( '192.0.2.7', $key, 'no IP address in the key' );
+		$this->assertStringNotContainsString( hash( 'sha256', '192.0.2.7' ), $key, 'no reversible hash of it either' );
 	}
 
 	public function testSessionFirstThenStash() {
@@ -229,5 +233,21 @@ class RiskScoreTest extends TestCase {
 		$this->assertFalse( RiskScore::recordVerification( 'tok', null, $body ) );
 		$this->assertNull( RiskScore::get( '192.0.2.7' ) );
 		$this->assertCount( 1, preg_grep( '/hCaptcha verification/', LoggerFactory::$lines ) );
+	}
+
+	/**
+	 * Two people behind one IP address (a NAT, a proxy): each keeps their
+	 * own score, and one's failed attempt does not delete the other's.
+	 */
+	public function testAnonymousUsersBehindOneAddressKeepTheirOwnScores() {
+		RiskScore::recordVerification( 'human', null, '{"success":true,"score":0.1}' );
+		$humanKey = $this->stashKey( '192.0.2.7' );
+		// Another session, same address: a bot whose verification fails.
+		$this->session = new FakeSession();
+		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest( [], $this->session ) );
+		$this->assertNull( RiskScore::get( '192.0.2.7' ), 'the bot does not inherit the human\'s score' );
+		RiskScore::recordVerification( 'bot', null, '{"success":false}' );
+		$this->assertNotSame( $humanKey, $this->stashKey( '192.0.2.7' ) );
+		$this->assertSame( 0.1, $this->stash->data[$humanKey], 'the human\'s score is still there' );
 	}
 }

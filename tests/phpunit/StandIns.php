@@ -146,6 +146,7 @@ namespace MediaWiki {
 		public static function getInstance(): MediaWikiServices {
 			return self::$instance ??= new self( new \FakeConfig( [
 				'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha', 'forcecaptcha' ],
+				'SecretKey' => 'test-secret',
 			] ), new \FakeStash() );
 		}
 
@@ -155,6 +156,14 @@ namespace MediaWiki {
 
 		public function getMainObjectStash() {
 			return $this->stash;
+		}
+
+		public function getUserNameUtils() {
+			return new class {
+				public function isIP( $name ) {
+					return filter_var( $name, FILTER_VALIDATE_IP ) !== false;
+				}
+			};
 		}
 	}
 }
@@ -271,6 +280,10 @@ namespace {
 	class FakeSession {
 		public array $data = [];
 		public ?Throwable $failure = null;
+
+		public function getId() {
+			return 'session-' . spl_object_id( $this );
+		}
 
 		public function get( $key, $default = null ) {
 			if ( $this->failure ) {
