@@ -59,6 +59,7 @@ class HookArgumentsTest extends TestCase {
 			'CaptchaGuardEventSchemas' => [],
 			'CaptchaGuardEventLogFile' => $file,
 			'CaptchaGuardEventsIncludeClientData' => false,
+			'SecretKey' => 'test-secret',
 		] ), new FakeStash() );
 		$idOf = static fn ( $id ) => new class( $id ) {
 			public function __construct( private int $id ) {
