@@ -145,9 +145,11 @@ class RiskScoreBase(unittest.TestCase):
         self.assertEqual(self.read_score("127.0.0.1"), ["session=none", "score=none", "bucket=-1"],
                          "another session cannot read an anonymous user's score")
         stash = ""
-        for name in os.listdir(os.path.join(self.wiki_dir, "db")):
-            with open(os.path.join(self.wiki_dir, "db", name), "rb") as f:
-                stash += f.read().decode("latin-1")
+        db = os.path.join(self.wiki_dir, "db")
+        for name in os.listdir(db):
+            if os.path.isfile(os.path.join(db, name)):
+                with open(os.path.join(db, name), "rb") as f:
+                    stash += f.read().decode("latin-1")
         keys = set(re.findall(r"captchaguard-hcaptcha-score:([0-9a-f]{64})", stash))
         self.assertGreaterEqual(len(keys), 1, "the score is in the object stash")
         self.assertNotIn(hashlib.sha256(b"127.0.0.1").hexdigest(), keys)
