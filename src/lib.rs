@@ -9,20 +9,55 @@ pub mod mw;
 pub mod policy;
 pub mod state;
 
+use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
+use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
+
+use state::emergency_cache::{self, ClockMode};
+
+/// `captchaguard.clock`: `auto` (per request under PHP-FPM, CGI and Apache,
+/// per call elsewhere), `request` or `call`. Read once, at startup.
+static INI_ENTRIES: IniEntryDefs<2> = IniEntryDefs::new([
+    IniEntryDef::new(c"captchaguard.clock", c"auto", IniEntryPermission::System),
+    IniEntryDef::end(),
+]);
+
+pub fn startup(_type: i32, module_number: i32) -> i32 {
+    IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
+    let setting = ExecutorGlobals::get()
+        .ini_values()
+        .get("captchaguard.clock")
+        .cloned()
+        .flatten();
+    let sapi = ext_php_rs::zend::php_sapi_name();
+    emergency_cache::set_clock_mode(ClockMode::choose(setting.as_deref(), sapi.as_deref()));
+    0
+}
 
 /// Nothing of one request may be seen by the next one a PHP-FPM worker
 /// serves. A panic must not unwind into PHP's C code.
-extern "C" fn forget_request(_type: i32, _module: i32) -> i32 {
-    let _ = std::panic::catch_unwind(state::request::reset);
+extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
+    let _ = std::panic::catch_unwind(|| {
+        state::request::reset();
+        emergency_cache::start_request();
+    });
+    0
+}
+
+extern "C" fn request_shutdown(_type: i32, _module: i32) -> i32 {
+    let _ = std::panic::catch_unwind(|| {
+        state::request::reset();
+        emergency_cache::end_request();
+    });
     0
 }
 
 #[php_module]
+#[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
-        .request_startup_function(forget_request)
-        .request_shutdown_function(forget_request)
+        .request_startup_function(request_startup)
+        .request_shutdown_function(request_shutdown)
         .class::<mw::abusefilter::AbuseFilterHandler>()
         .class::<mw::abusefilter::ConsequenceRunner>()
         .class::<mw::edit_filter::EditFilterHandler>()

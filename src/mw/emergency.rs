@@ -2,8 +2,6 @@
 //! hook, answered from process memory, and the rules the special page, the
 //! API and the log ask the module for (they hold none of their own).
 
-use std::time::Duration;
-
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::convert::FromZval;
 use ext_php_rs::prelude::*;
@@ -80,7 +78,8 @@ fn refresh(wiki: WikiKey) -> Switch {
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\EmergencyCaptchaHandler")]
 pub struct EmergencyCaptchaHandler {
-    refresh: Duration,
+    /// How old the worker's copy may be, in milliseconds.
+    refresh_ms: i64,
     /// The wiki this request serves: one worker may serve many.
     wiki: WikiKey,
 }
@@ -93,7 +92,7 @@ impl EmergencyCaptchaHandler {
     /// wiki this request serves (see HandlerFactory).
     pub fn __construct(refresh_seconds: i64, wiki_id: &str) -> Self {
         EmergencyCaptchaHandler {
-            refresh: Duration::from_secs(u64::try_from(refresh_seconds).unwrap_or(0)),
+            refresh_ms: refresh_seconds.max(0).saturating_mul(1000),
             wiki: WikiKey::of(wiki_id),
         }
     }
@@ -121,7 +120,7 @@ impl EmergencyCaptchaHandler {
         let Ok(trigger) = action.parse::<Trigger>() else {
             return;
         };
-        let covered = emergency_cache::covers(self.wiki, trigger, self.refresh)
+        let covered = emergency_cache::covers_within(self.wiki, trigger, self.refresh_ms)
             .unwrap_or_else(|| refresh(self.wiki).covers(trigger, emergency_cache::unix_now()));
         if !covered {
             return;

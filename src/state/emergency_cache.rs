@@ -4,13 +4,16 @@
 //! One entry per worker thread (PHP-FPM: per process), so the memory is
 //! bounded and the hot path takes no lock.
 //!
-//! The clock is read on every check (one coarse vDSO call), not once per
-//! request: a long-running process (runJobs, a worker-mode server) must see a
-//! switch refresh and expire.
+//! "Now" for a check: where every request starts afresh (PHP-FPM, CGI,
+//! Apache), the time the request started, read once at request start; in
+//! every other process (the CLI, runJobs, worker-mode servers, which may run
+//! for hours) the clock is read on every check, so a switch refreshes and
+//! expires there too. See [`ClockMode`].
 
 use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::policy::emergency::{CompactSwitch, Switch, Trigger};
@@ -61,6 +64,60 @@ pub fn unix_now() -> i64 {
     now_millis() / 1000
 }
 
+/// How a check reads "now" (INI `captchaguard.clock`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockMode {
+    /// Once per request, at its start: a clock read costs as much as the
+    /// rest of a check, and a request lasts seconds.
+    PerRequest,
+    /// On every check: for processes that live on without new requests.
+    PerCall,
+}
+
+impl ClockMode {
+    /// `setting` is `captchaguard.clock` (`auto`, `request` or `call`);
+    /// `auto` (or anything else) picks by the SAPI: per request only where
+    /// each request is a fresh start.
+    pub fn choose(setting: Option<&str>, sapi: Option<&str>) -> ClockMode {
+        match (setting.map(str::trim), sapi) {
+            (Some("request"), _) => ClockMode::PerRequest,
+            (Some("call"), _) => ClockMode::PerCall,
+            (_, Some("fpm-fcgi" | "cgi-fcgi" | "cgi" | "apache2handler" | "litespeed")) => {
+                ClockMode::PerRequest
+            }
+            _ => ClockMode::PerCall,
+        }
+    }
+}
+
+static PER_REQUEST_CLOCK: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// When the current request started (ms), in per-request mode.
+    static REQUEST_NOW: Cell<Option<i64>> = const { Cell::new(None) };
+}
+
+/// Set once, at module startup.
+pub fn set_clock_mode(mode: ClockMode) {
+    PER_REQUEST_CLOCK.store(mode == ClockMode::PerRequest, Ordering::Relaxed);
+}
+
+/// Request start: in per-request mode, the time every check of it uses.
+pub fn start_request() {
+    let now = PER_REQUEST_CLOCK.load(Ordering::Relaxed).then(now_millis);
+    REQUEST_NOW.with(|n| n.set(now));
+}
+
+pub fn end_request() {
+    REQUEST_NOW.with(|n| n.set(None));
+}
+
+/// "Now" for a check (ms).
+#[inline]
+fn check_now() -> i64 {
+    REQUEST_NOW.with(Cell::get).unwrap_or_else(now_millis)
+}
+
 /// Wikis one worker keeps a switch for: a farm often serves many wikis from
 /// one PHP-FPM pool. Past this, the entry read longest ago makes room.
 pub const MAX_WIKIS: usize = 16;
@@ -96,14 +153,25 @@ thread_local! {
 /// Whether `wiki`'s cached switch covers `trigger` now; `None` when nothing
 /// is cached for it or it is older than `max_age` (or the clock went back).
 pub fn covers(wiki: WikiKey, trigger: Trigger, max_age: Duration) -> Option<bool> {
+    covers_within(
+        wiki,
+        trigger,
+        i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX),
+    )
+}
+
+/// [`covers`] with the age limit in milliseconds, as the hot path keeps it.
+#[inline]
+pub fn covers_within(wiki: WikiKey, trigger: Trigger, max_age_ms: i64) -> Option<bool> {
     let hot = HOT.with(|slots| {
         slots
             .iter()
             .find_map(|slot| slot.get().filter(|hot| hot.wiki == wiki))
     })?;
-    let now = now_millis();
-    let age = now.checked_sub(hot.fetched).filter(|age| *age >= 0)?;
-    if u128::try_from(age).ok()? > max_age.as_millis() {
+    let now = check_now();
+    let age = now.wrapping_sub(hot.fetched);
+    // Stale, or the clock went back.
+    if !(0..=max_age_ms).contains(&age) {
         return None;
     }
     Some(hot.switch.covers(trigger, now / 1000))
@@ -124,7 +192,7 @@ pub fn store(wiki: WikiKey, switch: Switch) {
     let entry = Hot {
         wiki,
         switch: switch.compact(),
-        fetched: now_millis(),
+        fetched: check_now(),
     };
     HOT.with(|slots| {
         let slot = slots
@@ -223,6 +291,52 @@ mod tests {
             .count();
         assert_eq!(cached, MAX_WIKIS);
         LAST_KNOWN.with(|known| assert_eq!(known.borrow().len(), MAX_WIKIS));
+    }
+
+    #[test]
+    fn the_clock_is_per_request_only_where_requests_start_afresh() {
+        assert_eq!(
+            ClockMode::choose(None, Some("fpm-fcgi")),
+            ClockMode::PerRequest
+        );
+        assert_eq!(
+            ClockMode::choose(Some("auto"), Some("apache2handler")),
+            ClockMode::PerRequest
+        );
+        for sapi in [Some("cli"), Some("frankenphp"), Some("phpdbg"), None] {
+            assert_eq!(
+                ClockMode::choose(Some("auto"), sapi),
+                ClockMode::PerCall,
+                "{sapi:?}"
+            );
+        }
+        assert_eq!(
+            ClockMode::choose(Some("request"), Some("cli")),
+            ClockMode::PerRequest
+        );
+        assert_eq!(
+            ClockMode::choose(Some("call"), Some("fpm-fcgi")),
+            ClockMode::PerCall
+        );
+    }
+
+    #[test]
+    fn a_request_clock_holds_still_until_the_next_request() {
+        let wiki = WikiKey::of("clockwiki");
+        set_clock_mode(ClockMode::PerRequest);
+        start_request();
+        store(wiki, on("edit", 100));
+        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(
+            covers(wiki, Trigger::Edit, Duration::from_millis(10)),
+            Some(true)
+        );
+        start_request();
+        assert_eq!(covers(wiki, Trigger::Edit, Duration::from_millis(10)), None);
+        end_request();
+        set_clock_mode(ClockMode::PerCall);
+        start_request();
+        assert!(REQUEST_NOW.with(Cell::get).is_none());
     }
 
     #[test]
