@@ -91,6 +91,17 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public function __construct() {}
 
         /**
+         * The wikis other than `$currentWiki` that a validated change to
+         * `$wikis` covers, and so must log it (`*`: every wiki of the farm).
+         *
+         * @param array $wikis
+         * @param string $current_wiki
+         * @param array $known_wikis
+         * @return array
+         */
+        public static function coveredElsewhere(array $wikis, string $current_wiki, array $known_wikis): array {}
+
+        /**
          * What switching on without naming actions covers.
          *
          * @return array

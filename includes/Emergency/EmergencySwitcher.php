@@ -81,7 +81,10 @@ class EmergencySwitcher {
 			'6:array:wikis' => $wikis,
 		] + ( $check['active'] ? [ '5:timestamp:expiry' => wfTimestamp( TS_MW, $check['expiry'] ) ] : [] ) );
 		$entry->publish( $entry->insert() );
-		$this->logOnOtherWikis( $entry, $wikis );
+		$this->logOnOtherWikis(
+			$entry,
+			EmergencyPolicy::coveredElsewhere( $wikis, $this->store->getWikiId(), $this->knownWikis() )
+		);
 		return Status::newGood( $check );
 	}
 
@@ -103,13 +106,12 @@ class EmergencySwitcher {
 	 * as an external user ("origin>Name").
 	 *
 	 * @param ManualLogEntry $entry As logged here
-	 * @param string[] $wikis The covered wikis, or [ '*' ]
+	 * @param string[] $otherWikis From EmergencyPolicy::coveredElsewhere()
 	 */
-	private function logOnOtherWikis( ManualLogEntry $entry, array $wikis ): void {
+	private function logOnOtherWikis( ManualLogEntry $entry, array $otherWikis ): void {
 		$here = $this->store->getWikiId();
-		$targets = $wikis === [ EmergencyStore::ALL_WIKIS ] ? $this->knownWikis() : $wikis;
 		$jobs = MediaWikiServices::getInstance()->getJobQueueGroupFactory();
-		foreach ( array_diff( $targets, [ $here ] ) as $wiki ) {
+		foreach ( $otherWikis as $wiki ) {
 			// The switch is stored and logged here: a wiki that cannot be reached
 			// must not undo it.
 			try {

@@ -96,11 +96,17 @@ impl AbuseFilterHandler {
 
 /// The session's pending warn keys that have not lapsed yet.
 fn pending_warnings() -> Result<PendingWarnings> {
-    let stored = session::get(PENDING_WARN_KEYS)?
-        .string()
-        .unwrap_or_default();
+    let stored = PendingWarnings::from_stored(
+        &session::get(PENDING_WARN_KEYS)?
+            .string()
+            .unwrap_or_default(),
+    );
+    // Every filtered action gets here; most have nothing pending.
+    if stored.is_empty() {
+        return Ok(stored);
+    }
     let lifetime: i64 = host::call(Adapter::CaptchaLifetime, vec![])?;
-    Ok(PendingWarnings::from_stored(&stored).without_lapsed(emergency_cache::unix_now(), lifetime))
+    Ok(stored.without_lapsed(emergency_cache::unix_now(), lifetime))
 }
 
 fn rearm_warnings() -> Result<()> {

@@ -10,8 +10,8 @@ use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
 use super::host::{self, Adapter, Level, Result};
 use super::session;
 use crate::policy::emergency::{
-    format_actions, parse_stored_actions, validate, validate_scope, ChangeRequest, ScopeRequest,
-    Switch, Trigger,
+    covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
+    ChangeRequest, ScopeRequest, Switch, Trigger,
 };
 use crate::state::emergency_cache::{self, WikiKey};
 
@@ -120,7 +120,7 @@ impl EmergencyCaptchaHandler {
         let Ok(trigger) = action.parse::<Trigger>() else {
             return;
         };
-        let covered = emergency_cache::covers_within(self.wiki, trigger, self.refresh_ms)
+        let covered = emergency_cache::covers(self.wiki, trigger, self.refresh_ms)
             .unwrap_or_else(|| refresh(self.wiki).covers(trigger, emergency_cache::unix_now()));
         if !covered {
             return;
@@ -222,6 +222,17 @@ impl EmergencyPolicy {
             }
         }
         Ok(answer)
+    }
+
+    /// The wikis other than `$currentWiki` that a validated change to
+    /// `$wikis` covers, and so must log it (`*`: every wiki of the farm).
+    #[php(name = "coveredElsewhere")]
+    pub fn covered_elsewhere(
+        wikis: Vec<String>,
+        current_wiki: &str,
+        known_wikis: Vec<String>,
+    ) -> Vec<String> {
+        covered_elsewhere(&wikis, current_wiki, &known_wikis)
     }
 
     /// What a stored switch means now (null: never switched).

@@ -36,11 +36,3 @@ pub fn set(key: &str, value: &dyn ext_php_rs::convert::IntoZvalDyn) -> Result<()
 pub fn remove(key: &str) -> Result<()> {
     host::call_value(Adapter::SessionRemove, vec![&key]).map(drop)
 }
-
-/// A list of strings kept in the session; anything else reads as empty.
-pub fn get_strings(key: &str) -> Result<Vec<String>> {
-    Ok(get(key)?
-        .array()
-        .map(|a| a.values().filter_map(Zval::string).collect())
-        .unwrap_or_default())
-}

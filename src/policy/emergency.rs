@@ -237,6 +237,25 @@ pub fn validate_scope(scope: &ScopeRequest<'_>) -> Result<Vec<String>, SwitchErr
     Ok(wikis)
 }
 
+/// The wikis other than this one that a change to `wikis` (as validated)
+/// covers, and so must log it: `*` means every wiki of the farm.
+pub fn covered_elsewhere(
+    wikis: &[String],
+    current_wiki: &str,
+    known_wikis: &[String],
+) -> Vec<String> {
+    let covered = if wikis.iter().any(|w| w == ALL_WIKIS) {
+        known_wikis
+    } else {
+        wikis
+    };
+    covered
+        .iter()
+        .filter(|w| *w != current_wiki)
+        .cloned()
+        .collect()
+}
+
 /// The latest switch that applies to this wiki, as stored.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Switch {
@@ -470,6 +489,24 @@ mod tests {
             Err(SwitchError::ReasonTooLong {
                 max: MAX_REASON_CHARS
             })
+        );
+    }
+
+    #[test]
+    fn other_covered_wikis_log_the_change() {
+        let list = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let known = list(&["farm1", "farm2", "farm3"]);
+        assert_eq!(
+            covered_elsewhere(&list(&["farm1"]), "farm1", &known),
+            list(&[])
+        );
+        assert_eq!(
+            covered_elsewhere(&list(&["farm1", "farm3"]), "farm1", &known),
+            list(&["farm3"])
+        );
+        assert_eq!(
+            covered_elsewhere(&list(&["*"]), "farm1", &known),
+            list(&["farm2", "farm3"])
         );
     }
 

@@ -14,7 +14,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::policy::emergency::{CompactSwitch, Switch, Trigger};
 
@@ -102,20 +102,28 @@ pub fn set_clock_mode(mode: ClockMode) {
     PER_REQUEST_CLOCK.store(mode == ClockMode::PerRequest, Ordering::Relaxed);
 }
 
-/// Request start: in per-request mode, the time every check of it uses.
+/// Request start: forget the last request's "now".
 pub fn start_request() {
-    let now = PER_REQUEST_CLOCK.load(Ordering::Relaxed).then(now_millis);
-    REQUEST_NOW.with(|n| n.set(now));
+    REQUEST_NOW.with(|n| n.set(None));
 }
 
 pub fn end_request() {
     REQUEST_NOW.with(|n| n.set(None));
 }
 
-/// "Now" for a check (ms).
+/// "Now" for a check (ms). In per-request mode the clock is read at the
+/// request's first check only, so requests that never check never read it.
 #[inline]
 fn check_now() -> i64 {
-    REQUEST_NOW.with(Cell::get).unwrap_or_else(now_millis)
+    REQUEST_NOW.with(|kept| {
+        kept.get().unwrap_or_else(|| {
+            let now = now_millis();
+            if PER_REQUEST_CLOCK.load(Ordering::Relaxed) {
+                kept.set(Some(now));
+            }
+            now
+        })
+    })
 }
 
 /// Wikis one worker keeps a switch for: a farm often serves many wikis from
@@ -151,18 +159,9 @@ thread_local! {
 }
 
 /// Whether `wiki`'s cached switch covers `trigger` now; `None` when nothing
-/// is cached for it or it is older than `max_age` (or the clock went back).
-pub fn covers(wiki: WikiKey, trigger: Trigger, max_age: Duration) -> Option<bool> {
-    covers_within(
-        wiki,
-        trigger,
-        i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX),
-    )
-}
-
-/// [`covers`] with the age limit in milliseconds, as the hot path keeps it.
+/// is cached for it or it is older than `max_age_ms` (or the clock went back).
 #[inline]
-pub fn covers_within(wiki: WikiKey, trigger: Trigger, max_age_ms: i64) -> Option<bool> {
+pub fn covers(wiki: WikiKey, trigger: Trigger, max_age_ms: i64) -> Option<bool> {
     let hot = HOT.with(|slots| {
         slots
             .iter()
@@ -170,7 +169,6 @@ pub fn covers_within(wiki: WikiKey, trigger: Trigger, max_age_ms: i64) -> Option
     })?;
     let now = check_now();
     let age = now.wrapping_sub(hot.fetched);
-    // Stale, or the clock went back.
     if !(0..=max_age_ms).contains(&age) {
         return None;
     }
@@ -228,6 +226,9 @@ mod tests {
     use super::*;
     use crate::policy::emergency::parse_stored_actions;
 
+    /// The clock mode is per process: tests that check the clock take turns.
+    static CLOCK: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
+
     fn on(actions: &str, expires_in: i64) -> Switch {
         Switch {
             on: true,
@@ -238,21 +239,16 @@ mod tests {
 
     #[test]
     fn fresh_entries_answer_and_stale_or_forgotten_ones_do_not() {
+        let _clock = CLOCK.lock();
         let wiki = WikiKey::of("enwiki");
         forget();
-        assert_eq!(covers(wiki, Trigger::Edit, Duration::from_secs(5)), None);
+        assert_eq!(covers(wiki, Trigger::Edit, 5_000), None);
         store(wiki, on("edit", 100));
-        assert_eq!(
-            covers(wiki, Trigger::Edit, Duration::from_secs(5)),
-            Some(true)
-        );
-        assert_eq!(
-            covers(wiki, Trigger::Create, Duration::from_secs(5)),
-            Some(false)
-        );
-        std::thread::sleep(Duration::from_millis(30));
+        assert_eq!(covers(wiki, Trigger::Edit, 5_000), Some(true));
+        assert_eq!(covers(wiki, Trigger::Create, 5_000), Some(false));
+        std::thread::sleep(std::time::Duration::from_millis(30));
         // The clock is read per check: a long-lived process sees the entry age.
-        assert_eq!(covers(wiki, Trigger::Edit, Duration::from_millis(10)), None);
+        assert_eq!(covers(wiki, Trigger::Edit, 10), None);
         assert!(last_known(wiki).is_some());
         forget();
         assert!(last_known(wiki).is_none());
@@ -260,34 +256,26 @@ mod tests {
 
     #[test]
     fn each_wiki_answers_with_its_own_switch() {
+        let _clock = CLOCK.lock();
         forget();
         let (a, b) = (WikiKey::of("enwiki"), WikiKey::of("dewiki"));
         store(a, on("edit", 100));
-        assert_eq!(covers(b, Trigger::Edit, Duration::from_secs(5)), None);
+        assert_eq!(covers(b, Trigger::Edit, 5_000), None);
         store(b, Switch::default());
-        assert_eq!(covers(a, Trigger::Edit, Duration::from_secs(5)), Some(true));
-        assert_eq!(
-            covers(b, Trigger::Edit, Duration::from_secs(5)),
-            Some(false)
-        );
+        assert_eq!(covers(a, Trigger::Edit, 5_000), Some(true));
+        assert_eq!(covers(b, Trigger::Edit, 5_000), Some(false));
         assert_eq!(last_known(b), Some(Switch::default()));
     }
 
     #[test]
     fn a_farm_of_many_wikis_stays_bounded() {
+        let _clock = CLOCK.lock();
         forget();
         for i in 0..(MAX_WIKIS * 3) {
             store(WikiKey::of(&format!("wiki{i}")), on("edit", 100));
         }
         let cached = (0..(MAX_WIKIS * 3))
-            .filter(|i| {
-                covers(
-                    WikiKey::of(&format!("wiki{i}")),
-                    Trigger::Edit,
-                    Duration::from_secs(60),
-                )
-                .is_some()
-            })
+            .filter(|i| covers(WikiKey::of(&format!("wiki{i}")), Trigger::Edit, 60_000).is_some())
             .count();
         assert_eq!(cached, MAX_WIKIS);
         LAST_KNOWN.with(|known| assert_eq!(known.borrow().len(), MAX_WIKIS));
@@ -295,6 +283,7 @@ mod tests {
 
     #[test]
     fn the_clock_is_per_request_only_where_requests_start_afresh() {
+        let _clock = CLOCK.lock();
         assert_eq!(
             ClockMode::choose(None, Some("fpm-fcgi")),
             ClockMode::PerRequest
@@ -322,36 +311,37 @@ mod tests {
 
     #[test]
     fn a_request_clock_holds_still_until_the_next_request() {
+        let _clock = CLOCK.lock();
         let wiki = WikiKey::of("clockwiki");
         set_clock_mode(ClockMode::PerRequest);
         start_request();
         store(wiki, on("edit", 100));
-        std::thread::sleep(Duration::from_millis(30));
-        assert_eq!(
-            covers(wiki, Trigger::Edit, Duration::from_millis(10)),
-            Some(true)
-        );
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        assert_eq!(covers(wiki, Trigger::Edit, 10), Some(true));
         start_request();
-        assert_eq!(covers(wiki, Trigger::Edit, Duration::from_millis(10)), None);
+        assert_eq!(covers(wiki, Trigger::Edit, 10), None);
         end_request();
         set_clock_mode(ClockMode::PerCall);
         start_request();
-        assert!(REQUEST_NOW.with(Cell::get).is_none());
+        let _ = check_now();
+        assert!(
+            REQUEST_NOW.with(Cell::get).is_none(),
+            "per call: nothing kept"
+        );
     }
 
     #[test]
     fn the_coarse_clock_agrees_with_the_precise_one() {
+        let _clock = CLOCK.lock();
         let (coarse, precise) = (now_millis(), precise_now_millis());
         assert!((coarse - precise).abs() < 100, "{coarse} vs {precise}");
     }
 
     #[test]
     fn an_expired_switch_is_off_without_a_refresh() {
+        let _clock = CLOCK.lock();
         let wiki = WikiKey::of("enwiki");
         store(wiki, on("edit", -1));
-        assert_eq!(
-            covers(wiki, Trigger::Edit, Duration::from_secs(60)),
-            Some(false)
-        );
+        assert_eq!(covers(wiki, Trigger::Edit, 60_000), Some(false));
     }
 }
