@@ -34,12 +34,14 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 
 	public function execute( $par ) {
 		$this->setHeaders();
-		$this->getOutput()->addHTML( $this->describeState() );
 		if ( !$this->getAuthority()->isAllowed( 'emergencycaptcha' ) ) {
+			$this->getOutput()->addHTML( $this->describeState() );
 			$this->getOutput()->addWikiMsg( 'captchaguard-emergency-readonly' );
 			return;
 		}
 		parent::execute( $par );
+		// Once, on top, and after a change has been handled: the state as it is now.
+		$this->getOutput()->prependHTML( $this->describeState() );
 	}
 
 	private function describeState(): string {
@@ -122,7 +124,6 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 
 	public function onSuccess() {
 		$this->getOutput()->addHTML( Html::successBox( $this->msg( 'captchaguard-emergency-saved' )->escaped() ) );
-		$this->getOutput()->addHTML( $this->describeState() );
 	}
 
 	protected function getDisplayFormat() {
