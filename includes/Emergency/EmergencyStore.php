@@ -2,7 +2,11 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Emergency;
 
+use ExternalUserNames;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\User\UserIdentity;
+use MediaWiki\User\UserIdentityValue;
+use WikiMap;
 use Wikimedia\Rdbms\IDatabase;
 use Wikimedia\Rdbms\ILBFactory;
 
@@ -42,58 +46,115 @@ class EmergencyStore {
 	 *
 	 * @param bool $latest Read the primary database (before a change), not a replica
 	 * @return object{active: bool, actions: string, expiry: int, reason: string, user: string,
-	 *   timestamp: int, wiki: string}|null
+	 *   timestamp: int, wiki: string}|null The user as this wiki names them: "origin>Name"
+	 *   when the change was made on another wiki
 	 */
 	public function current( bool $latest = false ): ?object {
+		$reason = MediaWikiServices::getInstance()->getCommentStore()->getJoin( 'ce_reason' );
 		$row = $this->connection( $latest ? DB_PRIMARY : DB_REPLICA )->selectRow(
-			self::TABLE,
-			[ 'ce_active', 'ce_actions', 'ce_expiry', 'ce_reason', 'ce_user_text', 'ce_timestamp', 'ce_wiki' ],
+			[ self::TABLE, 'actor' ] + $reason['tables'],
+			[ 'ce_active', 'ce_actions', 'ce_expiry', 'ce_timestamp', 'ce_wiki', 'ce_origin_wiki', 'actor_name' ]
+				+ $reason['fields'],
 			[ 'ce_wiki' => [ $this->wikiId, self::ALL_WIKIS ] ],
 			__METHOD__,
-			[ 'ORDER BY' => 'ce_id DESC' ]
+			[ 'ORDER BY' => 'ce_id DESC' ],
+			[ 'actor' => [ 'JOIN', 'actor_id = ce_actor' ] ] + $reason['joins']
 		);
 		if ( !$row ) {
 			return null;
 		}
-		return (object)[
+		return (object)( self::switchFields( $row ) + [
+			'reason' => MediaWikiServices::getInstance()->getCommentStore()->getComment( 'ce_reason', $row )->text,
+			'user' => $this->nameHere( $row->actor_name, $row->ce_origin_wiki ),
+			'timestamp' => (int)wfTimestamp( TS_UNIX, $row->ce_timestamp ),
+			'wiki' => (string)$row->ce_wiki,
+		] );
+	}
+
+	/**
+	 * Read by the native hook handler when its copy of the switch is stale:
+	 * only what the check needs, without the actor and comment joins.
+	 *
+	 * @return object{active: bool, actions: string, expiry: int}|null
+	 */
+	public static function currentForHook(): ?object {
+		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' )->currentSwitch();
+	}
+
+	private function currentSwitch(): ?object {
+		$row = $this->connection( DB_REPLICA )->selectRow(
+			self::TABLE,
+			[ 'ce_active', 'ce_actions', 'ce_expiry' ],
+			[ 'ce_wiki' => [ $this->wikiId, self::ALL_WIKIS ] ],
+			__METHOD__,
+			[ 'ORDER BY' => 'ce_id DESC' ]
+		);
+		return $row ? (object)self::switchFields( $row ) : null;
+	}
+
+	private static function switchFields( object $row ): array {
+		return [
 			'active' => (bool)$row->ce_active,
 			'actions' => (string)$row->ce_actions,
 			'expiry' => $row->ce_expiry === null ? 0 : (int)wfTimestamp( TS_UNIX, $row->ce_expiry ),
-			'reason' => (string)$row->ce_reason,
-			'user' => (string)$row->ce_user_text,
-			'timestamp' => (int)wfTimestamp( TS_UNIX, $row->ce_timestamp ),
-			'wiki' => (string)$row->ce_wiki,
 		];
 	}
 
 	/**
-	 * Read by the native hook handler when its copy of the switch is stale.
+	 * A plain actor name is a user of the table's wiki, where the change was
+	 * made; anyone else's is external ("origin>Name"), and ours again here.
 	 */
-	public static function currentForHook(): ?object {
-		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' )->current();
+	private function nameHere( string $actorName, string $originWiki ): string {
+		if ( ExternalUserNames::isExternal( $actorName ) ) {
+			[ $prefix, $name ] = explode( '>', $actorName, 2 );
+			return $prefix === $this->wikiId ? $name : $actorName;
+		}
+		return $originWiki === $this->wikiId ? $actorName : "$originWiki>$actorName";
 	}
 
 	/**
 	 * @param array $change Validated by EmergencyPolicy::validate()
 	 * @param string[] $wikis Wiki IDs, or [ '*' ]
-	 * @param string $userName
+	 * @param UserIdentity $performer A user of this wiki
 	 */
-	public function insert( array $change, array $wikis, string $userName ): void {
+	public function insert( array $change, array $wikis, UserIdentity $performer ): void {
 		$dbw = $this->connection( DB_PRIMARY );
 		$now = $dbw->timestamp();
+		$shared = [
+			'ce_active' => $change['active'] ? 1 : 0,
+			'ce_actions' => $change['storedActions'],
+			'ce_expiry' => $change['active'] ? $dbw->timestamp( $change['expiry'] ) : null,
+			'ce_actor' => self::acquireActor( $dbw, $performer, $this->wikiId ),
+			'ce_origin_wiki' => $this->wikiId,
+			'ce_timestamp' => $now,
+		] + MediaWikiServices::getInstance()->getCommentStore()->insert( $dbw, 'ce_reason', $change['reason'] );
 		$rows = [];
 		foreach ( $wikis as $wiki ) {
-			$rows[] = [
-				'ce_wiki' => $wiki,
-				'ce_active' => $change['active'] ? 1 : 0,
-				'ce_actions' => $change['storedActions'],
-				'ce_expiry' => $change['active'] ? $dbw->timestamp( $change['expiry'] ) : null,
-				'ce_reason' => $change['reason'],
-				'ce_user_text' => $userName,
-				'ce_origin_wiki' => $this->wikiId,
-				'ce_timestamp' => $now,
-			];
+			$rows[] = [ 'ce_wiki' => $wiki ] + $shared;
 		}
 		$dbw->insert( self::TABLE, $rows, __METHOD__ );
+	}
+
+	/**
+	 * The performer's actor in the table's database (in a farm, maybe another
+	 * wiki's): a registered user of that wiki as such; anyone else, and
+	 * everyone from another wiki, by the external name "origin>Name".
+	 *
+	 * @param IDatabase $dbw The table's database
+	 * @param UserIdentity $user A user of $originWiki
+	 * @param string $originWiki
+	 */
+	public static function acquireActor( IDatabase $dbw, UserIdentity $user, string $originWiki ): int {
+		$tableWiki = WikiMap::getWikiIdFromDbDomain( $dbw->getDomainID() );
+		$local = WikiMap::isCurrentWikiId( $tableWiki );
+		if ( $originWiki !== $tableWiki || !$user->isRegistered() ) {
+			$name = ExternalUserNames::isExternal( $user->getName() )
+				? $user->getName()
+				: "$originWiki>{$user->getName()}";
+			$user = new UserIdentityValue( 0, $name, $local ? UserIdentity::LOCAL : $tableWiki );
+		}
+		return MediaWikiServices::getInstance()->getActorStoreFactory()
+			->getActorNormalization( $local ? UserIdentity::LOCAL : $tableWiki )
+			->acquireActorId( $user, $dbw );
 	}
 }

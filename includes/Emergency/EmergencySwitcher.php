@@ -66,7 +66,7 @@ class EmergencySwitcher {
 		$wikis = $check['wikis'];
 
 		$wasActive = EmergencyPolicy::state( $this->store->current( true ) )->active;
-		$this->store->insert( $check, $wikis, $performer->getUser()->getName() );
+		$this->store->insert( $check, $wikis, $performer->getUser() );
 		EmergencyPolicy::forgetCachedSwitch();
 
 		$logAction = !$check['active'] ? 'off' : ( $wasActive ? 'change' : 'on' );

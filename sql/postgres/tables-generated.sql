@@ -7,8 +7,8 @@ CREATE TABLE captchaguard_emergency (
   ce_active SMALLINT DEFAULT 0 NOT NULL,
   ce_actions TEXT DEFAULT '' NOT NULL,
   ce_expiry TIMESTAMPTZ DEFAULT NULL,
-  ce_reason TEXT NOT NULL,
-  ce_user_text TEXT NOT NULL,
+  ce_reason_id BIGINT NOT NULL,
+  ce_actor BIGINT NOT NULL,
   ce_origin_wiki TEXT NOT NULL,
   ce_timestamp TIMESTAMPTZ NOT NULL,
   PRIMARY KEY(ce_id)

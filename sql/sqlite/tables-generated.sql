@@ -7,8 +7,8 @@ CREATE TABLE /*_*/captchaguard_emergency (
   ce_active SMALLINT DEFAULT 0 NOT NULL,
   ce_actions BLOB DEFAULT '' NOT NULL,
   ce_expiry BLOB DEFAULT NULL,
-  ce_reason BLOB NOT NULL,
-  ce_user_text BLOB NOT NULL,
+  ce_reason_id BIGINT UNSIGNED NOT NULL,
+  ce_actor BIGINT UNSIGNED NOT NULL,
   ce_origin_wiki BLOB NOT NULL,
   ce_timestamp BLOB NOT NULL
 );

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Integration tests against real wikis: MediaWiki 1.39 and 1.43 on SQLite
-# (CAPTCHA actions, emergency switch), and a two-wiki farm on MariaDB sharing
-# one emergency switch table. Every server is stopped when this exits.
+# (CAPTCHA actions, emergency switch), a two-wiki farm on MariaDB sharing
+# one emergency switch table, and update.php from the 0.1 schema. Every server
+# is stopped when this exits.
 #   run.sh MW139_ROOT MW143_ROOT WIKIS_DIR
 set -euo pipefail
 mw139=$1 mw143=$2 wikis=$3
@@ -22,9 +23,12 @@ trap cleanup EXIT
 rm -rf "$wikis/mariadb"
 "$mariadb" start "$wikis/mariadb" 3307
 # farm2 is served by farm1's PHP-FPM pool: one pool, two wikis, as farms run them.
+# Strict SQL mode (MediaWiki turns it off by default): a value too long or a
+# missing column is an error, as on many MariaDB servers.
 for n in 1 2; do
 	WIKI_DB="mysql:127.0.0.1:3307:farm$n" \
-	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgLocalDatabases = [ "farm1", "farm2" ];' \
+	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgLocalDatabases = [ "farm1", "farm2" ];
+$wgSQLMode = "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";' \
 	WIKI_FPM_FROM=$([ $n = 2 ] && echo "$wikis/farm1" || true) \
 		"$wiki" create "$wikis/farm$n" "$mw143" $((8131 + n * 10))
 done
@@ -47,3 +51,5 @@ python3 -m unittest -v test_captcha_actions
 python3 -m unittest -v test_emergency
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
+# Replaces the switch tables of mw139, mw143 and farm1 with CaptchaGuard 0.1's: last.
+python3 -m unittest -v test_schema_update

@@ -62,6 +62,9 @@ class WikiFarm(unittest.TestCase):
         seen_from_farm2 = self.state(self.admin2)
         self.assertTrue(seen_from_farm2["active"])
         self.assertEqual(seen_from_farm2["reason"], "farm-wide botnet")
+        # The performer is an actor of the table's wiki (farm1), named as each wiki knows him.
+        self.assertEqual(seen_from_farm2["user"], "farm1>Steward")
+        self.assertEqual(self.state(self.admin1)["user"], "Steward")
         log = self.admin1.api(action="query", list="logevents", letype="emergencycaptcha")
         self.assertEqual(log["query"]["logevents"][0]["params"]["wikis"], ["farm1", "farm2"])
         # farm2 logs it too, written there by a job: run farm2's queue as its job runner would.
@@ -98,6 +101,19 @@ class WikiFarm(unittest.TestCase):
         self.assert_wiki(FARM2, test_emergency.EmergencyBase.challenged)
         self.assert_wiki(FARM1, test_emergency.EmergencyBase.saved)
         self.assertFalse(self.state(self.admin1).get("active"))
+        # Stored in farm1's tables as farm2's user, and farm2's own Admin again when read there.
+        self.assertEqual((self.state(self.admin2)["user"], self.state(self.admin2)["reason"]),
+                         ("Admin", "only here"))
+
+    def test_the_longest_reason_is_stored_whole_in_strict_mode(self):
+        # 500 characters of 4 bytes each: the comment table takes them whole; 501 are refused.
+        longest = "🛡" * 500
+        result = self.switch(self.admin1, state="on", actions="edit", expiry="1 hour", reason=longest)
+        self.assertTrue(result["emergencycaptcha"]["active"], result)
+        self.assertEqual(self.state(self.admin1)["reason"], longest)
+        refused = self.switch(self.admin1, state="off", reason=longest + "x")
+        self.assertEqual(refused["error"]["code"], "emergencycaptcha-reason-long", refused)
+        self.assertEqual(self.state(self.admin1)["reason"], longest)
 
     def test_all_wikis_then_off_everywhere(self):
         self.switch(self.steward, state="on", actions="edit", expiry="1 hour", reason="all", wikis="*")

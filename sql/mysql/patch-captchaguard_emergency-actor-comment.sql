@@ -1,0 +1,5 @@
+-- The performer and the reason move to the actor and comment tables
+-- (filled by EmergencyTableMigration, then the text columns are dropped).
+ALTER TABLE /*_*/captchaguard_emergency
+  ADD ce_reason_id BIGINT UNSIGNED DEFAULT 0 NOT NULL,
+  ADD ce_actor BIGINT UNSIGNED DEFAULT 0 NOT NULL;

@@ -1,0 +1,5 @@
+-- After EmergencyTableMigration: the performer and the reason live in the
+-- actor and comment tables only.
+ALTER TABLE /*_*/captchaguard_emergency
+  DROP ce_user_text,
+  DROP ce_reason;
