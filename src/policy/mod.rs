@@ -5,3 +5,6 @@ pub mod emergency;
 pub mod events;
 pub mod pending_warnings;
 pub mod score;
+
+#[cfg(test)]
+mod properties;

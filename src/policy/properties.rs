@@ -1,0 +1,199 @@
+//! Property tests: every parser of outside input (siteverify answers, expiries,
+//! action and wiki lists, bucket edges, session values) takes anything without
+//! panicking, and says no with a typed error.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+
+use super::challenge::FilteredAction;
+use super::emergency::{self, ChangeRequest, ScopeRequest, SwitchError, Trigger, ALL_WIKIS};
+use super::events::iso8601_utc;
+use super::pending_warnings::{PendingWarnings, MAX_PENDING};
+use super::score::{self, Buckets, InvalidBuckets, VerifyError, MAX_ANSWER_BYTES, NO_SCORE};
+
+/// Mostly JSON that looks like siteverify's answer, some of it broken.
+fn siteverify_body() -> impl Strategy<Value = Vec<u8>> {
+    let value = prop_oneof![
+        Just("true".to_owned()),
+        Just("false".to_owned()),
+        Just("null".to_owned()),
+        any::<f64>().prop_map(|f| f.to_string()),
+        "[a-z\"\\[\\],-]{0,12}",
+        Just("[\"invalid-input-secret\"]".to_owned()),
+        Just("[]".to_owned()),
+    ];
+    let object = proptest::collection::vec(
+        (
+            prop_oneof![
+                Just("success"),
+                Just("error-codes"),
+                Just("score"),
+                Just("x")
+            ],
+            value,
+        ),
+        0..5,
+    )
+    .prop_map(|fields| {
+        let inner: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+        format!("{{{}}}", inner.join(",")).into_bytes()
+    });
+    prop_oneof![
+        object,
+        proptest::collection::vec(any::<u8>(), 0..256),
+        (0usize..3).prop_map(|extra| vec![b' '; MAX_ANSWER_BYTES + extra]),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn siteverify_answers_never_panic_and_fail_closed(
+        body in siteverify_body(),
+        http_error in proptest::option::of("[ -~]{0,20}"),
+    ) {
+        let verification = score::interpret(http_error.as_deref(), &body);
+        if verification.passed {
+            // Only a well-formed success without error codes passes, and its score is valid.
+            prop_assert!(http_error.is_none());
+            prop_assert!(body.len() <= MAX_ANSWER_BYTES);
+            prop_assert!(!matches!(verification.problem, Some(VerifyError::ErrorCodes(_))));
+            prop_assert!(verification.score.is_none_or(|s| (0.0..=1.0).contains(&s)));
+        } else {
+            prop_assert!(verification.problem.is_some());
+            prop_assert_eq!(verification.score, None);
+        }
+        if body.len() > MAX_ANSWER_BYTES && http_error.is_none() {
+            prop_assert_eq!(verification.problem, Some(VerifyError::TooLarge));
+        }
+    }
+
+    #[test]
+    fn bucket_edges_are_checked_and_every_score_lands_on_an_edge(
+        edges in proptest::collection::vec(prop_oneof![any::<f64>(), 0.0f64..=1.0, Just(0.0)], 0..12),
+        score in proptest::option::of(prop_oneof![any::<f64>(), 0.0f64..=1.0]),
+    ) {
+        match Buckets::from_edges(edges.clone()) {
+            Ok(buckets) => {
+                let bucket = buckets.bucket(score);
+                match score.and_then(score::valid_score) {
+                    None => prop_assert_eq!(bucket, NO_SCORE),
+                    Some(s) => {
+                        prop_assert!(edges.contains(&bucket));
+                        prop_assert!(bucket <= s);
+                        prop_assert!(!edges.iter().any(|e| *e > bucket && *e <= s));
+                    }
+                }
+            }
+            Err(InvalidBuckets) => prop_assert!(
+                edges.is_empty()
+                    || !edges.contains(&0.0)
+                    || edges.iter().any(|e| !e.is_finite() || !(0.0..=1.0).contains(e))
+            ),
+        }
+    }
+
+    #[test]
+    fn switch_changes_are_accepted_only_within_their_limits(
+        on in any::<bool>(),
+        actions in proptest::collection::vec("[a-z ]{0,14}", 0..5),
+        expiry_given in any::<bool>(),
+        expiry in proptest::option::of(any::<i64>()),
+        reason in "\\PC{0,520}",
+        now in any::<i64>(),
+        max_seconds in any::<i64>(),
+    ) {
+        let request = ChangeRequest { on, actions: actions.clone(), expiry_given, expiry, reason: reason.clone() };
+        match emergency::validate(&request, now, max_seconds) {
+            Ok(change) => {
+                prop_assert!(!change.reason.is_empty());
+                prop_assert!(change.reason.chars().count() <= emergency::MAX_REASON_CHARS);
+                if change.on {
+                    prop_assert!(change.expiry > now);
+                    prop_assert!(change.expiry.saturating_sub(now) <= max_seconds);
+                    prop_assert!(!change.actions.is_empty());
+                } else {
+                    prop_assert!(change.actions.is_empty());
+                }
+            }
+            Err(SwitchError::UnknownAction(name)) => {
+                prop_assert!(name.parse::<Trigger>().is_err());
+                prop_assert!(actions.iter().any(|a| a.trim() == name));
+            }
+            Err(SwitchError::MissingReason) => prop_assert!(reason.trim().is_empty()),
+            Err(SwitchError::ReasonTooLong { max }) => prop_assert!(reason.trim().chars().count() > max),
+            Err(SwitchError::MissingExpiry) => prop_assert!(on && !expiry_given),
+            Err(SwitchError::UnparseableExpiry) => prop_assert!(on && expiry.is_none()),
+            Err(SwitchError::ExpiryInPast) => prop_assert!(expiry.is_some_and(|e| e <= now)),
+            Err(SwitchError::ExpiryOverCap { .. }) => prop_assert!(on),
+            Err(other) => prop_assert!(false, "validate() cannot refuse with {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wiki_lists_name_only_the_farm_and_need_the_global_right_for_others(
+        requested in proptest::collection::vec(prop_oneof![Just("*".to_owned()), "[a-z0-9 ]{0,6}"], 0..5),
+        known in proptest::collection::vec("[a-z0-9]{1,6}", 0..4),
+        current in "[a-z0-9]{1,6}",
+        may_switch_others in any::<bool>(),
+    ) {
+        let scope = ScopeRequest { requested: &requested, current_wiki: &current, known_wikis: &known, may_switch_others };
+        match emergency::validate_scope(&scope) {
+            Ok(wikis) => {
+                prop_assert!(!wikis.is_empty());
+                for wiki in &wikis {
+                    prop_assert!(wiki == &current || known.contains(wiki) || wiki == ALL_WIKIS);
+                    prop_assert!(wiki == &current || may_switch_others);
+                }
+                let covered = emergency::covered_elsewhere(&wikis, &current, &known);
+                prop_assert!(!covered.contains(&current));
+            }
+            Err(SwitchError::NeedsGlobalRight) => prop_assert!(!may_switch_others),
+            Err(SwitchError::UnknownWiki(wiki)) => prop_assert!(!known.contains(&wiki) && wiki != current),
+            Err(other) => prop_assert!(false, "validate_scope() cannot refuse with {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stored_action_lists_parse_leniently_and_round_trip(stored in "[a-z, ]{0,40}") {
+        let actions = emergency::parse_stored_actions(&stored);
+        let again = emergency::parse_stored_actions(&emergency::format_actions(&actions));
+        prop_assert_eq!(actions, again);
+    }
+
+    #[test]
+    fn any_action_name_from_abusefilter_is_classified(action in "\\PC{0,20}") {
+        let filtered = FilteredAction::from_abusefilter(&action);
+        prop_assert_eq!(filtered == FilteredAction::Edit, action == "edit");
+    }
+
+    #[test]
+    fn session_values_of_any_shape_read_as_a_bounded_list(
+        stored in prop_oneof![
+            "\\PC{0,60}",
+            Just("{\"key\":1}".to_owned()),
+            Just("[{\"key\":\"k\",\"set_at\":\"soon\"}]".to_owned()),
+            Just("[{\"key\":7,\"set_at\":1}]".to_owned()),
+            Just("[null, 1, \"x\"]".to_owned()),
+        ],
+        keys in proptest::collection::vec("[a-z]{1,4}", 0..20),
+        now in any::<i64>(),
+        lifetime in any::<i64>(),
+    ) {
+        let mut pending = PendingWarnings::from_stored(&stored).without_lapsed(now, lifetime);
+        for key in &keys {
+            pending.add(key, now);
+        }
+        prop_assert!(pending.keys().count() <= MAX_PENDING);
+        let distinct: BTreeSet<&str> = pending.keys().collect();
+        prop_assert_eq!(distinct.len(), pending.keys().count());
+        prop_assert_eq!(PendingWarnings::from_stored(&pending.to_stored()), pending);
+    }
+
+    #[test]
+    fn any_unix_time_formats_as_iso8601(time in any::<i64>()) {
+        let formatted = iso8601_utc(time);
+        prop_assert!(formatted.ends_with('Z'));
+        prop_assert_eq!(formatted.matches(':').count(), 2);
+    }
+}
