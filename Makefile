@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstri
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
-	integration bench demo demo-stop clean
+	integration faults-module bench demo demo-stop clean
 
 all: build
 
@@ -36,6 +36,7 @@ unit: $(DEPS_STAMP)
 
 clippy: $(DEPS_STAMP)
 	cargo clippy --release --all-targets -- -D warnings
+	cargo clippy --release --all-targets --features fault-injection --target-dir target/faults -- -D warnings
 
 fmt-check:
 	cargo fmt --check
@@ -59,7 +60,11 @@ phpunit: build
 	echo "extension=$(CURDIR)/$(MODULE)" > build/php-ini/captchaguard.ini
 	PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini phpunit -c tests/phpunit/phpunit.xml
 
-integration: build $(MW143)/includes/Defines.php
+# The module with the test-only fault-injection feature, for tests/integration/test_faults.py.
+faults-module: $(DEPS_STAMP)
+	cargo build --release --features fault-injection --target-dir target/faults
+
+integration: build faults-module $(MW143)/includes/Defines.php
 	tests/integration/run.sh $(MW139) $(MW143) $(WIKIS)
 
 test: fmt-check unit clippy stubs-check phpunit integration

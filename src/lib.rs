@@ -17,8 +17,17 @@ use state::emergency_cache::{self, ClockMode};
 
 /// `captchaguard.clock`: `auto` (per request under PHP-FPM, CGI and Apache,
 /// per call elsewhere), `request` or `call`. Read once, at startup.
+#[cfg(not(feature = "fault-injection"))]
 static INI_ENTRIES: IniEntryDefs<2> = IniEntryDefs::new([
     IniEntryDef::new(c"captchaguard.clock", c"auto", IniEntryPermission::System),
+    IniEntryDef::end(),
+]);
+
+/// Test builds also read `captchaguard.fault_panic` (see `mw::guard`), settable per request.
+#[cfg(feature = "fault-injection")]
+static INI_ENTRIES: IniEntryDefs<3> = IniEntryDefs::new([
+    IniEntryDef::new(c"captchaguard.clock", c"auto", IniEntryPermission::System),
+    IniEntryDef::new(mw::guard::FAULT_INI, c"", IniEntryPermission::All),
     IniEntryDef::end(),
 ]);
 

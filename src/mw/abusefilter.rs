@@ -5,7 +5,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
 use super::host::{self, Adapter, Level, Result};
-use super::{confirmedit, edit_filter, session};
+use super::{confirmedit, edit_filter, guard, session};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
@@ -57,19 +57,30 @@ impl AbuseFilterHandler {
         mut actions: PhpRef,
         extra: &[&Zval],
     ) -> PhpResult<()> {
-        let Some(table) = actions.array_mut() else {
-            return Err(PhpException::from_message(
-                "AbuseFilterCustomActions passed a non-array".into(),
-            ));
-        };
-        for action in &self.enabled {
-            let factory = match action {
-                CaptchaAction::Show => format!("{CONSEQUENCE}::newShowCaptcha"),
-                CaptchaAction::Force => format!("{CONSEQUENCE}::newForceCaptcha"),
-            };
-            table.insert(action.name(), factory)?;
-        }
-        Ok(())
+        // Without its actions AbuseFilter would skip them: throw, so nothing is saved.
+        guard::contained(
+            "AbuseFilterCustomActions",
+            || {
+                Err(PhpException::from_message(
+                    "CaptchaGuard could not register its AbuseFilter actions".into(),
+                ))
+            },
+            || {
+                let Some(table) = actions.array_mut() else {
+                    return Err(PhpException::from_message(
+                        "AbuseFilterCustomActions passed a non-array".into(),
+                    ));
+                };
+                for action in &self.enabled {
+                    let factory = match action {
+                        CaptchaAction::Show => format!("{CONSEQUENCE}::newShowCaptcha"),
+                        CaptchaAction::Force => format!("{CONSEQUENCE}::newForceCaptcha"),
+                    };
+                    table.insert(action.name(), factory)?;
+                }
+                Ok(())
+            },
+        )
     }
 
     /// Runs before filters are evaluated: keeps `warn` from warning again on
@@ -83,14 +94,20 @@ impl AbuseFilterHandler {
         skip_reasons: &Zval,
         extra: &[&Zval],
     ) {
-        if let Err(error) = rearm_warnings() {
-            host::log(
-                Level::Error,
-                "Could not restore AbuseFilter warnings: {error}",
-                &[],
-                Some(&error),
-            );
-        }
+        guard::contained(
+            "AbuseFilterShouldFilterAction",
+            || (),
+            || {
+                if let Err(error) = rearm_warnings() {
+                    host::log(
+                        Level::Error,
+                        "Could not restore AbuseFilter warnings: {error}",
+                        &[],
+                        Some(&error),
+                    );
+                }
+            },
+        );
     }
 }
 
@@ -189,6 +206,16 @@ fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
     }
 }
 
+/// When our own edit hook failed and cannot tell whether a filter asked for a
+/// CAPTCHA: one is asked for, from everyone.
+pub fn demand_fail_safe() {
+    demand(
+        "unknown".into(),
+        CaptchaAction::Force,
+        AnswerCheck::NoAnswer,
+    );
+}
+
 /// Records the demand and, if our edit hook already ran, stops the edit now.
 fn demand(filter: String, action: CaptchaAction, answer: AnswerCheck) {
     request::with(|s| {
@@ -218,24 +245,38 @@ impl ConsequenceRunner {
                     PhpException::from_message(e.to_string())
                 })?;
         let filter = hit.filter.clone();
-        Ok(execute(hit, action).unwrap_or_else(|error| {
-            host::log(
-                Level::Error,
-                "CAPTCHA action {action} of filter {filter} failed, demanding a CAPTCHA anyway: {error}",
-                &[("action", action.name()), ("filter", &filter)],
-                Some(&error),
-            );
-            demand(filter, action, AnswerCheck::NoAnswer);
-            true
-        }))
+        Ok(guard::contained(
+            "ConsequenceRunner::execute",
+            || {
+                demand(filter.clone(), action, AnswerCheck::NoAnswer);
+                true
+            },
+            || {
+                execute(hit, action).unwrap_or_else(|error| {
+                    host::log(
+                        Level::Error,
+                        "CAPTCHA action {action} of filter {filter} failed, demanding a CAPTCHA anyway: {error}",
+                        &[("action", action.name()), ("filter", &filter)],
+                        Some(&error),
+                    );
+                    demand(filter.clone(), action, AnswerCheck::NoAnswer);
+                    true
+                })
+            },
+        ))
     }
 
     /// Used when the consequence could not even build its hit: demand the
     /// CAPTCHA without checking anything.
     #[php(name = "failSafe")]
     pub fn fail_safe(action: &str) -> bool {
-        let action = action.parse().unwrap_or(CaptchaAction::Force);
-        demand("unknown".into(), action, AnswerCheck::NoAnswer);
+        // Already the fail-safe: a panic here becomes a PHP Error, which stops the edit.
+        guard::trip("ConsequenceRunner::failSafe");
+        demand(
+            "unknown".into(),
+            action.parse().unwrap_or(CaptchaAction::Force),
+            AnswerCheck::NoAnswer,
+        );
         true
     }
 }

@@ -9,8 +9,8 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::confirmedit;
 use super::host::{self, Level};
+use super::{abusefilter, confirmedit, guard};
 use crate::state::request;
 
 #[php_class]
@@ -38,13 +38,24 @@ impl EditFilterHandler {
         minor_edit: &Zval,
         extra: &[&Zval],
     ) -> bool {
-        if request::with(|s| s.unapplied().is_some()) {
-            apply(status);
-            // Stop the edit even if writing the Status failed: a CAPTCHA was demanded.
-            return false;
-        }
-        request::with(|s| s.keep_edit_status(status.shallow_clone()));
-        true
+        guard::contained(
+            "EditFilterMergedContent",
+            || {
+                // Whether a filter asked for a CAPTCHA is unknown: ask for one.
+                abusefilter::demand_fail_safe();
+                apply(status);
+                false
+            },
+            || {
+                if request::with(|s| s.unapplied().is_some()) {
+                    apply(status);
+                    // Stop the edit even if writing the Status failed: a CAPTCHA was demanded.
+                    return false;
+                }
+                request::with(|s| s.keep_edit_status(status.shallow_clone()));
+                true
+            },
+        )
     }
 }
 

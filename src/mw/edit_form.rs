@@ -3,8 +3,8 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::confirmedit;
 use super::host::{self, Level};
+use super::{confirmedit, guard};
 use crate::state::request;
 
 #[php_class]
@@ -28,16 +28,23 @@ impl EditFormHandler {
         output: &Zval,
         extra: &[&Zval],
     ) {
-        if !request::with(|s| s.was_applied()) {
-            return;
-        }
-        if let Err(error) = confirmedit::add_form(output) {
-            host::log(
-                Level::Error,
-                "Could not add the CAPTCHA to the edit form: {error}",
-                &[],
-                Some(&error),
-            );
-        }
+        // Without the CAPTCHA in the form, the next save is refused again: closed.
+        guard::contained(
+            "EditPage::showEditForm:fields",
+            || (),
+            || {
+                if !request::with(|s| s.was_applied()) {
+                    return;
+                }
+                if let Err(error) = confirmedit::add_form(output) {
+                    host::log(
+                        Level::Error,
+                        "Could not add the CAPTCHA to the edit form: {error}",
+                        &[],
+                        Some(&error),
+                    );
+                }
+            },
+        );
     }
 }

@@ -8,7 +8,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
 
 use super::host::{self, Adapter, Level, Result};
-use super::session;
+use super::{guard, session};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
     ChangeRequest, ScopeRequest, Switch, Trigger,
@@ -117,27 +117,38 @@ impl EmergencyCaptchaHandler {
         if result.bool() == Some(true) {
             return;
         }
+        // A failure here asks for a CAPTCHA rather than letting an attack through.
+        if guard::contained(
+            "ConfirmEditTriggersCaptcha",
+            || true,
+            || self.demands(action),
+        ) {
+            result.set_bool(true);
+        }
+    }
+}
+
+impl EmergencyCaptchaHandler {
+    /// Whether the switch asks a CAPTCHA of this user for `action`.
+    fn demands(&self, action: &str) -> bool {
         let Ok(trigger) = action.parse::<Trigger>() else {
-            return;
+            return false;
         };
         let covered = emergency_cache::covers(self.wiki, trigger, self.refresh_ms)
             .unwrap_or_else(|| refresh(self.wiki).covers(trigger, emergency_cache::unix_now()));
         if !covered {
-            return;
+            return false;
         }
-        match session::is_exempt() {
-            Ok(true) => {}
-            Ok(false) => result.set_bool(true),
-            Err(error) => {
-                host::log(
-                    Level::Error,
-                    "Could not check captchaguard-exempt, asking for a CAPTCHA: {error}",
-                    &[],
-                    Some(&error),
-                );
-                result.set_bool(true);
-            }
-        }
+        let exempt = session::is_exempt().unwrap_or_else(|error| {
+            host::log(
+                Level::Error,
+                "Could not check captchaguard-exempt, asking for a CAPTCHA: {error}",
+                &[],
+                Some(&error),
+            );
+            false
+        });
+        !exempt
     }
 }
 
@@ -176,6 +187,8 @@ pub struct SwitchState {
 /// `meta=emergencycaptcha` and the log ask for.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Emergency\\EmergencyPolicy")]
+/// A panic in one of these becomes a PHP Error ([`guard::trip`]): the page or
+/// API module that asked shows an error and nothing is changed.
 pub struct EmergencyPolicy;
 
 #[php_impl]
@@ -185,6 +198,7 @@ impl EmergencyPolicy {
     /// 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
     /// 'message', 'params']`.
     pub fn validate(change: ChangeInput) -> PhpResult<ZBox<ZendHashTable>> {
+        guard::trip("EmergencyPolicy::validate");
         let request = ChangeRequest {
             on: change.on,
             actions: change.actions,
@@ -232,11 +246,13 @@ impl EmergencyPolicy {
         current_wiki: &str,
         known_wikis: Vec<String>,
     ) -> Vec<String> {
+        guard::trip("EmergencyPolicy::coveredElsewhere");
         covered_elsewhere(&wikis, current_wiki, &known_wikis)
     }
 
     /// What a stored switch means now (null: never switched).
     pub fn state(stored: Option<StoredSwitch>) -> SwitchState {
+        guard::trip("EmergencyPolicy::state");
         let switch = stored.map(Switch::from).unwrap_or_default();
         let active = switch.is_active(emergency_cache::unix_now());
         SwitchState {
@@ -253,6 +269,7 @@ impl EmergencyPolicy {
     /// Stored trigger names (a log entry's, say) as a list, unknown ones dropped.
     #[php(name = "parseActions")]
     pub fn parse_actions(stored: &str) -> Vec<String> {
+        guard::trip("EmergencyPolicy::parseActions");
         parse_stored_actions(stored)
             .iter()
             .map(|t| t.name().to_owned())
@@ -261,12 +278,14 @@ impl EmergencyPolicy {
 
     /// The triggers a switch may cover, in display order.
     pub fn triggers() -> Vec<&'static str> {
+        guard::trip("EmergencyPolicy::triggers");
         Trigger::ALL.iter().map(|t| t.name()).collect()
     }
 
     /// What switching on without naming actions covers.
     #[php(name = "defaultTriggers")]
     pub fn default_triggers() -> Vec<&'static str> {
+        guard::trip("EmergencyPolicy::defaultTriggers");
         Trigger::DEFAULT.iter().map(|t| t.name()).collect()
     }
 
@@ -274,6 +293,7 @@ impl EmergencyPolicy {
     /// other workers pick it up within the refresh interval.
     #[php(name = "forgetCachedSwitch")]
     pub fn forget_cached_switch() {
+        guard::trip("EmergencyPolicy::forgetCachedSwitch");
         emergency_cache::forget();
     }
 }

@@ -6,6 +6,7 @@ pub mod confirmedit;
 pub mod edit_filter;
 pub mod edit_form;
 pub mod emergency;
+pub mod guard;
 pub mod host;
 pub mod risk_score;
 pub mod session;

@@ -10,11 +10,11 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::host::{self, Adapter, BindingError, Level, Result};
-use super::session;
+use super::{guard, session};
 use crate::policy::events::{
     to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent,
 };
-use crate::policy::score::{interpret, valid_score, Buckets};
+use crate::policy::score::{interpret, valid_score, Buckets, NO_SCORE};
 use crate::state::{emergency_cache, process, request};
 
 const SESSION_KEY: &str = "hCaptcha-score";
@@ -112,55 +112,76 @@ impl RiskScore {
         http_error: Option<String>,
         body: BinarySlice<u8>,
     ) -> bool {
-        let verification = interpret(http_error.as_deref(), &body);
-        request::with(|s| s.remember_verification(&token, verification.passed));
-        if let Some(problem) = &verification.problem {
-            host::log(
-                Level::Warning,
-                "hCaptcha verification: {problem}",
-                &[("problem", &problem.to_string())],
-                None,
-            );
-        }
-        let stored = session::performer()
-            .and_then(|performer| remember(verification.score, &performer.name));
-        if let Err(error) = stored {
-            host::log(
-                Level::Error,
-                "Could not store the hCaptcha risk score: {error}",
-                &[],
-                Some(&error),
-            );
-        }
-        verification.passed
+        // Failing, the CAPTCHA fails: the user solves a new one.
+        guard::contained(
+            "RiskScore::recordVerification",
+            || false,
+            || record_verification(&token, http_error.as_deref(), &body),
+        )
     }
 
     /// Whether `$token` already passed (true) or failed (false) siteverify in
     /// this request; null if it was not checked. Tokens are single-use.
     #[php(name = "verifiedInRequest")]
     pub fn verified_in_request(token: BinarySlice<u8>) -> Option<bool> {
-        request::with(|s| s.verification_of(&token))
+        guard::contained(
+            "RiskScore::verifiedInRequest",
+            || None,
+            || request::with(|s| s.verification_of(&token)),
+        )
     }
 
     /// The raw score of `$userName`'s latest successful verification, or
     /// null (also when it cannot be read: that is logged). Raw scores are for
     /// in-process decisions only: never log or send them.
     pub fn get(user_name: String) -> Option<f64> {
-        score_of(&user_name).unwrap_or_else(|error| {
-            host::log(
-                Level::Error,
-                "Could not read the hCaptcha risk score: {error}",
-                &[],
-                Some(&error),
-            );
-            None
-        })
+        guard::contained("RiskScore::get", || None, || score_or_none(&user_name))
     }
 
     /// The score as events carry it: bucketed, -1 when there is none.
     pub fn bucketed(user_name: String) -> f64 {
-        buckets().bucket(Self::get(user_name))
+        guard::contained(
+            "RiskScore::bucketed",
+            || NO_SCORE,
+            || buckets().bucket(score_or_none(&user_name)),
+        )
     }
+}
+
+fn record_verification(token: &[u8], http_error: Option<&str>, body: &[u8]) -> bool {
+    let verification = interpret(http_error, body);
+    request::with(|s| s.remember_verification(token, verification.passed));
+    if let Some(problem) = &verification.problem {
+        host::log(
+            Level::Warning,
+            "hCaptcha verification: {problem}",
+            &[("problem", &problem.to_string())],
+            None,
+        );
+    }
+    let stored =
+        session::performer().and_then(|performer| remember(verification.score, &performer.name));
+    if let Err(error) = stored {
+        host::log(
+            Level::Error,
+            "Could not store the hCaptcha risk score: {error}",
+            &[],
+            Some(&error),
+        );
+    }
+    verification.passed
+}
+
+fn score_or_none(user_name: &str) -> Option<f64> {
+    score_of(user_name).unwrap_or_else(|error| {
+        host::log(
+            Level::Error,
+            "Could not read the hCaptcha risk score: {error}",
+            &[],
+            Some(&error),
+        );
+        None
+    })
 }
 
 #[derive(Debug, Clone, ZvalConvert)]
@@ -273,14 +294,25 @@ impl RiskScoreEventsHandler {
         edit_result: &Zval,
         extra: &[&Zval],
     ) {
-        log_failure("edit", edit_event(wiki_page, user, revision_record));
+        // The edit is saved: nothing here may break it.
+        guard::contained(
+            "PageSaveComplete",
+            || (),
+            || log_failure("edit", edit_event(wiki_page, user, revision_record)),
+        );
     }
 
     #[php(name = "onLocalUserCreated")]
     pub fn on_local_user_created(&self, user: &Zval, autocreated: &Zval, extra: &[&Zval]) {
-        if !autocreated.coerce_to_bool() {
-            log_failure("accountcreation", account_creation_event(user));
-        }
+        guard::contained(
+            "LocalUserCreated",
+            || (),
+            || {
+                if !autocreated.coerce_to_bool() {
+                    log_failure("accountcreation", account_creation_event(user));
+                }
+            },
+        );
     }
 }
 

@@ -11,7 +11,7 @@ wiki="$here/bin/wiki.sh"
 mariadb="$here/bin/mariadb.sh"
 
 cleanup() {
-	for w in mw139 mw143 farm1 farm2 hc139 hc143; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 farm1 farm2 hc139 hc143 faults; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
 }
 trap cleanup EXIT
@@ -41,7 +41,13 @@ $wgEventLoggingStandInFile = __DIR__ . "/eventlogging.jsonl";
 $wgDebugLogGroups["EventLogging"] = __DIR__ . "/eventlogging.log";'
 WIKI_EXTRA_SETTINGS="$hcaptcha_settings
 $eventlogging_settings" "$wiki" create "$wikis/hc143" "$mw143" 8171
-for w in mw139 mw143 farm1 farm2 hc139 hc143; do "$wiki" start "$wikis/$w"; done
+# One worker with the fault-injection build of the module: every request of a
+# fault test goes to the worker that just panicked or died.
+WIKI_MODULE="$here/../../target/faults/release/libcaptchaguard.so" WIKI_FPM_WORKERS=1 \
+WIKI_EXTRA_SETTINGS='$captchaGuardFaultTests = true;
+$wgDebugLogGroups["exception"] = __DIR__ . "/exception.log";' \
+	"$wiki" create "$wikis/faults" "$mw143" 8181
+for w in mw139 mw143 farm1 farm2 hc139 hc143 faults; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
@@ -51,5 +57,6 @@ python3 -m unittest -v test_captcha_actions
 python3 -m unittest -v test_emergency
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
+CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults
 # Replaces the switch tables of mw139, mw143 and farm1 with CaptchaGuard 0.1's: last.
 python3 -m unittest -v test_schema_update

@@ -59,6 +59,33 @@ if ( ( $_SERVER['HTTP_X_CAPTCHAGUARD_TEST'] ?? '' ) === 'broken-events' ) {
 	$wgCaptchaGuardEventLogFile = '/nonexistent/captchaguard/events.jsonl';
 	$wgEventLoggingStandInFile = '/nonexistent/captchaguard/eventlogging.jsonl';
 }
+// The fault tests (test_faults.py) break one request on purpose, by header: a
+// panic at a native entry point (fault-injection builds of the module), or a
+// PHP fatal error or time-out in a hook handler that runs after CaptchaGuard's.
+if ( !empty( $captchaGuardFaultTests ) ) {
+	$captchaGuardFault = $_SERVER['HTTP_X_CAPTCHAGUARD_FAULT'] ?? '';
+	if ( str_starts_with( $captchaGuardFault, 'panic:' ) ) {
+		// Restored by PHP when the request ends.
+		ini_set( 'captchaguard.fault_panic', substr( $captchaGuardFault, strlen( 'panic:' ) ) );
+	} elseif ( preg_match( '/^(fatal|timeout):(\w+)$/', $captchaGuardFault, $captchaGuardFaultAt ) ) {
+		$wgExtensionFunctions[] = static function () use ( $captchaGuardFaultAt ) {
+			[ , $kind, $hook ] = $captchaGuardFaultAt;
+			MediaWiki\MediaWikiServices::getInstance()->getHookContainer()->register(
+				$hook,
+				static function () use ( $kind ) {
+					if ( $kind === 'fatal' ) {
+						ini_set( 'memory_limit', '64M' );
+						$GLOBALS['captchaGuardWaste'] = str_repeat( 'x', 256 << 20 );
+					}
+					set_time_limit( 1 );
+					// @phan-suppress-next-line PhanInfiniteLoop Until PHP ends the request.
+					while ( true ) {
+					}
+				}
+			);
+		};
+	}
+}
 // Lets tests see which PHP-FPM worker answered.
 if ( PHP_SAPI === 'fpm-fcgi' ) {
 	header( 'X-CaptchaGuard-Worker: ' . getmypid() );

@@ -84,6 +84,8 @@ class WikiClient:
     def __init__(self, base):
         self.base = base.rstrip("/")
         self.cookies = http.cookiejar.CookieJar()
+        # Sent with every request (the fault tests break requests by header).
+        self.headers = {}
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
@@ -93,7 +95,7 @@ class WikiClient:
         if params:
             url += "?" + urllib.parse.urlencode(params)
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        req = urllib.request.Request(url, data=body)
+        req = urllib.request.Request(url, data=body, headers=self.headers)
         try:
             with self.opener.open(req, timeout=60) as resp:
                 return Response(resp.status, resp.headers, resp.read().decode())

@@ -5,10 +5,13 @@
 # PORT serves load order ConfirmEdit, AbuseFilter, CaptchaGuard; PORT+1 the reverse.
 # WIKI_FPM_FROM=OTHERDIR at create: served by OTHERDIR's PHP-FPM pool (one pool
 # for several wikis, as farms run them); start OTHERDIR first.
+# WIKI_MODULE=PATH at create: another build of the module (the fault tests');
+# WIKI_FPM_WORKERS=N: N PHP-FPM workers instead of 2.
 set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 module="$repo/target/release/libcaptchaguard.so"
+[ -f "$dir/module" ] && module=$(cat "$dir/module")
 # The servers run as the user who owns the checkout: a clone under /root is not
 # readable by www-data, and these wikis are throwaway test and demo wikis.
 server_user=$(stat -c %U "$repo")
@@ -18,6 +21,7 @@ create() {
 	local mw=$1 port=$2
 	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
+	if [ -n "${WIKI_MODULE:-}" ]; then module=$(realpath "$WIKI_MODULE"); echo "$module" > "$dir/module"; fi
 	# WIKI_DB=mysql:HOST:PORT:DBNAME puts the wiki on MariaDB (user wiki/wikipass);
 	# WIKI_EXTRA_SETTINGS is PHP added to LocalSettings.php before the shared test settings.
 	local db_args=( --dbtype=sqlite --dbpath="$dir/db" )
@@ -62,7 +66,7 @@ listen = $dir/fpm.sock
 listen.owner = $server_user
 listen.group = $server_user
 pm = static
-pm.max_children = 2
+pm.max_children = ${WIKI_FPM_WORKERS:-2}
 catch_workers_output = yes
 php_admin_value[extension] = $module
 php_admin_value[error_log] = $dir/php-error.log
