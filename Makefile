@@ -10,11 +10,11 @@ WIKI := tests/integration/bin/wiki.sh
 DEPS_STAMP := build/.deps-installed
 DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstring \
 	php8.2-xml php8.2-intl php8.2-curl libclang-dev clang mediawiki nginx sqlite3 \
-	php8.2-apcu php8.2-mysql mariadb-server mariadb-client phpunit curl python3 ca-certificates
+	php8.2-apcu php8.2-mysql mariadb-server mariadb-client phpunit curl python3 ca-certificates valgrind memcached
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
-	integration faults-module bench demo demo-stop clean
+	memcheck integration faults-module bench demo demo-stop clean
 
 all: build
 
@@ -64,10 +64,23 @@ phpunit: build
 faults-module: $(DEPS_STAMP)
 	cargo build --release --features fault-injection --target-dir target/faults
 
+# The phpunit suite under valgrind with PHP's allocator off (USE_ZEND_ALLOC=0), so
+# every read and write of the module is checked; PCRE's JIT off, as valgrind
+# cannot follow JIT-compiled code. Any error report fails the target.
+memcheck: phpunit
+	rm -rf build/valgrind && mkdir -p build/valgrind
+	USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini \
+		valgrind -q --trace-children=yes --log-file=$(CURDIR)/build/valgrind/%p.log \
+		php -d pcre.jit=0 /usr/bin/phpunit -c tests/phpunit/phpunit.xml
+	@logs=$$(ls build/valgrind | wc -l); reports=$$(find build/valgrind -name '*.log' -size +0 | wc -l); \
+		echo "valgrind: $$logs processes, $$reports with errors"; \
+		[ "$$logs" -gt 1 ] || { echo "valgrind did not follow phpunit's test processes"; exit 1; }; \
+		[ "$$reports" -eq 0 ] || { find build/valgrind -name '*.log' -size +0 -exec cat {} +; exit 1; }
+
 integration: build faults-module $(MW143)/includes/Defines.php
 	tests/integration/run.sh $(MW139) $(MW143) $(WIKIS)
 
-test: fmt-check unit clippy stubs-check phpunit integration
+test: fmt-check unit clippy stubs-check phpunit memcheck integration
 
 # The emergency check in the module against the same check in plain PHP over
 # APCu, on both MediaWiki versions (wikis created, not served).

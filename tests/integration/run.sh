@@ -1,18 +1,21 @@
 #!/bin/bash
 # Integration tests against real wikis: MediaWiki 1.39 and 1.43 on SQLite
 # (CAPTCHA actions, emergency switch), a two-wiki farm on MariaDB sharing
-# one emergency switch table, and update.php from the 0.1 schema. Every server
-# is stopped when this exits.
+# one emergency switch table, faults (panics, fatal errors, time-outs) in a
+# one-worker wiki, one wiki on two application servers (MariaDB, memcached),
+# and update.php from the 0.1 schema. Every server is stopped when this exits.
 #   run.sh MW139_ROOT MW143_ROOT WIKIS_DIR
 set -euo pipefail
 mw139=$1 mw143=$2 wikis=$3
 here=$(cd "$(dirname "$0")" && pwd)
 wiki="$here/bin/wiki.sh"
 mariadb="$here/bin/mariadb.sh"
+memcached="$here/bin/memcached.sh"
 
 cleanup() {
-	for w in mw139 mw143 farm1 farm2 hc139 hc143 faults; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 farm1 farm2 hc139 hc143 faults multi; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
+	"$memcached" stop "$wikis/memcached" || true
 }
 trap cleanup EXIT
 
@@ -47,7 +50,13 @@ WIKI_MODULE="$here/../../target/faults/release/libcaptchaguard.so" WIKI_FPM_WORK
 WIKI_EXTRA_SETTINGS='$captchaGuardFaultTests = true;
 $wgDebugLogGroups["exception"] = __DIR__ . "/exception.log";' \
 	"$wiki" create "$wikis/faults" "$mw143" 8181
-for w in mw139 mw143 farm1 farm2 hc139 hc143 faults; do "$wiki" start "$wikis/$w"; done
+# Two application servers for one wiki (MariaDB; sessions and stash in memcached).
+"$memcached" start "$wikis/memcached" 11311
+WIKI_DB="mysql:127.0.0.1:3307:multi" WIKI_SERVERS=2 WIKI_EXTRA_SETTINGS="$hcaptcha_settings
+\$wgCaptchaTriggers['edit'] = false;
+\$captchaGuardMemcached = '127.0.0.1:11311';" \
+	"$wiki" create "$wikis/multi" "$mw143" 8191
+for w in mw139 mw143 farm1 farm2 hc139 hc143 faults multi; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
@@ -58,5 +67,6 @@ python3 -m unittest -v test_emergency
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
 CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults
+CAPTCHAGUARD_MULTISERVER=multi=8191 CAPTCHAGUARD_MEMCACHED=127.0.0.1:11311 python3 -m unittest -v test_multiserver
 # Replaces the switch tables of mw139, mw143 and farm1 with CaptchaGuard 0.1's: last.
 python3 -m unittest -v test_schema_update

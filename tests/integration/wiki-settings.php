@@ -32,7 +32,16 @@ if ( $captchaGuardCaptcha === 'QuestyCaptcha' && version_compare( MW_VERSION, '1
 }
 
 $wgCaptchaQuestions = [ 'Type the word guard' => 'guard' ];
-$wgSessionCacheType = CACHE_DB;
+// $captchaGuardMemcached ("host:port", set before this file): several application
+// servers share sessions, the object stash and the main cache through memcached.
+if ( isset( $captchaGuardMemcached ) ) {
+	$wgMemCachedServers = [ $captchaGuardMemcached ];
+	$wgMainCacheType = CACHE_MEMCACHED;
+	$wgSessionCacheType = CACHE_MEMCACHED;
+	$wgMainStash = CACHE_MEMCACHED;
+} else {
+	$wgSessionCacheType = CACHE_DB;
+}
 $wgCookieSecure = false;
 $wgGroupPermissions['captchaskipper']['skipcaptcha'] = true;
 // Stewards switch emergency CAPTCHAs on other wikis of the farm.
@@ -89,4 +98,5 @@ if ( !empty( $captchaGuardFaultTests ) ) {
 // Lets tests see which PHP-FPM worker answered.
 if ( PHP_SAPI === 'fpm-fcgi' ) {
 	header( 'X-CaptchaGuard-Worker: ' . getmypid() );
+	header( 'X-CaptchaGuard-Server: ' . getenv( 'CAPTCHAGUARD_SERVER' ) );
 }

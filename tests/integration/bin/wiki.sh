@@ -3,6 +3,8 @@
 #   wiki.sh create DIR MWROOT PORT   install the wiki and its users
 #   wiki.sh start DIR | stop DIR
 # PORT serves load order ConfirmEdit, AbuseFilter, CaptchaGuard; PORT+1 the reverse.
+# WIKI_SERVERS=N at create: N application servers (PHP-FPM masters) behind one
+# nginx upstream on PORT, and server K alone on PORT+K.
 # WIKI_FPM_FROM=OTHERDIR at create: served by OTHERDIR's PHP-FPM pool (one pool
 # for several wikis, as farms run them); start OTHERDIR first.
 # WIKI_MODULE=PATH at create: another build of the module (the fault tests');
@@ -48,34 +50,42 @@ create() {
 }
 
 write_server_config() {
-	local mw=$1 port=$2 socket="$dir/fpm.sock"
-	rm -f "$dir/fpm-shared"
+	local mw=$1 port=$2 socket="$dir/fpm.sock" app_servers=${WIKI_SERVERS:-1}
+	rm -f "$dir/fpm-shared" "$dir"/fpm*.conf
 	if [ -n "${WIKI_FPM_FROM:-}" ]; then
 		socket="$(realpath -m "$WIKI_FPM_FROM")/fpm.sock"
 		echo "$socket" > "$dir/fpm-shared"
 	fi
-	cat > "$dir/fpm.conf" <<CONF
+	# One PHP-FPM master per application server, each with its own workers and so
+	# its own copy of the module's process memory. Server N is fpm-N (fpm for one).
+	local names=( "" ) n
+	[ "$app_servers" -gt 1 ] && names=( $(seq -f '-%g' 1 "$app_servers") )
+	for n in "${names[@]}"; do
+		cat > "$dir/fpm$n.conf" <<CONF
 [global]
-pid = $dir/fpm.pid
+pid = $dir/fpm$n.pid
 error_log = $dir/fpm-error.log
 daemonize = yes
 [wiki]
 user = $server_user
 group = $server_user
-listen = $dir/fpm.sock
+listen = $dir/fpm$n.sock
 listen.owner = $server_user
 listen.group = $server_user
 pm = static
 pm.max_children = ${WIKI_FPM_WORKERS:-2}
+pm.max_requests = 0
 catch_workers_output = yes
+env[CAPTCHAGUARD_SERVER] = server$(n=${n#-}; echo "${n:-1}")
 php_admin_value[extension] = $module
 php_admin_value[error_log] = $dir/php-error.log
 CONF
-	local servers=""
-	for order in ce-af-cg cg-af-ce; do
+	done
+	local servers="" upstream=""
+	server_block() { # PORT LOAD_ORDER FASTCGI_TARGET
 		servers+="
 	server {
-		listen 127.0.0.1:$port;
+		listen 127.0.0.1:$1;
 		root $mw;
 		index index.php;
 		client_max_body_size 8m;
@@ -83,13 +93,27 @@ CONF
 			include /etc/nginx/fastcgi_params;
 			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;
 			fastcgi_param MW_CONFIG_FILE $dir/LocalSettings.php;
-			fastcgi_param CAPTCHAGUARD_LOAD_ORDER $order;
+			fastcgi_param CAPTCHAGUARD_LOAD_ORDER $2;
 			fastcgi_param CAPTCHAGUARD_LOG $dir/captchaguard.log;
-			fastcgi_pass unix:$socket;
+			fastcgi_pass $3;
 		}
 	}"
-		port=$((port + 1))
-	done
+	}
+	if [ "$app_servers" -gt 1 ]; then
+		# PORT: nginx alternates between the servers; PORT+N: server N alone.
+		upstream="
+	upstream app_servers {"
+		for n in "${names[@]}"; do upstream+="
+		server unix:$dir/fpm$n.sock;"; done
+		upstream+="
+	}"
+		server_block "$port" ce-af-cg app_servers
+		for n in "${names[@]}"; do server_block $((port + ${n#-})) ce-af-cg "unix:$dir/fpm$n.sock"; done
+	else
+		# PORT serves load order ConfirmEdit, AbuseFilter, CaptchaGuard; PORT+1 the reverse.
+		server_block "$port" ce-af-cg "unix:$socket"
+		server_block $((port + 1)) cg-af-ce "unix:$socket"
+	fi
 	cat > "$dir/nginx.conf" <<CONF
 user $server_user;
 worker_processes 1;
@@ -104,6 +128,7 @@ http {
 	proxy_temp_path $dir/tmp/proxy;
 	uwsgi_temp_path $dir/tmp/uwsgi;
 	scgi_temp_path $dir/tmp/scgi;
+$upstream
 $servers
 }
 CONF
@@ -113,7 +138,9 @@ start() {
 	stop
 	# One log per server lifetime: "logged once per worker" is counted in it.
 	rm -f "$dir/captchaguard.log"
-	[ -f "$dir/fpm-shared" ] || php-fpm8.2 --allow-to-run-as-root -y "$dir/fpm.conf" -p "$dir"
+	if [ ! -f "$dir/fpm-shared" ]; then
+		for conf in "$dir"/fpm*.conf; do php-fpm8.2 --allow-to-run-as-root -y "$conf" -p "$dir"; done
+	fi
 	nginx -c "$dir/nginx.conf" -p "$dir"
 	local port; port=$(cat "$dir/port")
 	for _ in $(seq 50); do
@@ -125,7 +152,7 @@ start() {
 
 stop() {
 	local pid
-	for pidfile in "$dir/nginx.pid" "$dir/fpm.pid"; do
+	for pidfile in "$dir/nginx.pid" "$dir"/fpm*.pid; do
 		[ -f "$pidfile" ] || continue
 		pid=$(cat "$pidfile")
 		kill "$pid" 2>/dev/null || true
