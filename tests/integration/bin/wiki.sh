@@ -35,6 +35,10 @@ create() {
 	php "$mw/maintenance/install.php" "${db_args[@]}" --confpath="$dir" \
 		--server="http://127.0.0.1:$port" --scriptpath="" --lang=en \
 		--pass='Guard-Admin-2026' "CaptchaGuard Test Wiki" Admin >"$dir/install.log"
+	# Its own localisation cache: Debian's default (/var/cache/mediawiki) is shared by
+	# every wiki on the machine, and wikis with other extensions would rebuild it.
+	mkdir -p "$dir/cache"
+	echo "\$wgCacheDirectory = __DIR__ . '/cache';" >> "$dir/LocalSettings.php"
 	echo "${WIKI_EXTRA_SETTINGS:-}" >> "$dir/LocalSettings.php"
 	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
 	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
