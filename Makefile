@@ -72,10 +72,10 @@ memcheck: phpunit
 	USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini \
 		valgrind -q --trace-children=yes --log-file=$(CURDIR)/build/valgrind/%p.log \
 		php -d pcre.jit=0 /usr/bin/phpunit -c tests/phpunit/phpunit.xml
-	@logs=$$(ls build/valgrind | wc -l); reports=$$(find build/valgrind -name '*.log' -size +0 | wc -l); \
+	@logs=$$(ls build/valgrind | wc -l); reports=$$(find build/valgrind -type f -name '*.log' -size +0 | wc -l); \
 		echo "valgrind: $$logs processes, $$reports with errors"; \
 		[ "$$logs" -gt 1 ] || { echo "valgrind did not follow phpunit's test processes"; exit 1; }; \
-		[ "$$reports" -eq 0 ] || { find build/valgrind -name '*.log' -size +0 -exec cat {} +; exit 1; }
+		[ "$$reports" -eq 0 ] || { find build/valgrind -type f -name '*.log' -size +0 -exec cat {} +; exit 1; }
 
 integration: build faults-module $(MW143)/includes/Defines.php
 	tests/integration/run.sh $(MW139) $(MW143) $(WIKIS)

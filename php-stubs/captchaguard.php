@@ -86,6 +86,8 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
     /**
      * The emergency rules Special:EmergencyCaptcha, `action=emergencycaptcha`,
      * `meta=emergencycaptcha` and the log ask for.
+     * A panic in one of these becomes a PHP Error: the page or
+     * API module that asked shows an error and nothing is changed.
      */
     class EmergencyPolicy {
         public function __construct() {}

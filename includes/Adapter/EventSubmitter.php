@@ -11,16 +11,17 @@ use MediaWiki\Extension\EventLogging\EventLogging;
  */
 final class EventSubmitter {
 
+	public static function isAvailable(): bool {
+		return ExtensionRegistry::getInstance()->isLoaded( 'EventLogging' );
+	}
+
 	/**
+	 * Only when isAvailable().
+	 *
 	 * @param string $stream
 	 * @param string $json The event, with its `$schema`, as one JSON object
-	 * @return bool False when EventLogging is not loaded
 	 */
-	public static function submit( string $stream, string $json ): bool {
-		if ( !ExtensionRegistry::getInstance()->isLoaded( 'EventLogging' ) ) {
-			return false;
-		}
+	public static function submit( string $stream, string $json ): void {
 		EventLogging::submit( $stream, json_decode( $json, true, 512, JSON_THROW_ON_ERROR ) );
-		return true;
 	}
 }

@@ -50,6 +50,13 @@ final class Services {
 	 * @return mixed The stored score, false when there is none
 	 */
 	public static function stashedScore( string $userName ) {
+		// An anonymous score is kept under the session's ID: a session nobody
+		// kept (no cookie) is new in this request and has nothing stashed yet.
+		if ( MediaWikiServices::getInstance()->getUserNameUtils()->isIP( $userName )
+			&& !RequestContext::getMain()->getRequest()->getSession()->isPersistent()
+		) {
+			return false;
+		}
 		return MediaWikiServices::getInstance()->getMainObjectStash()->get( self::scoreKey( $userName ) );
 	}
 

@@ -187,7 +187,7 @@ pub struct SwitchState {
 /// `meta=emergencycaptcha` and the log ask for.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Emergency\\EmergencyPolicy")]
-/// A panic in one of these becomes a PHP Error ([`guard::trip`]): the page or
+/// A panic in one of these becomes a PHP Error: the page or
 /// API module that asked shows an error and nothing is changed.
 pub struct EmergencyPolicy;
 

@@ -38,6 +38,7 @@ pub enum Adapter {
     SavedEdit,
     User,
     SubmitEvent,
+    EventLoggingLoaded,
     StoredSwitch,
 }
 
@@ -65,6 +66,7 @@ impl Adapter {
             Adapter::SavedEdit => "Adapter\\HookObjects::savedEdit",
             Adapter::User => "Adapter\\HookObjects::user",
             Adapter::SubmitEvent => "Adapter\\EventSubmitter::submit",
+            Adapter::EventLoggingLoaded => "Adapter\\EventSubmitter::isAvailable",
             Adapter::StoredSwitch => "Emergency\\EmergencyStore::currentForHook",
         }
     }

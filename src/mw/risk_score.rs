@@ -209,42 +209,53 @@ fn configured(setting: &str, kind: &str) -> Result<Option<String>> {
         .filter(|value| !value.is_empty()))
 }
 
-/// Sends an event through EventLogging when it is loaded, otherwise appends it
-/// to `$wgCaptchaGuardEventLogFile`.
-fn emit<E: serde::Serialize>(kind: &str, event: &E) -> Result<()> {
+/// Where events go: EventLogging when it is loaded, otherwise `$wgCaptchaGuardEventLogFile`.
+enum EventSink {
+    EventLogging,
+    File(String),
+}
+
+/// None (warned once per worker) when events have nowhere to go: then no
+/// event is built, and a clean edit pays nothing for it.
+fn event_sink() -> Result<Option<EventSink>> {
+    if host::call::<bool>(Adapter::EventLoggingLoaded, vec![])? {
+        return Ok(Some(EventSink::EventLogging));
+    }
+    let path = host::config("CaptchaGuardEventLogFile")?
+        .string()
+        .filter(|p| !p.is_empty());
+    if path.is_none() && process::first_warning("no-event-destination") {
+        host::log(
+            Level::Warning,
+            "Neither EventLogging nor $wgCaptchaGuardEventLogFile: events are dropped",
+            &[],
+            None,
+        );
+    }
+    Ok(path.map(EventSink::File))
+}
+
+fn emit<E: serde::Serialize>(sink: &EventSink, kind: &str, event: &E) -> Result<()> {
     let stream = configured("CaptchaGuardEventStreams", kind)?
         .unwrap_or_else(|| format!("mediawiki.captchaguard.{kind}"));
     let schema = configured("CaptchaGuardEventSchemas", kind)?
         .unwrap_or_else(|| format!("/analytics/mediawiki/captchaguard/{kind}/1.0.0"));
-    let now = emergency_cache::unix_now();
-    let line = |stream_in_event| {
-        let to = Destination {
-            stream: &stream,
-            schema: &schema,
-            stream_in_event,
-        };
-        to_json_line(to, now, event).map_err(|e| BindingError::Build {
+    let to = Destination {
+        stream: &stream,
+        schema: &schema,
+        // EventLogging sets the stream itself.
+        stream_in_event: matches!(sink, EventSink::File(_)),
+    };
+    let line =
+        to_json_line(to, emergency_cache::unix_now(), event).map_err(|e| BindingError::Build {
             what: "the event",
             reason: e.to_string(),
-        })
-    };
-    if host::call::<bool>(Adapter::SubmitEvent, vec![&stream, &line(false)?])? {
-        return Ok(());
-    }
-    let line = line(true)?;
-    let Some(path) = host::config("CaptchaGuardEventLogFile")?
-        .string()
-        .filter(|p| !p.is_empty())
-    else {
-        if process::first_warning("no-event-destination") {
-            host::log(
-                Level::Warning,
-                "Neither EventLogging nor $wgCaptchaGuardEventLogFile: events are dropped",
-                &[],
-                None,
-            );
+        })?;
+    let path = match sink {
+        EventSink::EventLogging => {
+            return host::call_value(Adapter::SubmitEvent, vec![&stream, &line]).map(|_| ())
         }
-        return Ok(());
+        EventSink::File(path) => path.clone(),
     };
     // One write of one line in append mode: lines from concurrent workers do not interleave.
     std::fs::OpenOptions::new()
@@ -332,6 +343,9 @@ pub struct UserFacts {
 }
 
 fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
+    let Some(sink) = event_sink()? else {
+        return Ok(());
+    };
     let saved: SavedEdit = host::call(Adapter::SavedEdit, vec![wiki_page, user, revision])?;
     let event = EditEvent {
         performer_id: saved.performer_id,
@@ -340,7 +354,7 @@ fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
         h_captcha_score: buckets().bucket(score_of(&saved.performer_name)?),
         client: client_data()?,
     };
-    emit("edit", &event)
+    emit(&sink, "edit", &event)
 }
 
 fn account_creation_event(user: &Zval) -> Result<()> {
@@ -368,5 +382,8 @@ fn account_creation_event(user: &Zval) -> Result<()> {
         h_captcha_score: buckets().bucket(score),
         client: client_data()?,
     };
-    emit("accountcreation", &event)
+    match event_sink()? {
+        Some(sink) => emit(&sink, "accountcreation", &event),
+        None => Ok(()),
+    }
 }

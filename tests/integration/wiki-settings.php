@@ -19,6 +19,10 @@ $captchaGuardExtensions = [
 	'AbuseFilter' => "$captchaGuardCore/AbuseFilter/extension.json",
 	'CaptchaGuard' => "$captchaGuardRoot/extension.json",
 ];
+// $captchaGuardLoadCaptchaGuard = false: the same wiki without CaptchaGuard (benchmarks).
+if ( !( $captchaGuardLoadCaptchaGuard ?? true ) ) {
+	unset( $captchaGuardExtensions['CaptchaGuard'] );
+}
 $captchaGuardOrder = $_SERVER['CAPTCHAGUARD_LOAD_ORDER'] ?? getenv( 'CAPTCHAGUARD_LOAD_ORDER' ) ?: 'ce-af-cg';
 if ( $captchaGuardOrder === 'cg-af-ce' ) {
 	$captchaGuardExtensions = array_reverse( $captchaGuardExtensions, true );

@@ -75,6 +75,27 @@ class RiskScoreTest extends TestCase {
 		$this->assertSame( -1.0, RiskScore::bucketed( 'Someone else' ) );
 	}
 
+	public function testAnAnonymousSessionNobodyKeptHasNothingStashed() {
+		$this->stash->data[$this->stashKey( '192.0.2.7' )] = 0.73;
+		$this->session->persistent = false;
+		// A stash that throws shows it is not even asked.
+		$this->stash->failure = new RuntimeException( 'stash asked' );
+		$this->assertNull( RiskScore::get( '192.0.2.7' ) );
+		$this->assertSame( [], LoggerFactory::$records );
+		$this->session->persistent = true;
+		$this->stash->failure = null;
+		$this->assertSame( 0.73, RiskScore::get( '192.0.2.7' ) );
+	}
+
+	public function testWithNowhereToSendEventsNoEventIsBuilt() {
+		$this->configure( [ 'CaptchaGuardEventLogFile' => false ] );
+		// Building the event would read the stash, which throws here.
+		$this->stash->failure = new RuntimeException( 'stash asked' );
+		$this->saveEdit( new FakeUser() );
+		$this->assertSame( [], array_filter( LoggerFactory::$records, static fn ( $r ) => $r[1] === 'error' ) );
+		$this->assertSame( [], $this->events() );
+	}
+
 	public function testAFailedOrScorelessVerificationForgetsTheOldScore() {
 		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.2}' );
 		$this->assertFalse( RiskScore::recordVerification( 'token', 'HTTP 500', '' ) );

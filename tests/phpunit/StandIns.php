@@ -280,6 +280,12 @@ namespace {
 	class FakeSession {
 		public array $data = [];
 		public ?Throwable $failure = null;
+		/** False: an anonymous visitor's session without a cookie, new in this request. */
+		public bool $persistent = true;
+
+		public function isPersistent() {
+			return $this->persistent;
+		}
 
 		public function getId() {
 			return 'session-' . spl_object_id( $this );

@@ -7,7 +7,8 @@
 # nginx upstream on PORT, and server K alone on PORT+K.
 # WIKI_FPM_FROM=OTHERDIR at create: served by OTHERDIR's PHP-FPM pool (one pool
 # for several wikis, as farms run them); start OTHERDIR first.
-# WIKI_MODULE=PATH at create: another build of the module (the fault tests');
+# WIKI_MODULE=PATH at create: another build of the module (the fault tests'), or
+# none: without the module and without CaptchaGuard (the benchmark's A/A wikis);
 # WIKI_FPM_WORKERS=N: N PHP-FPM workers instead of 2.
 set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
@@ -17,13 +18,17 @@ module="$repo/target/release/libcaptchaguard.so"
 # The servers run as the user who owns the checkout: a clone under /root is not
 # readable by www-data, and these wikis are throwaway test and demo wikis.
 server_user=$(stat -c %U "$repo")
-php_cli() { MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; }
+php_cli() {
+	if [ "$module" = none ]; then MW_CONFIG_FILE="$dir/LocalSettings.php" php "$@"
+	else MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; fi
+}
 
 create() {
 	local mw=$1 port=$2
 	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
-	if [ -n "${WIKI_MODULE:-}" ]; then module=$(realpath "$WIKI_MODULE"); echo "$module" > "$dir/module"; fi
+	if [ "${WIKI_MODULE:-}" = none ]; then module=none; echo none > "$dir/module"
+	elif [ -n "${WIKI_MODULE:-}" ]; then module=$(realpath "$WIKI_MODULE"); echo "$module" > "$dir/module"; fi
 	# WIKI_DB=mysql:HOST:PORT:DBNAME puts the wiki on MariaDB (user wiki/wikipass);
 	# WIKI_EXTRA_SETTINGS is PHP added to LocalSettings.php before the shared test settings.
 	local db_args=( --dbtype=sqlite --dbpath="$dir/db" )
@@ -39,6 +44,7 @@ create() {
 	# every wiki on the machine, and wikis with other extensions would rebuild it.
 	mkdir -p "$dir/cache"
 	echo "\$wgCacheDirectory = __DIR__ . '/cache';" >> "$dir/LocalSettings.php"
+	[ "$module" = none ] && echo '$captchaGuardLoadCaptchaGuard = false;' >> "$dir/LocalSettings.php"
 	echo "${WIKI_EXTRA_SETTINGS:-}" >> "$dir/LocalSettings.php"
 	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
 	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
@@ -81,7 +87,7 @@ pm.max_children = ${WIKI_FPM_WORKERS:-2}
 pm.max_requests = 0
 catch_workers_output = yes
 env[CAPTCHAGUARD_SERVER] = server$(n=${n#-}; echo "${n:-1}")
-php_admin_value[extension] = $module
+$([ "$module" = none ] || echo "php_admin_value[extension] = $module")
 php_admin_value[error_log] = $dir/php-error.log
 CONF
 	done
