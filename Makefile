@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstri
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
-	memcheck integration faults-module bench demo demo-stop clean
+	memcheck integration faults-module bench soak demo demo-stop clean
 
 all: build
 
@@ -83,7 +83,8 @@ integration: build faults-module $(MW143)/includes/Defines.php
 test: fmt-check unit clippy stubs-check phpunit memcheck integration
 
 # The emergency check in the module against the same check in plain PHP over
-# APCu, on both MediaWiki versions (wikis created, not served).
+# APCu, on both MediaWiki versions (wikis created, not served); then whole
+# requests end to end (bench/end_to_end.py; N requests per wiki and case).
 bench: build $(MW143)/includes/Defines.php
 	$(WIKI) create $(WIKIS)/bench139 $(MW139) 8121
 	$(WIKI) create $(WIKIS)/bench143 $(MW143) 8131
@@ -94,6 +95,13 @@ bench: build $(MW143)/includes/Defines.php
 			php -d apc.enable_cli=1 -d captchaguard.clock=$$clock -d extension=$(CURDIR)/$(MODULE) \
 			bench/EmergencyCheckBenchmark.php || exit 1; \
 	done; done
+	@echo; echo "End to end: one wiki with CaptchaGuard against two without (the A/A floor):"
+	bench/run-wikis.sh end-to-end $(or $(N),400)
+
+# Long-running workers: >= 50,000 mixed requests to 2 PHP-FPM workers never
+# recycled; prints each worker's RSS at start and end (not part of make test).
+soak: build $(MW143)/includes/Defines.php
+	bench/run-wikis.sh soak $(or $(N),50000) $(or $(MINUTES),60)
 
 # A wiki to try by hand (MediaWiki 1.43): http://127.0.0.1:8080 (ConfirmEdit loaded
 # first) and :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.
