@@ -33,6 +33,16 @@ def rss_kb(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def private_kb(pid):
+    """Memory only this worker holds (no shared APCu or OPcache pages)."""
+    total = 0
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                total += int(line.split()[1])
+    return total
+
+
 class Mix:
     """One client's loop: a view, a clean edit, a flagged edit answered
     wrongly then rightly, a flagged edit answered rightly, a switch query."""
@@ -97,6 +107,7 @@ def main():
             mix.round()
     pids = workers(pid_file)
     start = {pid: rss_kb(pid) for pid in pids}
+    start_private = {pid: private_kb(pid) for pid in pids}
     warm = sum(m.requests for m in mixes)
     deadline = time.monotonic() + max_minutes * 60
 
@@ -113,13 +124,14 @@ def main():
     sent = sum(m.requests for m in mixes) - warm
     end_pids = workers(pid_file)
     print(f"{sent} requests in {(time.monotonic() - began) / 60:.1f} min after {warm} warm-up requests")
-    print(f"{'worker':>8} {'RSS start kB':>13} {'RSS end kB':>11} {'growth kB':>10}")
+    print(f"{'worker':>8} {'RSS start kB':>13} {'RSS end kB':>11} {'growth kB':>10} {'private growth kB':>18}")
     failed = []
     for pid in pids:
         end = rss_kb(pid) if pid in end_pids else None
         growth = None if end is None else end - start[pid]
+        private = None if end is None else private_kb(pid) - start_private[pid]
         print(f"{pid:>8} {start[pid]:>13} {end if end is not None else 'gone':>11} "
-              f"{growth if growth is not None else '-':>10}")
+              f"{growth if growth is not None else '-':>10} {private if private is not None else '-':>18}")
         if growth is None:
             failed.append(f"worker {pid} was replaced")
         elif growth >= LIMIT_KB:
