@@ -24,8 +24,8 @@ RULE = 'added_lines irlike "cg-bench-trigger"'
 
 def timed(call):
     start = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - start) * 1000, result
+    call()
+    return (time.perf_counter() - start) * 1000
 
 
 def view(client, title):
@@ -77,7 +77,7 @@ def main():
         for case, make in cases.items():
             rotated = order[i % 3:] + order[:i % 3]
             for name in rotated:
-                samples[case][name].append(timed(make(clients[case, name]))[0])
+                samples[case][name].append(timed(make(clients[case, name])))
     print(f"MediaWiki 1.43, PHP-FPM 2 workers per wiki, n = {n} per wiki and case, requests rotated")
     print(f"{'case':<18} {'wiki':<4} {'median ms':>10} {'p95 ms':>8}")
     for case in cases:

@@ -25,7 +25,7 @@ class EmergencyLogJob extends Job {
 		return new JobSpecification( self::TYPE, [
 			'action' => $entry->getSubtype(),
 			// External user name, as imports and other cross-wiki logs write them.
-			'performer' => $originWiki . '>' . $entry->getPerformerIdentity()->getName(),
+			'performer' => EmergencyStore::externalName( $originWiki, $entry->getPerformerIdentity()->getName() ),
 			'comment' => $entry->getComment(),
 			'parameters' => $entry->getParameters(),
 		], [], SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );

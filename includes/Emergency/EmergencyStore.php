@@ -50,7 +50,8 @@ class EmergencyStore {
 	 *   when the change was made on another wiki
 	 */
 	public function current( bool $latest = false ): ?object {
-		$reason = MediaWikiServices::getInstance()->getCommentStore()->getJoin( 'ce_reason' );
+		$comments = MediaWikiServices::getInstance()->getCommentStore();
+		$reason = $comments->getJoin( 'ce_reason' );
 		$row = $this->connection( $latest ? DB_PRIMARY : DB_REPLICA )->selectRow(
 			[ self::TABLE, 'actor' ] + $reason['tables'],
 			[ 'ce_active', 'ce_actions', 'ce_expiry', 'ce_timestamp', 'ce_wiki', 'ce_origin_wiki', 'actor_name' ]
@@ -64,7 +65,7 @@ class EmergencyStore {
 			return null;
 		}
 		return (object)( self::switchFields( $row ) + [
-			'reason' => MediaWikiServices::getInstance()->getCommentStore()->getComment( 'ce_reason', $row )->text,
+			'reason' => $comments->getComment( 'ce_reason', $row )->text,
 			'user' => $this->nameHere( $row->actor_name, $row->ce_origin_wiki ),
 			'timestamp' => (int)wfTimestamp( TS_UNIX, $row->ce_timestamp ),
 			'wiki' => (string)$row->ce_wiki,
@@ -136,6 +137,14 @@ class EmergencyStore {
 	}
 
 	/**
+	 * "origin>Name", as imports and cross-wiki logs name a user of another wiki
+	 * (a name that is external already stays as it is).
+	 */
+	public static function externalName( string $originWiki, string $name ): string {
+		return ( new ExternalUserNames( $originWiki, false ) )->applyPrefix( $name );
+	}
+
+	/**
 	 * The performer's actor in the table's database (in a farm, maybe another
 	 * wiki's): a registered user of that wiki as such; anyone else, and
 	 * everyone from another wiki, by the external name "origin>Name".
@@ -148,10 +157,11 @@ class EmergencyStore {
 		$tableWiki = WikiMap::getWikiIdFromDbDomain( $dbw->getDomainID() );
 		$local = WikiMap::isCurrentWikiId( $tableWiki );
 		if ( $originWiki !== $tableWiki || !$user->isRegistered() ) {
-			$name = ExternalUserNames::isExternal( $user->getName() )
-				? $user->getName()
-				: "$originWiki>{$user->getName()}";
-			$user = new UserIdentityValue( 0, $name, $local ? UserIdentity::LOCAL : $tableWiki );
+			$user = new UserIdentityValue(
+				0,
+				self::externalName( $originWiki, $user->getName() ),
+				$local ? UserIdentity::LOCAL : $tableWiki
+			);
 		}
 		return MediaWikiServices::getInstance()->getActorStoreFactory()
 			->getActorNormalization( $local ? UserIdentity::LOCAL : $tableWiki )

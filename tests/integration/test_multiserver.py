@@ -12,26 +12,16 @@ import socket
 import time
 import unittest
 
-import fake_siteverify
 import test_emergency
 from test_captcha_actions import create_filter
-from test_risk_score import SITEVERIFY_PORT, fresh
+# The fake siteverify, started and stopped for this module as for test_risk_score's.
+from test_risk_score import fresh, setUpModule, tearDownModule  # noqa: F401
 from wikiclient import WikiClient, unique, wikis_from_env
 
 (NAME, PORT, FOLDER), = wikis_from_env("CAPTCHAGUARD_MULTISERVER", "multi=8191")
 BOTH = f"http://127.0.0.1:{PORT}"
 SERVER = {1: f"http://127.0.0.1:{PORT + 1}", 2: f"http://127.0.0.1:{PORT + 2}"}
 FLAGGED = "cg-multi-trigger spam"
-_siteverify = None
-
-
-def setUpModule():
-    global _siteverify
-    _siteverify = fake_siteverify.start(SITEVERIFY_PORT)
-
-
-def tearDownModule():
-    _siteverify.shutdown()
 
 
 def memcached_stat(name):
