@@ -8,6 +8,7 @@ use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserIdentityValue;
 use WikiMap;
 use Wikimedia\Rdbms\IDatabase;
+use Wikimedia\Rdbms\DBError;
 use Wikimedia\Rdbms\ILBFactory;
 
 /**
@@ -83,13 +84,24 @@ class EmergencyStore {
 	}
 
 	private function currentSwitch(): ?object {
-		$row = $this->connection( DB_REPLICA )->selectRow(
-			self::TABLE,
-			[ 'ce_active', 'ce_actions', 'ce_expiry' ],
-			[ 'ce_wiki' => [ $this->wikiId, self::ALL_WIKIS ] ],
-			__METHOD__,
-			[ 'ORDER BY' => 'ce_id DESC' ]
-		);
+		$db = $this->connection( DB_REPLICA );
+		// In a section that can be cancelled: if the read fails (the table
+		// missing, its database down), the request's transaction, and with it
+		// the edit being checked, must not fail too.
+		$db->startAtomic( __METHOD__, IDatabase::ATOMIC_CANCELABLE );
+		try {
+			$row = $db->selectRow(
+				self::TABLE,
+				[ 'ce_active', 'ce_actions', 'ce_expiry' ],
+				[ 'ce_wiki' => [ $this->wikiId, self::ALL_WIKIS ] ],
+				__METHOD__,
+				[ 'ORDER BY' => 'ce_id DESC' ]
+			);
+		} catch ( DBError $e ) {
+			$db->cancelAtomic( __METHOD__ );
+			throw $e;
+		}
+		$db->endAtomic( __METHOD__ );
 		return $row ? (object)self::switchFields( $row ) : null;
 	}
 

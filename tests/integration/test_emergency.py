@@ -89,6 +89,27 @@ class EmergencyBase(unittest.TestCase):
 
     # ------------------------------------------------------------------
 
+    def test_a_switch_table_that_cannot_be_read_never_fails_an_edit(self):
+        # The read fails inside the request's transaction: the edit must still save.
+        db = os.path.join(self.wiki_dir, "db", "my_wiki.sqlite")
+
+        def rename(old, new):
+            for _ in range(50):  # a worker may hold the database for a moment
+                if subprocess.run(["sqlite3", db, f"ALTER TABLE {old} RENAME TO {new}"],
+                                  capture_output=True).returncode == 0:
+                    return
+                time.sleep(0.2)
+            self.fail(f"could not rename {old}")
+
+        rename("captchaguard_emergency", "captchaguard_emergency_away")
+        try:
+            time.sleep(SETTLE)
+            self.assert_every_worker(self.saved, rounds=2)
+        finally:
+            rename("captchaguard_emergency_away", "captchaguard_emergency")
+        with open(os.path.join(self.wiki_dir, "captchaguard.log"), errors="replace") as f:
+            self.assertIn("Could not read the emergency CAPTCHA switch, keeping the last known one", f.read())
+
     def test_api_switch_reaches_every_worker_within_the_refresh_time(self):
         self.assert_every_worker(self.saved)  # both workers now hold "off"
         result = self.switch(state="on", actions="edit|create", expiry="1 hour", reason="botnet")
