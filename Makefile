@@ -14,7 +14,7 @@ DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstri
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
-	memcheck integration faults-module bench soak demo demo-stop clean
+	memcheck integration faults-module bench soak soak-baseline demo demo-stop clean
 
 all: build
 
@@ -99,9 +99,12 @@ bench: build $(MW143)/includes/Defines.php
 	bench/run-wikis.sh end-to-end $(or $(N),400)
 
 # Long-running workers: >= 50,000 mixed requests to 2 PHP-FPM workers never
-# recycled; prints each worker's RSS at start and end (not part of make test).
+# recycled; prints each worker's RSS and private memory (not part of make test).
+# soak-baseline: the same mix on a wiki without CaptchaGuard.
 soak: build $(MW143)/includes/Defines.php
 	bench/run-wikis.sh soak $(or $(N),50000) $(or $(MINUTES),60)
+soak-baseline: build $(MW143)/includes/Defines.php
+	bench/run-wikis.sh soak-baseline $(or $(N),50000) $(or $(MINUTES),60)
 
 # A wiki to try by hand (MediaWiki 1.43): http://127.0.0.1:8080 (ConfirmEdit loaded
 # first) and :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.
