@@ -84,7 +84,8 @@ test: fmt-check unit clippy stubs-check phpunit memcheck integration
 
 # The emergency check in the module against the same check in plain PHP over
 # APCu, on both MediaWiki versions (wikis created, not served); then whole
-# requests end to end (bench/end_to_end.py; N requests per wiki and case).
+# requests end to end (bench/end_to_end.py; N requests per wiki and case, over
+# three rounds that move CaptchaGuard from wiki to wiki).
 bench: build $(MW143)/includes/Defines.php
 	$(WIKI) create $(WIKIS)/bench139 $(MW139) 8121
 	$(WIKI) create $(WIKIS)/bench143 $(MW143) 8131
@@ -95,7 +96,7 @@ bench: build $(MW143)/includes/Defines.php
 			php -d apc.enable_cli=1 -d captchaguard.clock=$$clock -d extension=$(CURDIR)/$(MODULE) \
 			bench/EmergencyCheckBenchmark.php || exit 1; \
 	done; done
-	@echo; echo "End to end: one wiki with CaptchaGuard against two without (the A/A floor):"
+	@echo; echo "End to end: CaptchaGuard on one of three wikis installed alike, each in turn, against the other two (the A/A floor):"
 	bench/run-wikis.sh end-to-end $(or $(N),400)
 
 # Long-running workers: >= 50,000 mixed requests to 2 PHP-FPM workers never

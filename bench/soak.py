@@ -1,16 +1,19 @@
 """Long-running workers: at least 50,000 mixed requests to one MediaWiki 1.43
 wiki served by 2 PHP-FPM workers that are never recycled (pm.max_requests = 0),
-two clients at once so both workers stay busy. Prints each worker's RSS and
-private memory after a warm-up, at every tenth of the run and at the end;
-fails if a worker's private memory grew by 1 MB or more, a worker was
-replaced, or a flagged edit was not challenged or a right answer not saved.
+two clients at once so both workers stay busy. Reads each worker's RSS and
+private memory 200 times over the run and prints them after a warm-up, at
+every tenth of the run and at the end; fails if a worker's private memory
+grew by 1 MB or more (mean of the last tenth's readings against the first
+tenth's), a worker was replaced, or a flagged edit was not challenged or a
+right answer not saved.
 
 VmRSS also counts the pages of shared memory a worker has touched: APCu,
 where MediaWiki keeps its local-server cache, and OPcache. Those fill up to
 their configured size as the wiki sees new keys and scripts, in whichever
 worker touches them first, so VmRSS growth is printed but the limit is on
-private memory (Private_Clean + Private_Dirty of /proc/PID/smaps_rollup),
-which is what a leak in a worker would grow.
+private memory (Private_Clean + Private_Dirty of the worker's own mappings
+in /proc/PID/smaps, leaving out the shared segments), which is what a leak in
+a worker would grow.
 
     soak.py PORT FPM_PID_FILE [REQUESTS] [MAX_MINUTES] [--without-captchaguard]
 
@@ -19,6 +22,7 @@ whose filter disallows the flagged edits (the baseline: what MediaWiki alone
 grows by)."""
 
 import os
+import statistics
 import sys
 import threading
 import time
@@ -46,12 +50,18 @@ def rss_kb(pid):
 
 
 def private_kb(pid):
-    """Memory only this worker holds (no shared APCu or OPcache pages)."""
-    total = 0
-    with open(f"/proc/{pid}/smaps_rollup") as f:
+    """Memory this worker alone holds in its own mappings: the Zend heap, the C
+    and Rust heaps, writable data of the binaries. Shared mappings (APCu and
+    OPcache's segments) are left out even where only this worker has touched
+    a page, which smaps counts as private."""
+    total, shared = 0, False
+    with open(f"/proc/{pid}/smaps") as f:
         for line in f:
-            if line.startswith(("Private_Clean:", "Private_Dirty:")):
-                total += int(line.split()[1])
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5 and len(fields[1]) == 4:
+                shared = fields[1][3] == "s"
+            elif not shared and fields[0] in ("Private_Clean:", "Private_Dirty:"):
+                total += int(fields[1])
     return total
 
 
@@ -117,8 +127,21 @@ class Mix:
         self.client.api(action="query", meta="emergencycaptcha")
 
 
+SAMPLES = 200  # memory readings per run, one every total / SAMPLES requests
+
+
 def memory(pids):
     return {pid: (rss_kb(pid), private_kb(pid)) for pid in pids}
+
+
+def tenth_means(samples, pid, which):
+    """Mean of a worker's readings in the first and in the last tenth of the
+    run: PHP's allocator keeps or returns whole 2 MB chunks from one request
+    to the next, so a single reading moves by 2 MB either way; a leak moves
+    every reading after it."""
+    values = [reading[pid][which] for _, reading in samples if pid in reading]
+    tenth = max(len(values) // 10, 1)
+    return statistics.mean(values[:tenth]), statistics.mean(values[-tenth:])
 
 
 def main():
@@ -136,27 +159,34 @@ def main():
         for mix in mixes:
             mix.round()
     pids = workers(pid_file)
-    start = memory(pids)
     warm = sum(m.requests for m in mixes)
     deadline = time.monotonic() + max_minutes * 60
     sent = lambda: sum(m.requests for m in mixes) - warm  # noqa: E731
+    samples = []
+
+    def sample(count, show):
+        alive = workers(pid_file)
+        samples.append((count, memory(pid for pid in pids if pid in alive)))
+        if show:
+            reading = samples[-1][1]
+            print(f"{count:>8} " + " ".join(f"{reading[pid][0] if pid in reading else 'gone':>14} "
+                                            f"{reading[pid][1] if pid in reading else 'gone':>18}"
+                                            for pid in pids), flush=True)
+
     print(f"{'requests':>8} " + " ".join(f"{f'{pid} RSS kB':>14} {f'{pid} private kB':>18}" for pid in pids),
           flush=True)
+    sample(0, True)
 
-    def checkpoint(count):
-        now = memory(pid for pid in pids if pid in workers(pid_file))
-        print(f"{count:>8} " + " ".join(f"{now[pid][0] if pid in now else 'gone':>14} "
-                                        f"{now[pid][1] if pid in now else 'gone':>18}" for pid in pids), flush=True)
-
-    checkpoint(0)
-
-    def run(mix, reporter):
-        step, next_report = max(total // 10, 1), max(total // 10, 1)
+    def run(mix, sampler):
+        every, tenth = max(total // SAMPLES, 1), max(total // 10, 1)
+        next_sample, next_shown = every, tenth
         while sent() < total and time.monotonic() < deadline:
             mix.round()
-            if reporter and sent() >= next_report:
-                checkpoint(sent())
-                next_report += step
+            count = sent()
+            if sampler and count >= next_sample:
+                sample(count, count >= next_shown)
+                next_sample = (count // every + 1) * every
+                next_shown = max(next_shown, (count // tenth + 1) * tenth)
 
     began = time.monotonic()
     threads = [threading.Thread(target=run, args=(mix, i == 0)) for i, mix in enumerate(mixes)]
@@ -164,24 +194,26 @@ def main():
         t.start()
     for t in threads:
         t.join()
-    end_pids = workers(pid_file)
-    end = memory(pid for pid in pids if pid in end_pids)
+    sample(sent(), True)
     print(f"{sent()} requests in {(time.monotonic() - began) / 60:.1f} min after {warm} warm-up requests, "
-          f"{'with' if with_captchaguard else 'without'} CaptchaGuard")
-    print(f"{'worker':>8} {'RSS start kB':>13} {'RSS end kB':>11} {'RSS growth kB':>14} "
-          f"{'private start kB':>17} {'private end kB':>15} {'private growth kB':>18}")
+          f"{'with' if with_captchaguard else 'without'} CaptchaGuard, {len(samples)} memory readings")
+    print(f"{'worker':>8} {'RSS start kB':>13} {'RSS end kB':>11} {'RSS growth':>11} "
+          f"{'private mean, first tenth kB':>29} {'last tenth kB':>14} {'private growth kB':>18}")
     failed = []
+    first, last = samples[0][1], samples[-1][1]
     for pid in pids:
-        if pid not in end:
+        if pid not in last:
             print(f"{pid:>8} replaced")
             failed.append(f"worker {pid} was replaced")
             continue
-        (rss0, private0), (rss1, private1) = start[pid], end[pid]
-        print(f"{pid:>8} {rss0:>13} {rss1:>11} {rss1 - rss0:>14} {private0:>17} {private1:>15} {private1 - private0:>18}")
-        if private1 - private0 >= LIMIT_KB:
-            failed.append(f"worker {pid}'s private memory grew by {private1 - private0} kB")
+        early, late = tenth_means(samples, pid, 1)
+        growth = late - early
+        print(f"{pid:>8} {first[pid][0]:>13} {last[pid][0]:>11} {last[pid][0] - first[pid][0]:>11} "
+              f"{early:>29.0f} {late:>14.0f} {growth:>18.0f}")
+        if growth >= LIMIT_KB:
+            failed.append(f"worker {pid}'s private memory grew by {growth:.0f} kB")
     counts = {k: sum(m.counts[k] for m in mixes) for k in mixes[0].counts}
-    print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+    print(", ".join(f"{k}: {v}" for k, v in counts.items()) + " (warm-up included)")
     problems = [p for m in mixes for p in m.problems]
     if sent() < total:
         failed.append(f"only {sent()} of {total} requests within {max_minutes} minutes")

@@ -19,8 +19,9 @@ $captchaGuardExtensions = [
 	'AbuseFilter' => "$captchaGuardCore/AbuseFilter/extension.json",
 	'CaptchaGuard' => "$captchaGuardRoot/extension.json",
 ];
-// $captchaGuardLoadCaptchaGuard = false: the same wiki without CaptchaGuard (benchmarks).
-if ( !( $captchaGuardLoadCaptchaGuard ?? true ) ) {
+// The same wiki without CaptchaGuard (benchmarks): a server or CLI run that
+// wiki.sh started without the module.
+if ( getenv( 'CAPTCHAGUARD_UNLOADED' ) ) {
 	unset( $captchaGuardExtensions['CaptchaGuard'] );
 }
 $captchaGuardOrder = $_SERVER['CAPTCHAGUARD_LOAD_ORDER'] ?? getenv( 'CAPTCHAGUARD_LOAD_ORDER' ) ?: 'ce-af-cg';

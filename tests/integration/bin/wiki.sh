@@ -10,6 +10,9 @@
 # WIKI_MODULE=PATH at create: another build of the module (the fault tests'), or
 # none: without the module and without CaptchaGuard (the benchmark's A/A wikis);
 # WIKI_FPM_WORKERS=N: N PHP-FPM workers instead of 2.
+#   wiki.sh module DIR PATH|none   serve the wiki with another build of the module,
+#   or without the module and CaptchaGuard, from its next start (the benchmark
+#   moves CaptchaGuard from wiki to wiki this way; its tables stay).
 set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -19,7 +22,7 @@ module="$repo/target/release/libcaptchaguard.so"
 # readable by www-data, and these wikis are throwaway test and demo wikis.
 server_user=$(stat -c %U "$repo")
 php_cli() {
-	if [ "$module" = none ]; then MW_CONFIG_FILE="$dir/LocalSettings.php" php "$@"
+	if [ "$module" = none ]; then CAPTCHAGUARD_UNLOADED=1 MW_CONFIG_FILE="$dir/LocalSettings.php" php "$@"
 	else MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; fi
 }
 
@@ -44,7 +47,6 @@ create() {
 	# every wiki on the machine, and wikis with other extensions would rebuild it.
 	mkdir -p "$dir/cache"
 	echo "\$wgCacheDirectory = __DIR__ . '/cache';" >> "$dir/LocalSettings.php"
-	[ "$module" = none ] && echo '$captchaGuardLoadCaptchaGuard = false;' >> "$dir/LocalSettings.php"
 	echo "${WIKI_EXTRA_SETTINGS:-}" >> "$dir/LocalSettings.php"
 	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
 	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
@@ -87,7 +89,7 @@ pm.max_children = ${WIKI_FPM_WORKERS:-2}
 pm.max_requests = 0
 catch_workers_output = yes
 env[CAPTCHAGUARD_SERVER] = server$(n=${n#-}; echo "${n:-1}")
-$([ "$module" = none ] || echo "php_admin_value[extension] = $module")
+$(if [ "$module" = none ]; then echo "env[CAPTCHAGUARD_UNLOADED] = 1"; else echo "php_admin_value[extension] = $module"; fi)
 php_admin_value[error_log] = $dir/php-error.log
 CONF
 	done
@@ -170,9 +172,17 @@ stop() {
 	done
 }
 
+set_module() {
+	[ -f "$dir/fpm-shared" ] && { echo "$dir is served by another wiki's pool" >&2; return 1; }
+	if [ "$1" = none ]; then module=none; else module=$(realpath "$1"); fi
+	echo "$module" > "$dir/module"
+	write_server_config "$(cat "$dir/mwroot")" "$(cat "$dir/port")"
+}
+
 case "$cmd" in
 	create) create "$3" "$4" ;;
+	module) set_module "$3" ;;
 	start) start ;;
 	stop) stop ;;
-	*) echo "usage: $0 create|start|stop DIR [MWROOT PORT]" >&2; exit 2 ;;
+	*) echo "usage: $0 create DIR MWROOT PORT | start DIR | stop DIR | module DIR PATH|none" >&2; exit 2 ;;
 esac
