@@ -3,17 +3,16 @@ wiki served by 2 PHP-FPM workers that are never recycled (pm.max_requests = 0),
 two clients at once so both workers stay busy. Reads each worker's RSS and
 private memory 200 times over the run and prints them after a warm-up, at
 every tenth of the run and at the end; fails if a worker's private memory
-grew by 1 MB or more (mean of the last tenth's readings against the first
-tenth's), a worker was replaced, or a flagged edit was not challenged or a
-right answer not saved.
+outside the Zend heap grew by 1 MB or more (mean of the last tenth's readings
+against the first tenth's), a worker was replaced, or a flagged edit was not
+challenged or a right answer not saved.
 
 VmRSS also counts the pages of shared memory a worker has touched: APCu,
 where MediaWiki keeps its local-server cache, and OPcache. Those fill up to
 their configured size as the wiki sees new keys and scripts, in whichever
 worker touches them first, so VmRSS growth is printed but the limit is on
-private memory (Private_Clean + Private_Dirty of the worker's own mappings
-in /proc/PID/smaps, leaving out the shared segments), which is what a leak in
-a worker would grow.
+private memory outside the Zend heap (see private_kb), which is what a leak
+in a worker would grow.
 
     soak.py PORT FPM_PID_FILE [REQUESTS] [MAX_MINUTES] [--without-captchaguard]
 

@@ -12,7 +12,8 @@
 # WIKI_FPM_WORKERS=N: N PHP-FPM workers instead of 2.
 #   wiki.sh module DIR PATH|none   serve the wiki with another build of the module,
 #   or without the module and CaptchaGuard, from its next start (the benchmark
-#   moves CaptchaGuard from wiki to wiki this way; its tables stay).
+#   moves CaptchaGuard from wiki to wiki this way; its tables stay, and a wiki
+#   created without it has none until update.php runs).
 set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -26,12 +27,17 @@ php_cli() {
 	else MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; fi
 }
 
+# The module this wiki is served with from now on: a path, or none.
+use_module() {
+	if [ "$1" = none ]; then module=none; else module=$(realpath "$1"); fi
+	echo "$module" > "$dir/module"
+}
+
 create() {
 	local mw=$1 port=$2
 	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
-	if [ "${WIKI_MODULE:-}" = none ]; then module=none; echo none > "$dir/module"
-	elif [ -n "${WIKI_MODULE:-}" ]; then module=$(realpath "$WIKI_MODULE"); echo "$module" > "$dir/module"; fi
+	[ -z "${WIKI_MODULE:-}" ] || use_module "$WIKI_MODULE"
 	# WIKI_DB=mysql:HOST:PORT:DBNAME puts the wiki on MariaDB (user wiki/wikipass);
 	# WIKI_EXTRA_SETTINGS is PHP added to LocalSettings.php before the shared test settings.
 	local db_args=( --dbtype=sqlite --dbpath="$dir/db" )
@@ -174,8 +180,7 @@ stop() {
 
 set_module() {
 	[ -f "$dir/fpm-shared" ] && { echo "$dir is served by another wiki's pool" >&2; return 1; }
-	if [ "$1" = none ]; then module=none; else module=$(realpath "$1"); fi
-	echo "$module" > "$dir/module"
+	use_module "$1"
 	write_server_config "$(cat "$dir/mwroot")" "$(cat "$dir/port")"
 }
 
