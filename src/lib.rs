@@ -69,10 +69,12 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .request_shutdown_function(request_shutdown)
         .class::<mw::abusefilter::AbuseFilterHandler>()
         .class::<mw::abusefilter::ConsequenceRunner>()
+        .class::<mw::api::ApiHandler>()
         .class::<mw::edit_filter::EditFilterHandler>()
         .class::<mw::edit_form::EditFormHandler>()
         .class::<mw::emergency::EmergencyCaptchaHandler>()
         .class::<mw::emergency::EmergencyPolicy>()
+        .class::<mw::page_display::PageDisplayHandler>()
         .class::<mw::risk_score::RiskScore>()
         .class::<mw::risk_score::RiskScoreEventsHandler>()
 }

@@ -2,11 +2,16 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
+use ApiBase;
+use DerivativeRequest;
 use EditPage;
+use ExtensionRegistry;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
 use MediaWiki\MediaWikiServices;
+use OutputPage;
 use RequestContext;
+use WebRequest;
 
 /**
  * Everything CaptchaGuard knows of ConfirmEdit's internals, in one place.
@@ -21,6 +26,9 @@ final class ConfirmEditCompat {
 	public const ANSWER_NONE = 'none';
 	public const ANSWER_RIGHT = 'right';
 	public const ANSWER_WRONG = 'wrong';
+
+	/** The edit API's name of each answer field => the form's (and ConfirmEdit's). */
+	private const API_ANSWER_FIELDS = [ 'captchaid' => 'wpCaptchaId', 'captchaword' => 'wpCaptchaWord' ];
 
 	private static function captcha(): SimpleCaptcha {
 		return ConfirmEditHooks::getInstance();
@@ -40,15 +48,7 @@ final class ConfirmEditCompat {
 			return $captcha->isCaptchaSolved() ? self::ANSWER_RIGHT : self::ANSWER_WRONG;
 		}
 		$context = RequestContext::getMain();
-		$request = $context->getRequest();
-		// The edit API names the fields captchaid/captchaword, the form wpCaptcha*;
-		// ConfirmEdit's own edit check copies them the same way.
-		foreach ( [ 'captchaid' => 'wpCaptchaId', 'captchaword' => 'wpCaptchaWord' ] as $api => $form ) {
-			$value = $request->getVal( $api );
-			if ( $value !== null && $value !== '' ) {
-				$request->setVal( $form, $value );
-			}
-		}
+		$request = self::answerRequest( $context->getRequest() );
 		// Each CAPTCHA type reads its own fields (hCaptcha: h-captcha-response);
 		// only ConfirmEdit's protected method knows which.
 		[ , $word ] = ( function () use ( $request ) {
@@ -59,6 +59,37 @@ final class ConfirmEditCompat {
 		}
 		return $captcha->passCaptchaLimitedFromRequest( $request, $context->getUser() )
 			? self::ANSWER_RIGHT : self::ANSWER_WRONG;
+	}
+
+	/**
+	 * The request as ConfirmEdit reads an answer: the edit API names the fields
+	 * captchaid/captchaword, the form wpCaptcha*. A copy, not the request
+	 * itself: ApiMain would report form names added to it as unrecognised.
+	 *
+	 * @param WebRequest $request
+	 * @return WebRequest
+	 */
+	private static function answerRequest( WebRequest $request ): WebRequest {
+		$values = $request->getValues();
+		foreach ( self::API_ANSWER_FIELDS as $api => $form ) {
+			$value = $values[$api] ?? null;
+			if ( $value !== null && $value !== '' ) {
+				$values[$form] = $value;
+			}
+		}
+		return new DerivativeRequest( $request, $values, $request->wasPosted() );
+	}
+
+	/**
+	 * Tells ApiMain that the form's CAPTCHA fields were read. Editors built on
+	 * the API (VisualEditor) send wpCaptchaId/wpCaptchaWord, which the edit's
+	 * CAPTCHA check reads from the main request and ApiMain never declared;
+	 * ConfirmEdit also copies captchaid/captchaword there under those names.
+	 *
+	 * @param ApiBase $module The module that ran (APIAfterExecute)
+	 */
+	public static function markAnswerFieldsUsed( ApiBase $module ): void {
+		$module->getMain()->markParamsUsed( array_values( self::API_ANSWER_FIELDS ) );
 	}
 
 	/**
@@ -81,21 +112,47 @@ final class ConfirmEditCompat {
 	public static function failEdit( $status, string $messageKey ): void {
 		$status->fatal( $messageKey );
 		$status->value = EditPage::AS_HOOK_ERROR_EXPECTED;
-		$status->statusData = self::apiData();
+		$status->statusData = self::apiData( $messageKey );
 	}
 
 	/**
 	 * A fresh CAPTCHA as the API describes it: ConfirmEdit offers this only
 	 * through a protected method with a by-reference argument.
 	 *
+	 * The `captcha` object also says why it is asked (`captchaguard`: the
+	 * message key and its text), for API clients and the editors' CAPTCHA
+	 * widget (resources/ext.captchaGuard.captchaReason.js).
+	 *
+	 * @param string $messageKey
 	 * @return array The API answer's fields, with the `captcha` object
 	 */
-	private static function apiData(): array {
+	private static function apiData( string $messageKey ): array {
 		$data = [];
 		( function () use ( &$data ) {
 			$this->addCaptchaAPI( $data );
 		} )->call( self::captcha() );
+		if ( isset( $data['captcha'] ) && is_array( $data['captcha'] ) ) {
+			$data['captcha']['captchaguard'] = [
+				'code' => $messageKey,
+				'html' => RequestContext::getMain()->msg( $messageKey )->parse(),
+			];
+		}
 		return $data;
+	}
+
+	/**
+	 * On pages where DiscussionTools' reply tool can open: the script that
+	 * shows why a filter asked for a CAPTCHA in ConfirmEdit's widget.
+	 *
+	 * @param OutputPage $out
+	 */
+	public static function addReasonScript( OutputPage $out ): void {
+		$title = $out->getTitle();
+		if ( $title && $title->isTalkPage()
+			&& ExtensionRegistry::getInstance()->isLoaded( 'DiscussionTools' )
+		) {
+			$out->addModules( 'ext.captchaGuard.captchaReason' );
+		}
 	}
 
 	/**

@@ -31,3 +31,13 @@ pub fn fail_edit(status: &Zval, message_key: &str) -> Result<()> {
 pub fn add_form(output: &Zval) -> Result<()> {
     host::call_value(Adapter::AddForm, vec![output]).map(drop)
 }
+
+/// Tells ApiMain that the CAPTCHA fields of this request were read.
+pub fn mark_answer_fields_used(module: &Zval) -> Result<()> {
+    host::call_value(Adapter::MarkAnswerFieldsUsed, vec![module]).map(drop)
+}
+
+/// Adds the script showing why a filter asked for a CAPTCHA, where it can be needed.
+pub fn add_reason_script(output: &Zval) -> Result<()> {
+    host::call_value(Adapter::AddReasonScript, vec![output]).map(drop)
+}

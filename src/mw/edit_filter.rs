@@ -47,6 +47,7 @@ impl EditFilterHandler {
                 false
             },
             || {
+                request::with(|s| s.mark_edit_filtered());
                 if request::with(|s| s.unapplied().is_some()) {
                     apply(status);
                     // Stop the edit even if writing the Status failed: a CAPTCHA was demanded.

@@ -2,11 +2,13 @@
 //! from MediaWiki objects, asks the policy, and writes the answer back.
 
 pub mod abusefilter;
+pub mod api;
 pub mod confirmedit;
 pub mod edit_filter;
 pub mod edit_form;
 pub mod emergency;
 pub mod guard;
 pub mod host;
+pub mod page_display;
 pub mod risk_score;
 pub mod session;

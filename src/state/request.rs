@@ -38,6 +38,8 @@ pub struct RequestState<S> {
     /// is single-use, so a second check (another filter, another trigger)
     /// must get this answer instead of asking siteverify again.
     verification: Option<(Vec<u8>, bool)>,
+    /// Set when an edit went through the edit filter hook in this request.
+    edit_filtered: bool,
 }
 
 impl<S> Default for RequestState<S> {
@@ -47,6 +49,7 @@ impl<S> Default for RequestState<S> {
             applied: false,
             edit_status: None,
             verification: None,
+            edit_filtered: false,
         }
     }
 }
@@ -74,6 +77,14 @@ impl<S> RequestState<S> {
 
     pub fn was_applied(&self) -> bool {
         self.applied
+    }
+
+    pub fn mark_edit_filtered(&mut self) {
+        self.edit_filtered = true;
+    }
+
+    pub fn edit_was_filtered(&self) -> bool {
+        self.edit_filtered
     }
 
     pub fn keep_edit_status(&mut self, status: S) {

@@ -1,0 +1,21 @@
+/*!
+ * ConfirmEdit's CAPTCHA widget, which VisualEditor and DiscussionTools show
+ * when an edit needs a CAPTCHA, says only how to answer. When an abuse filter
+ * asked for the CAPTCHA, the edit API's `captcha` object carries the reason
+ * (`captchaguard.html`, CaptchaGuard's localised message): show it first.
+ */
+( function () {
+	const Widget = mw.libs.confirmEdit.CaptchaInputWidget;
+	const makeCaptchaInterface = Widget.prototype.makeCaptchaInterface;
+
+	Widget.prototype.makeCaptchaInterface = function ( captchaData ) {
+		const $interface = makeCaptchaInterface.call( this, captchaData );
+		const reason = captchaData && captchaData.captchaguard;
+		if ( reason && typeof reason.html === 'string' ) {
+			$interface.prepend(
+				$( '<p>' ).addClass( 'captchaguard-reason' ).html( reason.html )
+			);
+		}
+		return $interface;
+	};
+}() );

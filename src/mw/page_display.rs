@@ -1,0 +1,41 @@
+//! `BeforePageDisplay`: on pages where DiscussionTools' reply tool can open,
+//! the script that shows why a filter asked for a CAPTCHA (VisualEditor loads
+//! it as one of its plugins; DiscussionTools has no such list).
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::Zval;
+
+use super::host::{self, Level};
+use super::{confirmedit, guard};
+
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\PageDisplayHandler")]
+pub struct PageDisplayHandler;
+
+#[php_impl]
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
+#[allow(unused_variables)]
+impl PageDisplayHandler {
+    pub fn __construct() -> Self {
+        PageDisplayHandler
+    }
+
+    #[php(name = "onBeforePageDisplay")]
+    pub fn on_before_page_display(&self, output: &Zval, skin: &Zval, extra: &[&Zval]) {
+        // Without it the CAPTCHA is still asked, only without its reason.
+        guard::contained(
+            "BeforePageDisplay",
+            || (),
+            || {
+                if let Err(error) = confirmedit::add_reason_script(output) {
+                    host::log(
+                        Level::Warning,
+                        "Could not add the CAPTCHA reason script: {error}",
+                        &[],
+                        Some(&error),
+                    );
+                }
+            },
+        );
+    }
+}
