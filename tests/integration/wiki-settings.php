@@ -6,8 +6,14 @@
 $captchaGuardRoot = dirname( __DIR__, 2 );
 $captchaGuardCore = "$IP/extensions-core";
 
+// Debian's nginx passes HTTP_HOST without the port ($host in fastcgi_params):
+// put it back, or redirects (after saving, after logging in) leave the wiki.
 if ( isset( $_SERVER['HTTP_HOST'] ) ) {
+	$captchaGuardPort = (int)( $_SERVER['SERVER_PORT'] ?? 80 );
 	$wgServer = 'http://' . $_SERVER['HTTP_HOST'];
+	if ( !str_contains( $_SERVER['HTTP_HOST'], ':' ) && $captchaGuardPort !== 80 ) {
+		$wgServer .= ":$captchaGuardPort";
+	}
 }
 $wgCanonicalServer = $wgServer;
 
@@ -30,6 +36,15 @@ if ( $captchaGuardOrder === 'cg-af-ce' ) {
 }
 foreach ( $captchaGuardExtensions as $name => $path ) {
 	wfLoadExtension( $name, $path );
+}
+// $captchaGuardEditors (set before this file, MediaWiki 1.43): the editors most
+// people use, VisualEditor and DiscussionTools' reply and new-topic tools, and
+// the mobile skin. DiscussionTools needs Linter.
+if ( !empty( $captchaGuardEditors ) ) {
+	foreach ( [ 'VisualEditor', 'Linter', 'DiscussionTools' ] as $name ) {
+		wfLoadExtension( $name, "$captchaGuardCore/$name/extension.json" );
+	}
+	wfLoadSkin( 'MinervaNeue', "$IP/skins/MinervaNeue/skin.json" );
 }
 // ConfirmEdit 1.43 picks the CAPTCHA type by $wgCaptchaClass alone.
 if ( $captchaGuardCaptcha === 'QuestyCaptcha' && version_compare( MW_VERSION, '1.43', '>=' ) ) {

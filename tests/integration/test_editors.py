@@ -1,0 +1,319 @@
+"""What a flagged person sees in each editor of MediaWiki 1.43, in headless
+Chromium: the wikitext editor, VisualEditor, DiscussionTools' reply and
+new-topic tools and the mobile skin (MinervaNeue); and the API answers those
+editors get, which carry no warnings once the CAPTCHA is answered.
+
+CAPTCHAGUARD_EDITORS_WIKI names the wiki: "name=port", MediaWiki 1.43 with
+VisualEditor, Linter, DiscussionTools and MinervaNeue loaded.
+"""
+
+import unittest
+import urllib.parse
+
+from browser import Browser
+from test_captcha_actions import FLAGGED, filters_for
+from wikiclient import CAPTCHA_ANSWER, WikiClient, unique, wikis_from_env
+
+NAME, PORT, _ = next(wikis_from_env("CAPTCHAGUARD_EDITORS_WIKI", "editors=8105"))
+BASE = f"http://127.0.0.1:{PORT}"
+WRONG = "Incorrect or missing CAPTCHA"
+QUESTION = "Type the word guard"
+AF_WARNING = "automatically identified as harmful"
+
+VE_DIALOG = ".ve-ui-mwSaveDialog"
+VE_CAPTCHA = VE_DIALOG + " .mw-confirmEdit-captchaInputWidget"
+VE_SAVE = VE_DIALOG + " .oo-ui-processDialog-actions-primary a"
+DT_WIDGET = ".ext-discussiontools-ui-replyWidget"
+DT_CAPTCHA = ".ext-discussiontools-ui-replyWidget-captcha"
+DT_SAVE = ".ext-discussiontools-ui-replyWidget-actions .oo-ui-flaggedElement-primary a"
+
+
+def setUpModule():
+    filters_for(NAME, BASE)
+
+
+def path_of(title, **query):
+    return "/index.php?" + urllib.parse.urlencode({"title": title, **query})
+
+
+class EditorTest(unittest.TestCase):
+    def setUp(self):
+        self.browser = Browser(BASE, self.id().split(".")[-1])
+        self.api = WikiClient(BASE)
+
+    def tearDown(self):
+        self.browser.quit()
+
+    def assert_saved(self, title, text):
+        content = self.api.page_text(title)
+        self.assertIsNotNone(content, f"{title} was not saved")
+        self.assertIn(text, content)
+
+    def assert_not_saved(self, title, text):
+        self.assertNotIn(text, self.api.page_text(title) or "")
+
+    def assert_on_wiki(self):
+        """Where a save leads stays on the wiki's own address, port included."""
+        self.assertTrue(
+            self.browser.driver.current_url.startswith(BASE + "/"),
+            self.browser.driver.current_url,
+        )
+
+
+class WikitextEditorTest(EditorTest):
+    def edit(self, title, text, skin=None):
+        b = self.browser
+        query = {"action": "edit"}
+        if skin:
+            query["useskin"] = skin
+        b.open(path_of(title, **query))
+        b.dismiss_welcome()
+        b.type_into("#wpTextbox1", text)
+        b.shot("typed")
+        b.click("#wpSave")
+
+    def answer_and_save(self, title, text):
+        b = self.browser
+        prompt = b.wait_for("#captchaguard-prompt")
+        box = b.wait_for("#wpTextbox1")
+        self.assertLess(prompt.location["y"], box.location["y"], "CAPTCHA not above the edit box")
+        self.assertIn(FLAGGED, b.text("#mw-content-text"))
+        self.assertIn(QUESTION, prompt.text)
+        self.assertIn(text, box.get_attribute("value"), "the edit was lost")
+        self.assert_not_saved(title, text)
+        b.shot("captcha")
+        b.type_into("#wpCaptchaWord", CAPTCHA_ANSWER)
+        b.click("#wpSave")
+        b.wait_until(lambda: text in b.text("#mw-content-text") and not b.visible("#wpTextbox1"),
+                     "the saved page")
+        b.shot("saved")
+        self.assert_saved(title, text)
+        self.assert_on_wiki()
+
+    def test_desktop_editor_asks_then_saves(self):
+        title, text = unique("Cg wikitext"), "Plain editor cg-show-trigger"
+        self.edit(title, text)
+        self.answer_and_save(title, text)
+
+    def test_mobile_skin_shows_captcha_above_the_edit_box(self):
+        title, text = unique("Cg minerva"), "Mobile skin cg-show-trigger"
+        self.edit(title, text, skin="minerva")
+        self.assertIn("skin-minerva", self.browser.driver.find_element("tag name", "body")
+                      .get_attribute("class"))
+        self.answer_and_save(title, text)
+
+
+class VisualEditorTest(EditorTest):
+    def open_editor(self, title):
+        b = self.browser
+        b.open(path_of(title, veaction="edit"))
+        b.wait_for(".ve-ce-documentNode[contenteditable=true]", visible=False)
+        b.dismiss_welcome()
+        # Page notices ("this page does not exist yet") open in a popup: close it.
+        close = ".ve-ui-mwNoticesPopupTool-items"
+        try:
+            b.wait_for(close, seconds=5)
+            b.shot("notices")
+            b.click(".oo-ui-popupTool-popup .oo-ui-icon-close")
+            b.wait_until(lambda: not b.visible(close), "notices closed")
+        except AssertionError:
+            pass
+        b.type_into(".ve-ce-documentNode", "")
+
+    def type_and_open_save_dialog(self, text):
+        b = self.browser
+        b.type_into(".ve-ce-documentNode", text)
+        b.click(".ve-ui-toolbar-saveButton")
+        b.wait_for(VE_DIALOG)
+        b.shot("save-dialog")
+
+    def save(self):
+        self.browser.click(VE_SAVE)
+
+    def wait_for_captcha(self, reason):
+        b = self.browser
+        b.wait_until(lambda: reason in b.text(VE_CAPTCHA), f"a CAPTCHA with {reason!r}")
+        widget = b.text(VE_CAPTCHA)
+        self.assertIn(QUESTION, widget)
+        field = b.wait_for(VE_CAPTCHA + " input")
+        self.assertEqual(field.get_attribute("value"), "", "not a fresh CAPTCHA input")
+        return field
+
+    def wait_for_saved_page(self, title, text):
+        b = self.browser
+        b.wait_until(
+            lambda: not b.visible(VE_DIALOG) and text in b.text("#mw-content-text")
+            and not b.visible(".ve-ce-documentNode"),
+            "the saved page",
+        )
+        b.shot("saved")
+        self.assert_saved(title, text)
+        self.assert_on_wiki()
+
+    def test_wrong_answer_asks_again_right_answer_saves(self):
+        title, text = unique("Cg ve"), "Visual cg-show-trigger"
+        self.open_editor(title)
+        self.type_and_open_save_dialog(text)
+        self.save()
+        field = self.wait_for_captcha(FLAGGED)
+        self.browser.shot("captcha")
+        field.send_keys("not the answer")
+        self.save()
+        field = self.wait_for_captcha(WRONG)
+        self.browser.shot("asked-again")
+        self.assert_not_saved(title, text)
+        field.send_keys(CAPTCHA_ANSWER)
+        self.save()
+        self.wait_for_saved_page(title, text)
+
+    def test_forcecaptcha_asks_a_skipcaptcha_user(self):
+        self.browser.login("Skipper")
+        title, text = unique("Cg ve force"), "Visual cg-force-trigger"
+        self.open_editor(title)
+        self.type_and_open_save_dialog(text)
+        self.save()
+        field = self.wait_for_captcha(FLAGGED)
+        self.browser.shot("captcha")
+        field.send_keys(CAPTCHA_ANSWER)
+        self.save()
+        self.wait_for_saved_page(title, text)
+
+    def test_showcaptcha_leaves_a_skipcaptcha_user_alone(self):
+        self.browser.login("Skipper")
+        title, text = unique("Cg ve skip"), "Visual cg-show-trigger"
+        self.open_editor(title)
+        self.type_and_open_save_dialog(text)
+        self.save()
+        self.wait_for_saved_page(title, text)
+
+    def test_warning_then_captcha_then_saved(self):
+        b = self.browser
+        title, text = unique("Cg ve warn"), "Visual cg-warn-trigger"
+        self.open_editor(title)
+        self.type_and_open_save_dialog(text)
+        self.save()
+        b.wait_until(lambda: AF_WARNING in b.text(VE_DIALOG), "the filter's warning")
+        self.assertFalse(b.visible(VE_CAPTCHA), "CAPTCHA before the warning was seen")
+        b.shot("warning")
+        b.click_text("Dismiss")
+        self.save()
+        field = self.wait_for_captcha(FLAGGED)
+        b.shot("captcha")
+        field.send_keys(CAPTCHA_ANSWER)
+        self.save()
+        self.wait_for_saved_page(title, text)
+
+
+class DiscussionToolsTest(EditorTest):
+    def start_talk_page(self):
+        title = unique("Talk:Cg dt")
+        admin = WikiClient(BASE).login("Admin")
+        admin.edit(title, "== First topic ==\nHello there. ~~~~\n")
+        return title
+
+    def send(self):
+        b = self.browser
+        # The button stays disabled until the tool has taken in what was typed.
+        b.wait_until(
+            lambda: any("oo-ui-widget-disabled" not in e.find_element("xpath", "..").get_attribute("class")
+                        for e in b.visible(DT_SAVE)),
+            "the save button enabled",
+        )
+        b.click(DT_SAVE)
+
+    def answer_in_widget(self, title, text):
+        b = self.browser
+        b.wait_until(lambda: FLAGGED in b.text(DT_CAPTCHA), "a CAPTCHA with the filter's reason")
+        self.assertIn(QUESTION, b.text(DT_CAPTCHA))
+        self.assert_not_saved(title, text)
+        b.shot("captcha")
+        field = b.wait_for(DT_CAPTCHA + " input")
+        field.send_keys("not the answer")
+        self.send()
+        b.wait_until(lambda: WRONG in b.text(DT_CAPTCHA), "a fresh CAPTCHA after a wrong answer")
+        b.shot("asked-again")
+        self.assert_not_saved(title, text)
+        field = b.wait_for(DT_CAPTCHA + " input")
+        self.assertEqual(field.get_attribute("value"), "")
+        field.send_keys(CAPTCHA_ANSWER)
+        self.send()
+        b.wait_until(
+            lambda: not b.visible(DT_WIDGET) and text in b.text("#mw-content-text"),
+            "the saved comment",
+        )
+        b.shot("saved")
+        self.assert_saved(title, text)
+        self.assert_on_wiki()
+
+    def test_reply_tool(self):
+        b = self.browser
+        title, text = self.start_talk_page(), "My reply cg-show-trigger"
+        b.open(path_of(title))
+        b.click(".ext-discussiontools-init-replybutton")
+        b.type_into(DT_WIDGET + " [contenteditable=true]", text)
+        b.shot("typed")
+        self.send()
+        self.answer_in_widget(title, text)
+
+    def test_new_topic_tool(self):
+        b = self.browser
+        title, text = self.start_talk_page(), "My new topic cg-show-trigger"
+        b.open(path_of(title))
+        b.click_text("Add topic")
+        b.type_into(".ext-discussiontools-ui-newTopic-sectionTitle input", "A new topic")
+        b.type_into(DT_WIDGET + " [contenteditable=true]", text)
+        b.shot("typed")
+        self.send()
+        self.answer_in_widget(title, text)
+        self.assertIn("A new topic", self.api.page_text(title))
+
+
+class EditorApiTest(unittest.TestCase):
+    """The APIs behind the editors: asked, refused, saved, and no warnings."""
+
+    def answer_until_saved(self, module, post, captcha_fields):
+        client = WikiClient(BASE)
+        first = client.api(post={**post, "token": client.token()}, action=module)
+        captcha = first[module].get("edit", {}).get("captcha") or first[module].get("captcha")
+        self.assertIsNotNone(captcha, first)
+        self.assertEqual(captcha["captchaguard"]["code"], "captchaguard-flagged")
+        self.assertIn(FLAGGED, captcha["captchaguard"]["html"])
+        id_field, word_field = captcha_fields
+        answered = client.api(
+            post={**post, "token": client.token(), id_field: captcha["id"],
+                  word_field: CAPTCHA_ANSWER},
+            action=module,
+        )
+        self.assertNotIn("warnings", answered)
+        self.assertNotIn("errors", answered)
+        return answered
+
+    def test_edit_api(self):
+        title = unique("Cg api")
+        saved = self.answer_until_saved(
+            "edit", {"title": title, "text": "cg-show-trigger"}, ("captchaid", "captchaword")
+        )
+        self.assertEqual(saved["edit"]["result"], "Success")
+
+    def test_visualeditoredit_with_the_fields_visualeditor_sends(self):
+        title = unique("Cg api ve")
+        saved = self.answer_until_saved(
+            "visualeditoredit",
+            {"paction": "save", "page": title, "wikitext": "cg-show-trigger"},
+            ("wpCaptchaId", "wpCaptchaWord"),
+        )
+        self.assertEqual(saved["visualeditoredit"]["result"], "success")
+
+    def test_discussiontoolsedit_new_topic(self):
+        title = unique("Talk:Cg api dt")
+        saved = self.answer_until_saved(
+            "discussiontoolsedit",
+            {"paction": "addtopic", "page": title, "sectiontitle": "Topic",
+             "wikitext": "cg-show-trigger"},
+            ("captchaid", "captchaword"),
+        )
+        self.assertEqual(saved["discussiontoolsedit"]["result"], "success")
+
+
+if __name__ == "__main__":
+    unittest.main()
