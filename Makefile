@@ -10,7 +10,8 @@ WIKI := tests/integration/bin/wiki.sh
 DEPS_STAMP := build/.deps-installed
 DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstring \
 	php8.2-xml php8.2-intl php8.2-curl libclang-dev clang mediawiki nginx sqlite3 \
-	php8.2-apcu php8.2-mysql mariadb-server mariadb-client phpunit curl python3 ca-certificates valgrind memcached
+	php8.2-apcu php8.2-mysql mariadb-server mariadb-client phpunit curl python3 ca-certificates valgrind memcached \
+	chromium chromium-driver python3-selenium
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 .PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
@@ -110,7 +111,7 @@ soak-baseline: build $(MW143)/includes/Defines.php
 # A wiki to try by hand (MediaWiki 1.43): http://127.0.0.1:8080 (ConfirmEdit loaded
 # first) and :8081 (CaptchaGuard loaded first). Stop it with `make demo-stop`.
 demo: build $(MW143)/includes/Defines.php
-	$(WIKI) create $(WIKIS)/demo $(MW143) 8080
+	WIKI_EXTRA_SETTINGS='$$captchaGuardEditors = true;' $(WIKI) create $(WIKIS)/demo $(MW143) 8080
 	$(WIKI) start $(WIKIS)/demo
 	python3 tests/integration/demo_filter.py http://127.0.0.1:8080
 	@echo

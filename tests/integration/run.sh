@@ -13,7 +13,7 @@ mariadb="$here/bin/mariadb.sh"
 memcached="$here/bin/memcached.sh"
 
 cleanup() {
-	for w in mw139 mw143 farm1 farm2 hc139 hc143 faults multi; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
 	"$memcached" stop "$wikis/memcached" || true
 }
@@ -21,6 +21,9 @@ trap cleanup EXIT
 
 "$wiki" create "$wikis/mw139" "$mw139" 8101
 "$wiki" create "$wikis/mw143" "$mw143" 8111
+# The editors people use (VisualEditor, DiscussionTools, the mobile skin), driven
+# by headless Chromium.
+WIKI_EXTRA_SETTINGS='$captchaGuardEditors = true;' "$wiki" create "$wikis/editors" "$mw143" 8105
 # A fresh server each run: the farm wikis are created anew below.
 "$mariadb" stop "$wikis/mariadb"
 rm -rf "$wikis/mariadb"
@@ -56,13 +59,16 @@ WIKI_DB="mysql:127.0.0.1:3307:multi" WIKI_SERVERS=2 WIKI_EXTRA_SETTINGS="$hcaptc
 \$wgCaptchaTriggers['edit'] = false;
 \$captchaGuardMemcached = '127.0.0.1:11311';" \
 	"$wiki" create "$wikis/multi" "$mw143" 8191
-for w in mw139 mw143 farm1 farm2 hc139 hc143 faults multi; do "$wiki" start "$wikis/$w"; done
+for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
 export CAPTCHAGUARD_FARM=8141,8151
 # The emergency switch affects every edit of a wiki, so its tests run after the others.
 python3 -m unittest -v test_captcha_actions
+# Debian's python3-selenium drives Debian's chromium; screenshots in build/screenshots/.
+rm -rf "$here/../../build/screenshots"
+CAPTCHAGUARD_EDITORS_WIKI=editors=8105 /usr/bin/python3 -m unittest -v test_editors
 python3 -m unittest -v test_emergency
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score

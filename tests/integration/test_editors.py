@@ -10,6 +10,8 @@ VisualEditor, Linter, DiscussionTools and MinervaNeue loaded.
 import unittest
 import urllib.parse
 
+from selenium.webdriver.common.by import By
+
 from browser import Browser
 from test_captcha_actions import FLAGGED, filters_for
 from wikiclient import CAPTCHA_ANSWER, WikiClient, unique, wikis_from_env
@@ -72,7 +74,7 @@ class WikitextEditorTest(EditorTest):
         b.shot("typed")
         b.click("#wpSave")
 
-    def answer_and_save(self, title, text):
+    def answer_and_save(self, title, text, skin=None):
         b = self.browser
         prompt = b.wait_for("#captchaguard-prompt")
         box = b.wait_for("#wpTextbox1")
@@ -80,6 +82,8 @@ class WikitextEditorTest(EditorTest):
         self.assertIn(FLAGGED, b.text("#mw-content-text"))
         self.assertIn(QUESTION, prompt.text)
         self.assertIn(text, box.get_attribute("value"), "the edit was lost")
+        if skin:
+            self.assertIn(f"skin-{skin}", self.body_class(), "the CAPTCHA page left the skin")
         self.assert_not_saved(title, text)
         b.shot("captcha")
         b.type_into("#wpCaptchaWord", CAPTCHA_ANSWER)
@@ -96,11 +100,17 @@ class WikitextEditorTest(EditorTest):
         self.answer_and_save(title, text)
 
     def test_mobile_skin_shows_captcha_above_the_edit_box(self):
+        # useskin lasts one page; the preference keeps the skin on the CAPTCHA page.
+        alice = WikiClient(BASE).login("Alice")
+        alice.api(post={"change": "skin=minerva", "token": alice.token()}, action="options")
+        self.browser.login("Alice")
         title, text = unique("Cg minerva"), "Mobile skin cg-show-trigger"
         self.edit(title, text, skin="minerva")
-        self.assertIn("skin-minerva", self.browser.driver.find_element("tag name", "body")
-                      .get_attribute("class"))
-        self.answer_and_save(title, text)
+        self.assertIn("skin-minerva", self.body_class())
+        self.answer_and_save(title, text, skin="minerva")
+
+    def body_class(self):
+        return self.browser.driver.find_element(By.TAG_NAME, "body").get_attribute("class")
 
 
 class VisualEditorTest(EditorTest):
