@@ -103,10 +103,16 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assertEqual(edit.get("result"), "Failure", result)
         self.assertIn("captcha", edit, result)
         self.assertTrue(edit["captcha"]["id"], result)
+        # Why it is asked: for API clients and the editors' CAPTCHA widget.
+        reason = edit["captcha"]["captchaguard"]
+        self.assertIn(reason["code"], ("captchaguard-flagged", "captchaguard-wrong-answer"))
+        self.assertIn(FLAGGED, reason["html"])
         return edit["captcha"]
 
     def assert_saved(self, client, title, text, result):
         self.assertEqual(result.get("edit", {}).get("result"), "Success", result)
+        # No "Unrecognized parameters" for the answer's fields, or anything else.
+        self.assertNotIn("warnings", result)
         self.assertEqual(client.page_text(title), text)
 
     def abuselog(self, title):
