@@ -11,11 +11,12 @@ use RequestContext;
 final class MainRequest {
 
 	/**
-	 * @return object{name: string, registered: bool, skips_captcha: bool, exempt: bool, bot: bool, system: bool}
+	 * @return object{id: int, name: string, registered: bool, skips_captcha: bool, exempt: bool, bot: bool, system: bool}
 	 */
 	public static function performer(): object {
 		$user = RequestContext::getMain()->getUser();
 		return (object)[
+			'id' => $user->getId(),
 			'name' => $user->getName(),
 			'registered' => $user->isRegistered(),
 			'skips_captcha' => $user->isAllowed( 'skipcaptcha' ),

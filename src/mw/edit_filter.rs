@@ -10,7 +10,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::host::{self, Level};
-use super::{abusefilter, confirmedit, guard};
+use super::{abusefilter, confirmedit, guard, risk_score};
 use crate::state::request;
 
 #[php_class]
@@ -76,6 +76,7 @@ fn apply(status: &Zval) {
     };
     // Marked first: even if what follows fails, the edit is stopped by our hook's answer.
     request::with(|s| s.mark_applied());
+    risk_score::log_failure("failed_edit", risk_score::failed_edit_event(&demand));
     if let Err(error) = confirmedit::fail_edit(status, demand.message_key()) {
         host::log(
             Level::Error,

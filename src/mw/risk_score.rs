@@ -12,7 +12,7 @@ use ext_php_rs::types::Zval;
 use super::host::{self, Adapter, BindingError, Level, Result};
 use super::{guard, session};
 use crate::policy::events::{
-    to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent,
+    to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent, FailedEditEvent,
 };
 use crate::policy::score::{interpret, valid_score, Buckets, NO_SCORE};
 use crate::state::{emergency_cache, process, request};
@@ -270,7 +270,7 @@ fn emit<E: serde::Serialize>(sink: &EventSink, kind: &str, event: &E) -> Result<
 }
 
 /// An event failure is logged and never reaches the saved edit or account.
-fn log_failure(kind: &str, result: Result<()>) {
+pub fn log_failure(kind: &str, result: Result<()>) {
     if let Err(error) = result {
         host::log(
             Level::Error,
@@ -386,4 +386,25 @@ fn account_creation_event(user: &Zval) -> Result<()> {
         Some(sink) => emit(&sink, "accountcreation", &event),
         None => Ok(()),
     }
+}
+
+/// An edit stopped by a CAPTCHA filter's demand (missing or wrong answer).
+pub fn failed_edit_event(demand: &request::Demand) -> Result<()> {
+    let Some(answer) = demand.answer.refusal() else {
+        return Ok(());
+    };
+    let Some(sink) = event_sink()? else {
+        return Ok(());
+    };
+    let performer = session::performer()?;
+    let event = FailedEditEvent {
+        performer_id: performer.id,
+        filter_id: demand.filter.clone(),
+        captcha_action: demand.action.name().into(),
+        answer: answer.into(),
+        is_api: host::call(Adapter::IsApi, vec![])?,
+        h_captcha_score: buckets().bucket(score_of(&performer.name)?),
+        client: client_data()?,
+    };
+    emit(&sink, "failed_edit", &event)
 }

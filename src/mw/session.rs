@@ -8,6 +8,8 @@ use super::host::{self, Adapter, Result};
 /// The facts about the current user that CaptchaGuard's decisions use.
 #[derive(Debug, Clone, ZvalConvert)]
 pub struct PerformerFacts {
+    /// 0 for anonymous users.
+    pub id: i64,
     pub name: String,
     pub registered: bool,
     pub skips_captcha: bool,

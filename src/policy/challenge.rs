@@ -141,6 +141,15 @@ impl AnswerCheck {
             AnswerCheck::Right => None,
         }
     }
+
+    /// Why an edit was refused, as the failed-edit event names it.
+    pub fn refusal(self) -> Option<&'static str> {
+        match self {
+            AnswerCheck::NoAnswer => Some("missing"),
+            AnswerCheck::Wrong => Some("wrong"),
+            AnswerCheck::Right => None,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -261,5 +270,8 @@ mod tests {
             Some("captchaguard-wrong-answer")
         );
         assert_eq!(AnswerCheck::Right.prompt_message(), None);
+        assert_eq!(AnswerCheck::NoAnswer.refusal(), Some("missing"));
+        assert_eq!(AnswerCheck::Wrong.refusal(), Some("wrong"));
+        assert_eq!(AnswerCheck::Right.refusal(), None);
     }
 }

@@ -46,6 +46,26 @@ pub struct EditEvent {
     pub client: Option<ClientData>,
 }
 
+/// One edit a CAPTCHA filter stopped (missing or wrong answer), so refused
+/// and saved edits can be compared.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedEditEvent {
+    /// 0 for anonymous users.
+    pub performer_id: i64,
+    /// The filter that asked, `global-N` for a global filter.
+    pub filter_id: String,
+    /// `showcaptcha` or `forcecaptcha`.
+    pub captcha_action: String,
+    /// `missing` (asked for the first time) or `wrong`.
+    pub answer: String,
+    pub is_api: bool,
+    #[serde(rename = "hCaptchaScore")]
+    pub h_captcha_score: f64,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientData>,
+}
+
 /// Where an event goes and what it claims to be: EventLogging drops an
 /// event without `$schema`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,6 +225,26 @@ mod tests {
         }
         assert!(json.get("revisionId").is_none());
         assert_eq!(json["hCaptchaScore"], 0.4);
+    }
+
+    #[test]
+    fn failed_edit_event_fields() {
+        let event = FailedEditEvent {
+            performer_id: 0,
+            filter_id: "global-3".into(),
+            captcha_action: "showcaptcha".into(),
+            answer: "wrong".into(),
+            is_api: false,
+            h_captcha_score: 0.3,
+            client: None,
+        };
+        let json: Value = serde_json::from_str(&to_json_line(TO, 0, &event).unwrap()).unwrap();
+        assert_eq!(json["filterId"], "global-3");
+        assert_eq!(json["captchaAction"], "showcaptcha");
+        assert_eq!(json["answer"], "wrong");
+        assert_eq!(json["isApi"], false);
+        assert_eq!(json["hCaptchaScore"], 0.3);
+        assert!(json.get("ip").is_none() && json.get("userAgent").is_none());
     }
 
     #[test]

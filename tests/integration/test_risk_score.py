@@ -201,6 +201,37 @@ class RiskScoreBase(unittest.TestCase):
         edits = [e for e in self.events() if e.get("revisionId") == result["edit"]["newrevid"]]
         self.assertEqual([e["hCaptchaScore"] for e in edits], [0.6])
 
+    def test_refused_edits_are_counted_with_the_filter_and_the_answer(self):
+        # forcecaptcha for a skipcaptcha user: ConfirmEdit's own edit trigger (on in
+        # this wiki) skips them, so the filter is what asks.
+        filter_id = create_filter(self.base, "CG refused edits, forced", 'added_lines rlike "refusedcount"',
+                                  {"forcecaptcha": {}})
+        client = WikiClient(self.base).login("Skipper")
+        user_id = client.api(action="query", meta="userinfo")["query"]["userinfo"]["id"]
+        title, text = unique("Refused"), "refusedcount text"
+        before = len(self.events())
+        self.assertEqual(client.edit(title, text)["edit"]["result"], "Failure")
+        wrong = client.edit(title, text, captchaword=fresh("refused"))
+        self.assertEqual(wrong["edit"]["result"], "Failure", wrong)
+        saved = client.edit(title, text, captchaword=fresh("score-0.81"))
+        self.assertEqual(saved["edit"]["result"], "Success", saved)
+        # The session now holds a score: the next refusal carries its bucket.
+        self.assertEqual(client.edit(unique("Refused"), text)["edit"]["result"], "Failure")
+        new = self.events()[before:]
+        failed = [e for e in new if e["$stream"] == "mediawiki.captchaguard.failed_edit"]
+        self.assertEqual([(e["answer"], e["hCaptchaScore"]) for e in failed],
+                         [("missing", -1), ("wrong", -1), ("missing", 0.8)], new)
+        for event in failed:
+            self.assertEqual(event["filterId"], str(filter_id))
+            self.assertEqual(event["captchaAction"], "forcecaptcha")
+            self.assertEqual(event["performerId"], user_id)
+            self.assertTrue(event["isApi"])
+            self.assertEqual(event["$schema"], "/analytics/mediawiki/captchaguard/failed_edit/1.0.0")
+            for absent in ("ip", "userAgent", "revisionId"):
+                self.assertNotIn(absent, event)
+        saved_events = [e for e in new if e.get("revisionId") == saved["edit"]["newrevid"]]
+        self.assertEqual([e["hCaptchaScore"] for e in saved_events], [0.8])
+
     def test_a_reused_token_is_refused(self):
         token = fresh("score-0.2")
         client = WikiClient(self.base)
@@ -215,7 +246,7 @@ class RiskScoreBase(unittest.TestCase):
     def test_raw_scores_are_nowhere_in_the_event_file_or_log(self):
         self.anonymous_edit("score-0.7312")
         text = self.event_file_text() + "\n".join(self.log_lines())
-        for raw in ("0.73", "0.41", "0.58", "0.7312"):
+        for raw in ("0.73", "0.41", "0.58", "0.7312", "0.81"):
             self.assertNotIn(raw, text)
 
 
