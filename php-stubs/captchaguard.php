@@ -186,6 +186,19 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         public function onAbuseFilterShouldFilterAction(mixed $vars, mixed $title, mixed $user, mixed $skip_reasons, mixed ...$extra): void {}
     }
 
+    class ApiHandler {
+        public function __construct() {}
+
+        /**
+         * Runs after the module, before ApiMain lists the parameters nobody read.
+         *
+         * @param mixed $module
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAPIAfterExecute(mixed $module, mixed ...$extra): void {}
+    }
+
     class EditFilterHandler {
         public function __construct() {}
 
@@ -247,6 +260,18 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result, mixed $extra = null, mixed $extra2 = null, mixed $extra3 = null): void {}
+    }
+
+    class PageDisplayHandler {
+        public function __construct() {}
+
+        /**
+         * @param mixed $output
+         * @param mixed $skin
+         * @param mixed $extra
+         * @return void
+         */
+        public function onBeforePageDisplay(mixed $output, mixed $skin, mixed ...$extra): void {}
     }
 
     class RiskScoreEventsHandler {

@@ -1,9 +1,11 @@
 <?php
 
 use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\ApiHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\PageDisplayHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\RiskScoreEventsHandler;
 use PHPUnit\Framework\TestCase;
 
@@ -39,6 +41,18 @@ class HookArgumentsTest extends TestCase {
 	public function testEditFormFields() {
 		$out = new FakeOutput();
 		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out, self::EXTRA );
+		$this->assertSame( '', $out->html );
+	}
+
+	public function testApiAfterExecute() {
+		// No edit went through the edit filter in this request: nothing to mark.
+		$this->assertNull( ( new ApiHandler() )->onAPIAfterExecute( null, self::EXTRA ) );
+	}
+
+	public function testBeforePageDisplay() {
+		$out = new FakeOutput();
+		// The stand-in is not an OutputPage: the adapter refuses it, which is logged, not thrown.
+		$this->assertNull( ( new PageDisplayHandler() )->onBeforePageDisplay( $out, null, self::EXTRA ) );
 		$this->assertSame( '', $out->html );
 	}
 

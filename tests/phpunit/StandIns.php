@@ -147,6 +147,8 @@ namespace MediaWiki {
 			return self::$instance ??= new self( new \FakeConfig( [
 				'CaptchaGuardAbuseFilterActions' => [ 'showcaptcha', 'forcecaptcha' ],
 				'SecretKey' => 'test-secret',
+				// Events of refused edits have nowhere to go (a warning, once per process).
+				'CaptchaGuardEventLogFile' => false,
 			] ), new \FakeStash() );
 		}
 
@@ -310,9 +312,20 @@ namespace {
 		}
 	}
 
-	class FakeRequest {
+	class WebRequest {
+	}
+
+	class FakeRequest extends WebRequest {
 		public function __construct( public array $values = [], public ?FakeSession $session = null ) {
 			$this->session ??= new FakeSession();
+		}
+
+		public function getValues() {
+			return $this->values;
+		}
+
+		public function wasPosted() {
+			return true;
 		}
 
 		public function getVal( $name, $default = null ) {
@@ -333,6 +346,13 @@ namespace {
 
 		public function getHeader( $name ) {
 			return $name === 'User-Agent' ? 'TestAgent/1.0' : false;
+		}
+	}
+
+	/** Other values over the same session, as MediaWiki's DerivativeRequest. */
+	class DerivativeRequest extends FakeRequest {
+		public function __construct( FakeRequest $base, array $values, bool $posted = false ) {
+			parent::__construct( $values, $base->session );
 		}
 	}
 
@@ -426,6 +446,17 @@ namespace {
 
 		public function getConfig() {
 			return $this->config;
+		}
+
+		public function msg( $key ) {
+			return new class( $key ) {
+				public function __construct( private string $key ) {
+				}
+
+				public function parse() {
+					return "<p>($this->key)</p>";
+				}
+			};
 		}
 	}
 }
