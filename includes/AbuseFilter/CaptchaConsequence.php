@@ -21,11 +21,17 @@ class CaptchaConsequence extends Consequence {
 	}
 
 	public static function newShowCaptcha( Parameters $parameters ): self {
-		return new self( $parameters, 'showcaptcha' );
+		return self::newFor( $parameters, 'showcaptcha' );
 	}
 
 	public static function newForceCaptcha( Parameters $parameters ): self {
-		return new self( $parameters, 'forcecaptcha' );
+		return self::newFor( $parameters, 'forcecaptcha' );
+	}
+
+	private static function newFor( Parameters $parameters, string $action ): self {
+		return $parameters->getAction() === 'createaccount'
+			? new AccountCreationCaptchaConsequence( $parameters, $action )
+			: new self( $parameters, $action );
 	}
 
 	/**

@@ -27,8 +27,15 @@ final class ConfirmEditCompat {
 	public const ANSWER_RIGHT = 'right';
 	public const ANSWER_WRONG = 'wrong';
 
-	/** The edit API's name of each answer field => the form's (and ConfirmEdit's). */
-	private const API_ANSWER_FIELDS = [ 'captchaid' => 'wpCaptchaId', 'captchaword' => 'wpCaptchaWord' ];
+	/**
+	 * Other names of the answer fields => the edit form's, which ConfirmEdit reads:
+	 * the edit API's, and account creation's (API, and the sign-up form's wp-prefixed).
+	 */
+	private const ANSWER_FIELD_NAMES = [
+		'captchaid' => 'wpCaptchaId', 'captchaword' => 'wpCaptchaWord',
+		'captchaId' => 'wpCaptchaId', 'captchaWord' => 'wpCaptchaWord',
+		'wpcaptchaId' => 'wpCaptchaId', 'wpcaptchaWord' => 'wpCaptchaWord',
+	];
 
 	private static function captcha(): SimpleCaptcha {
 		return ConfirmEditHooks::getInstance();
@@ -62,17 +69,17 @@ final class ConfirmEditCompat {
 	}
 
 	/**
-	 * The request as ConfirmEdit reads an answer: the edit API names the fields
-	 * captchaid/captchaword, the form wpCaptcha*. A copy, not the request
-	 * itself: ApiMain would report form names added to it as unrecognised.
+	 * The request as ConfirmEdit reads an answer, under the edit form's names
+	 * whatever names it came with. A copy, not the request itself: ApiMain
+	 * would report form names added to it as unrecognised.
 	 *
 	 * @param WebRequest $request
 	 * @return WebRequest
 	 */
 	private static function answerRequest( WebRequest $request ): WebRequest {
 		$values = $request->getValues();
-		foreach ( self::API_ANSWER_FIELDS as $api => $form ) {
-			$value = $values[$api] ?? null;
+		foreach ( self::ANSWER_FIELD_NAMES as $other => $form ) {
+			$value = $values[$other] ?? null;
 			if ( $value !== null && $value !== '' ) {
 				$values[$form] = $value;
 			}
@@ -89,7 +96,7 @@ final class ConfirmEditCompat {
 	 * @param ApiBase $module The module that ran (APIAfterExecute)
 	 */
 	public static function markAnswerFieldsUsed( ApiBase $module ): void {
-		$module->getMain()->markParamsUsed( array_values( self::API_ANSWER_FIELDS ) );
+		$module->getMain()->markParamsUsed( [ 'wpCaptchaId', 'wpCaptchaWord' ] );
 	}
 
 	/**

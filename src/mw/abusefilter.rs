@@ -4,8 +4,8 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::host::{self, Adapter, Level, Result};
-use super::{confirmedit, edit_filter, guard, session};
+use super::host::{self, Level, Result};
+use super::{account_creation, confirmedit, edit_filter, guard, session};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
@@ -122,7 +122,7 @@ fn pending_warnings() -> Result<PendingWarnings> {
     if stored.is_empty() {
         return Ok(stored);
     }
-    let lifetime: i64 = host::call(Adapter::CaptchaLifetime, vec![])?;
+    let lifetime = confirmedit::captcha_lifetime()?;
     Ok(stored.without_lapsed(emergency_cache::unix_now(), lifetime))
 }
 
@@ -195,6 +195,9 @@ fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
         }
         Decision::Challenge => {
             let answer = confirmedit::check_answer()?;
+            if filtered == FilteredAction::AccountCreation {
+                return account_creation::challenge(&hit.filter, action, answer);
+            }
             if answer == AnswerCheck::Right {
                 set_pending(&hit.warn_key, false)?;
                 return Ok(false);

@@ -22,6 +22,11 @@ pub fn check_answer() -> Result<AnswerCheck> {
     }
 }
 
+/// Seconds a CAPTCHA stays answerable.
+pub fn captcha_lifetime() -> Result<i64> {
+    host::call(Adapter::CaptchaLifetime, vec![])
+}
+
 /// Writes the CAPTCHA demand into the edit's shared Status.
 pub fn fail_edit(status: &Zval, message_key: &str) -> Result<()> {
     host::call_value(Adapter::FailEdit, vec![status, &message_key]).map(drop)

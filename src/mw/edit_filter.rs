@@ -76,7 +76,9 @@ fn apply(status: &Zval) {
     };
     // Marked first: even if what follows fails, the edit is stopped by our hook's answer.
     request::with(|s| s.mark_applied());
-    risk_score::log_failure("failed_edit", risk_score::failed_edit_event(&demand));
+    let event =
+        risk_score::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
+    risk_score::log_failure("failed_edit", event);
     if let Err(error) = confirmedit::fail_edit(status, demand.message_key()) {
         host::log(
             Level::Error,

@@ -8,7 +8,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
 
 use super::host::{self, Adapter, Level, Result};
-use super::{guard, session};
+use super::{account_creation, guard, session};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
     ChangeRequest, ScopeRequest, Switch, Trigger,
@@ -131,6 +131,10 @@ impl EmergencyCaptchaHandler {
 impl EmergencyCaptchaHandler {
     /// Whether the switch asks a CAPTCHA of this user for `action`.
     fn demands(&self, action: &str) -> bool {
+        // A CAPTCHA filter asked for one on this session's sign-up.
+        if action == "createaccount" && account_creation::captcha_pending() {
+            return true;
+        }
         let Ok(trigger) = action.parse::<Trigger>() else {
             return false;
         };

@@ -2,6 +2,7 @@
 //! from MediaWiki objects, asks the policy, and writes the answer back.
 
 pub mod abusefilter;
+pub mod account_creation;
 pub mod api;
 pub mod confirmedit;
 pub mod edit_filter;

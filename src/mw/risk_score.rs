@@ -11,6 +11,7 @@ use ext_php_rs::types::Zval;
 
 use super::host::{self, Adapter, BindingError, Level, Result};
 use super::{guard, session};
+use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::{
     to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent, FailedEditEvent,
 };
@@ -388,9 +389,15 @@ fn account_creation_event(user: &Zval) -> Result<()> {
     }
 }
 
-/// An edit stopped by a CAPTCHA filter's demand (missing or wrong answer).
-pub fn failed_edit_event(demand: &request::Demand) -> Result<()> {
-    let Some(answer) = demand.answer.refusal() else {
+/// An edit (`failed_edit`) or a sign-up (`failed_accountcreation`) a CAPTCHA
+/// filter stopped, for a missing or wrong answer.
+pub fn refused_event(
+    kind: &str,
+    filter: &str,
+    action: CaptchaAction,
+    answer: AnswerCheck,
+) -> Result<()> {
+    let Some(answer) = answer.refusal() else {
         return Ok(());
     };
     let Some(sink) = event_sink()? else {
@@ -399,12 +406,12 @@ pub fn failed_edit_event(demand: &request::Demand) -> Result<()> {
     let performer = session::performer()?;
     let event = FailedEditEvent {
         performer_id: performer.id,
-        filter_id: demand.filter.clone(),
-        captcha_action: demand.action.name().into(),
+        filter_id: filter.into(),
+        captcha_action: action.name().into(),
         answer: answer.into(),
         is_api: host::call(Adapter::IsApi, vec![])?,
         h_captcha_score: buckets().bucket(score_of(&performer.name)?),
         client: client_data()?,
     };
-    emit(&sink, "failed_edit", &event)
+    emit(&sink, kind, &event)
 }

@@ -51,8 +51,11 @@ impl FromStr for CaptchaAction {
 pub enum FilteredAction {
     /// Edits and page creations: ConfirmEdit can challenge these.
     Edit,
+    /// Sign-ups (not automatic account creation on login): ConfirmEdit's
+    /// CAPTCHA in the sign-up form, asked for by our trigger hook.
+    AccountCreation,
     /// Anything ConfirmEdit cannot put a CAPTCHA in front of from a filter:
-    /// moves, uploads, deletions, account creation (see README).
+    /// moves, uploads, deletions (see README).
     Uncovered,
 }
 
@@ -60,6 +63,7 @@ impl FilteredAction {
     pub fn from_abusefilter(action: &str) -> Self {
         match action {
             "edit" => FilteredAction::Edit,
+            "createaccount" => FilteredAction::AccountCreation,
             _ => FilteredAction::Uncovered,
         }
     }
@@ -118,7 +122,7 @@ pub fn decide(
         return Decision::Skip(SkipReason::SkipCaptchaRight);
     }
     match filtered {
-        FilteredAction::Edit => Decision::Challenge,
+        FilteredAction::Edit | FilteredAction::AccountCreation => Decision::Challenge,
         FilteredAction::Uncovered => Decision::Uncovered,
     }
 }
@@ -242,7 +246,13 @@ mod tests {
 
     #[test]
     fn uncovered_actions_are_reported_not_challenged() {
-        for name in ["move", "upload", "delete", "createaccount", "stashupload"] {
+        for name in [
+            "move",
+            "upload",
+            "delete",
+            "autocreateaccount",
+            "stashupload",
+        ] {
             assert_eq!(
                 decide(
                     CaptchaAction::Show,
@@ -256,6 +266,15 @@ mod tests {
         assert_eq!(
             FilteredAction::from_abusefilter("edit"),
             FilteredAction::Edit
+        );
+        assert_eq!(
+            decide(
+                CaptchaAction::Show,
+                true,
+                FilteredAction::from_abusefilter("createaccount"),
+                anon()
+            ),
+            Decision::Challenge
         );
     }
 

@@ -46,8 +46,8 @@ pub struct EditEvent {
     pub client: Option<ClientData>,
 }
 
-/// One edit a CAPTCHA filter stopped (missing or wrong answer), so refused
-/// and saved edits can be compared.
+/// One edit or sign-up a CAPTCHA filter stopped (missing or wrong answer), so
+/// refused and completed ones can be compared.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailedEditEvent {

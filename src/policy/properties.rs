@@ -165,6 +165,7 @@ proptest! {
     fn any_action_name_from_abusefilter_is_classified(action in "\\PC{0,20}") {
         let filtered = FilteredAction::from_abusefilter(&action);
         prop_assert_eq!(filtered == FilteredAction::Edit, action == "edit");
+        prop_assert_eq!(filtered == FilteredAction::AccountCreation, action == "createaccount");
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct RequestState<S> {
     verification: Option<(Vec<u8>, bool)>,
     /// Set when an edit went through the edit filter hook in this request.
     edit_filtered: bool,
+    /// Set when this request's sign-up answered the CAPTCHA a filter asked for.
+    sign_up_answered: bool,
 }
 
 impl<S> Default for RequestState<S> {
@@ -50,6 +52,7 @@ impl<S> Default for RequestState<S> {
             edit_status: None,
             verification: None,
             edit_filtered: false,
+            sign_up_answered: false,
         }
     }
 }
@@ -85,6 +88,14 @@ impl<S> RequestState<S> {
 
     pub fn edit_was_filtered(&self) -> bool {
         self.edit_filtered
+    }
+
+    pub fn mark_sign_up_answered(&mut self) {
+        self.sign_up_answered = true;
+    }
+
+    pub fn sign_up_was_answered(&self) -> bool {
+        self.sign_up_answered
     }
 
     pub fn keep_edit_status(&mut self, status: S) {

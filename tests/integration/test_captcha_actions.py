@@ -10,7 +10,7 @@ import os
 import re
 import unittest
 
-from wikiclient import CAPTCHA_ANSWER, WikiClient, form_fields, strip_tags, unique, wikis_from_env
+from wikiclient import CAPTCHA_ANSWER, USER_PASSWORD, WikiClient, form_fields, strip_tags, unique, wikis_from_env
 
 FLAGGED = "An abuse filter flagged this edit as possibly automated"
 INCORRECT = "Incorrect or missing CAPTCHA"
@@ -72,6 +72,10 @@ def filters_for(name, base):
             "warn": create_filter(
                 base, "cg warn", 'added_lines rlike "cg-warn-trigger"',
                 {"warn": {"wpFilterWarnMessage": "abusefilter-warning"}, "showcaptcha": {}},
+            ),
+            "signup": create_filter(
+                base, "cg signup", 'action == "createaccount" & accountname rlike "CgSignup"',
+                {"showcaptcha": {}},
             ),
             "move": create_filter(
                 base, "cg move", 'action == "move" & moved_to_title rlike "CgMoveTrigger"',
@@ -147,6 +151,57 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assertNotEqual(first["id"], second["id"])
         self.assertIsNone(client.page_text(title))
         self.assert_saved(client, title, text, client.edit(title, text, **self.answer(second)))
+
+    def create_account(self, client, name, **answer):
+        token = client.token("createaccount")
+        return client.api(
+            post={"username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
+                  "createreturnurl": self.base + "/", "createtoken": token, **answer},
+            action="createaccount",
+        )["createaccount"]
+
+    def sign_up_captcha(self, client):
+        """The CAPTCHA fields the API asks a sign-up to fill, None when none."""
+        info = client.api(action="query", meta="authmanagerinfo", amirequestsfor="create")
+        for request in info["query"]["authmanagerinfo"]["requests"]:
+            if request["id"] == "CaptchaAuthenticationRequest":
+                return request["fields"]
+        return None
+
+    def user_exists(self, name):
+        data = self.client().api(action="query", list="users", ususers=name)
+        return "missing" not in data["query"]["users"][0]
+
+    def test_api_sign_up_matched_by_a_filter_asks_for_a_captcha(self):
+        client = self.client()
+        self.assertIsNone(self.sign_up_captcha(client), "asked before any filter matched")
+        name = unique("CgSignup").replace(" ", "")
+        refused = self.create_account(client, name)
+        self.assertEqual(refused["status"], "FAIL", refused)
+        self.assertEqual(refused["messagecode"], "captchaguard-createaccount-flagged")
+        fields = self.sign_up_captcha(client)
+        self.assertEqual(fields["captchaInfo"]["value"], "Type the word guard")
+        wrong = self.create_account(client, name, captchaId=fields["captchaId"]["value"],
+                                    captchaWord="wrong")
+        self.assertEqual(wrong["status"], "FAIL", wrong)
+        self.assertFalse(self.user_exists(name))
+        fields = self.sign_up_captcha(client)
+        created = self.create_account(client, name, captchaId=fields["captchaId"]["value"],
+                                      captchaWord=CAPTCHA_ANSWER)
+        self.assertEqual(created["status"], "PASS", created)
+        self.assertTrue(self.user_exists(name))
+        recent = self.client("Admin").api(
+            action="query", list="abuselog", aflprop="action|result|filter", afllimit="20"
+        )["query"]["abuselog"]
+        self.assertIn(("createaccount", "showcaptcha"),
+                      [(e["action"], e["result"]) for e in recent if e["filter"] == "cg signup"])
+
+    def test_api_sign_up_not_matched_is_not_asked(self):
+        client = self.client()
+        name = unique("CgPlainSignup").replace(" ", "")
+        created = self.create_account(client, name)
+        self.assertEqual(created["status"], "PASS", created)
+        self.assertIsNone(self.sign_up_captcha(self.client()))
 
     def test_api_unflagged_edit_saves_without_captcha(self):
         client = self.client()

@@ -278,6 +278,71 @@ class DiscussionToolsTest(EditorTest):
         self.assertIn("A new topic", self.api.page_text(title))
 
 
+class SignUpFormTest(EditorTest):
+    CAPTCHA_FIELD = "input[name=captchaWord], input[name=wpcaptchaWord]"
+    CAPTCHA_ID = "input[name=captchaId], input[name=wpcaptchaId]"
+
+    def fill_in(self, name):
+        b = self.browser
+        b.open(path_of("Special:CreateAccount"))
+        b.type_into("#wpName2", name)
+        b.type_into("#wpPassword2", "Guard-Signup-2026")
+        b.type_into("#wpRetype", "Guard-Signup-2026")
+
+    def submit(self):
+        self.browser.click("#wpCreateaccount")
+
+    def assert_created(self, name):
+        b = self.browser
+        b.wait_until(
+            lambda: b.driver.execute_script("return mw.config.get('wgUserName')") == name,
+            f"signed in as {name}",
+        )
+        b.shot("created")
+        self.assert_on_wiki()
+        data = self.api.api(action="query", list="users", ususers=name)
+        self.assertNotIn("missing", data["query"]["users"][0])
+
+    def test_a_matched_sign_up_is_asked_for_a_captcha(self):
+        b = self.browser
+        name = unique("CgSignup").replace(" ", "")
+        self.fill_in(name)
+        self.assertFalse(b.visible(self.CAPTCHA_FIELD), "asked before any filter matched")
+        b.shot("form")
+        self.submit()
+        b.wait_until(lambda: "flagged this account creation" in b.text(".mw-message-box-error, .errorbox, .cdx-message--error"),
+                     "the filter's message")
+        self.assertIn(QUESTION, b.text("#userloginForm"))
+        b.shot("captcha")
+        for answer in ("not the answer", CAPTCHA_ANSWER):
+            captcha_id = b.wait_for(self.CAPTCHA_ID, visible=False).get_attribute("value")
+            # The form keeps the name; the passwords are typed again, as browsers leave them empty.
+            b.type_into("#wpPassword2", "Guard-Signup-2026")
+            b.type_into("#wpRetype", "Guard-Signup-2026")
+            b.wait_for(self.CAPTCHA_FIELD).clear()
+            b.type_into(self.CAPTCHA_FIELD, answer)
+            self.submit()
+            if answer != CAPTCHA_ANSWER:
+                b.wait_until(
+                    lambda: b.driver.find_elements("css selector", self.CAPTCHA_ID)
+                    and b.driver.find_element("css selector", self.CAPTCHA_ID)
+                    .get_attribute("value") not in ("", captcha_id),
+                    "a fresh CAPTCHA",
+                )
+                self.assertIn("flagged this account creation", b.text("#userloginForm"))
+                b.shot("asked-again")
+                data = self.api.api(action="query", list="users", ususers=name)
+                self.assertIn("missing", data["query"]["users"][0])
+        self.assert_created(name)
+
+    def test_a_sign_up_no_filter_matches_is_not_asked(self):
+        name = unique("CgPlain").replace(" ", "")
+        self.fill_in(name)
+        self.assertFalse(self.browser.visible(self.CAPTCHA_FIELD))
+        self.submit()
+        self.assert_created(name)
+
+
 class EditorApiTest(unittest.TestCase):
     """The APIs behind the editors: asked, refused, saved, and no warnings."""
 

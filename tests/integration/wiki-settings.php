@@ -52,6 +52,11 @@ if ( $captchaGuardCaptcha === 'QuestyCaptcha' && version_compare( MW_VERSION, '1
 }
 
 $wgCaptchaQuestions = [ 'Type the word guard' => 'guard' ];
+// Sign-ups are asked for a CAPTCHA only where a filter asks (the hCaptcha wikis
+// turn ConfirmEdit's own trigger on).
+if ( $captchaGuardCaptcha === 'QuestyCaptcha' ) {
+	$wgCaptchaTriggers['createaccount'] = false;
+}
 // $captchaGuardMemcached ("host:port", set before this file): several application
 // servers share sessions, the object stash and the main cache through memcached.
 if ( isset( $captchaGuardMemcached ) ) {

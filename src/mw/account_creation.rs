@@ -1,0 +1,51 @@
+//! CAPTCHA filters on sign-ups. AbuseFilter checks a sign-up before ConfirmEdit
+//! does, and there is no edit Status: a demand fails the sign-up through
+//! AbuseFilter (the consequence is a hook aborter) and is kept in the session
+//! until the CAPTCHA's lifetime ends, so ConfirmEdit's trigger hook puts its
+//! CAPTCHA in the sign-up form (web and API) until it is answered.
+
+use super::host::{self, Level, Result};
+use super::{confirmedit, risk_score, session};
+use crate::policy::challenge::{AnswerCheck, CaptchaAction};
+use crate::state::{emergency_cache, request};
+
+/// Session key: the Unix time until which this session's sign-ups need a CAPTCHA.
+const PENDING_UNTIL: &str = "captchaguard-createaccount-captcha-until";
+
+/// A filter asked for a CAPTCHA on this sign-up and `answer` came with it:
+/// returns whether the sign-up must be stopped.
+pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Result<bool> {
+    if answer == AnswerCheck::Right {
+        request::with(|s| s.mark_sign_up_answered());
+        session::remove(PENDING_UNTIL)?;
+        return Ok(false);
+    }
+    let until = emergency_cache::unix_now() + confirmedit::captcha_lifetime()?;
+    session::set(PENDING_UNTIL, &until)?;
+    let event = risk_score::refused_event("failed_accountcreation", filter, action, answer);
+    risk_score::log_failure("failed_accountcreation", event);
+    Ok(true)
+}
+
+/// Whether ConfirmEdit must show its CAPTCHA in this session's sign-up form.
+/// Not once this request answered it: ConfirmEdit 1.39 cannot check an
+/// answer twice. A session that cannot be read asks for one.
+pub fn captcha_pending() -> bool {
+    if request::with(|s| s.sign_up_was_answered()) {
+        return false;
+    }
+    match session::get(PENDING_UNTIL) {
+        Ok(value) => value
+            .long()
+            .is_some_and(|until| until > emergency_cache::unix_now()),
+        Err(error) => {
+            host::log(
+                Level::Error,
+                "Could not read the sign-up CAPTCHA demand, asking for a CAPTCHA: {error}",
+                &[],
+                Some(&error),
+            );
+            true
+        }
+    }
+}
