@@ -232,6 +232,35 @@ class RiskScoreBase(unittest.TestCase):
         saved_events = [e for e in new if e.get("revisionId") == saved["edit"]["newrevid"]]
         self.assertEqual([e["hCaptchaScore"] for e in saved_events], [0.8])
 
+    def test_refused_sign_ups_are_counted(self):
+        filter_id = create_filter(self.base, "CG refused sign-ups",
+                                  'action == "createaccount" & accountname rlike "RefusedSignup"',
+                                  {"showcaptcha": {}})
+        client = WikiClient(self.base)
+        name = f"RefusedSignup{int(time.time() * 1000)}"
+        before = len(self.events())
+
+        def create(**answer):
+            token = client.api(action="query", meta="tokens", type="createaccount")
+            return client.api(post={
+                "username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
+                "createreturnurl": self.base + "/",
+                "createtoken": token["query"]["tokens"]["createaccounttoken"], **answer,
+            }, action="createaccount")["createaccount"]
+
+        refused = create()
+        self.assertEqual(refused["messagecode"], "captchaguard-createaccount-flagged", refused)
+        self.assertEqual(create(captchaWord=fresh("score-0.52"))["status"], "PASS")
+        new = self.events()[before:]
+        failed = [e for e in new if e["$stream"] == "mediawiki.captchaguard.failed_accountcreation"]
+        self.assertEqual([(e["answer"], e["filterId"], e["performerId"]) for e in failed],
+                         [("missing", str(filter_id), 0)], new)
+        self.assertEqual(failed[0]["$schema"],
+                         "/analytics/mediawiki/captchaguard/failed_accountcreation/1.0.0")
+        self.assertNotIn("ip", failed[0])
+        created = [e for e in new if e["$stream"] == "eventlogging_ServerSideAccountCreation"]
+        self.assertEqual([e["hCaptchaScore"] for e in created], [0.5])
+
     def test_a_reused_token_is_refused(self):
         token = fresh("score-0.2")
         client = WikiClient(self.base)
