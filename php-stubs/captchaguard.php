@@ -245,6 +245,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         /**
          * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
          * with skipcaptcha never get here; holders of captchaguard-exempt are let through.
+         * Also says yes to a sign-up a CAPTCHA filter asked one of (see `account_creation`).
          *
          * The only hook method without a variadic tail: ext-php-rs parses
          * variadic calls with its allocating argument parser, which would cost

@@ -76,9 +76,6 @@ fn apply(status: &Zval) {
     };
     // Marked first: even if what follows fails, the edit is stopped by our hook's answer.
     request::with(|s| s.mark_applied());
-    let event =
-        risk_score::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
-    risk_score::log_failure("failed_edit", event);
     if let Err(error) = confirmedit::fail_edit(status, demand.message_key()) {
         host::log(
             Level::Error,
@@ -87,4 +84,8 @@ fn apply(status: &Zval) {
             Some(&error),
         );
     }
+    // Counted after the edit is stopped: an event never stands in its way.
+    let event =
+        risk_score::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
+    risk_score::log_failure("failed_edit", event);
 }
