@@ -2,7 +2,9 @@
 
 use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence;
+use MediaWiki\Extension\AbuseFilter\Consequences\Consequence\HookAborterConsequence;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Logger\LoggerFactory;
 use PHPUnit\Framework\TestCase;
@@ -234,5 +236,36 @@ class CaptchaConsequenceTest extends TestCase {
 		}
 		$pending = json_decode( $context->getRequest()->getSession()->get( 'captchaguard-pending-warn-keys' ), true );
 		$this->assertCount( 8, $pending );
+	}
+
+	private function signUpNeedsCaptcha(): bool {
+		$result = false;
+		( new EmergencyCaptchaHandler( 5, 'testwiki' ) )->onConfirmEditTriggersCaptcha( 'createaccount', null, $result );
+		return $result;
+	}
+
+	public function testASignUpIsStoppedUntilItsCaptchaIsAnswered() {
+		$context = $this->context();
+		$signUp = new Parameters( 5, 'createaccount', 'UserLogin' );
+		$consequence = CaptchaConsequence::newShowCaptcha( $signUp );
+		// No edit Status to stop: AbuseFilter fails the sign-up with this message.
+		$this->assertInstanceOf( HookAborterConsequence::class, $consequence );
+		$this->assertSame( [ 'captchaguard-createaccount-flagged' ], $consequence->getMessage() );
+		$this->assertNotInstanceOf( HookAborterConsequence::class, CaptchaConsequence::newShowCaptcha( new Parameters() ) );
+
+		$this->assertFalse( $this->signUpNeedsCaptcha() );
+		$this->assertTrue( $consequence->execute() );
+		$until = $context->getRequest()->getSession()->get( 'captchaguard-createaccount-captcha-until' );
+		$this->assertGreaterThan( time(), $until );
+		$this->assertTrue( $this->signUpNeedsCaptcha(), 'ConfirmEdit must show its CAPTCHA' );
+
+		$context->getRequest()->setVal( 'captchaWord', 'wrong' );
+		$this->assertTrue( CaptchaConsequence::newShowCaptcha( $signUp )->execute() );
+		$this->assertTrue( $this->signUpNeedsCaptcha() );
+
+		$context->getRequest()->setVal( 'captchaWord', 'guard' );
+		$this->assertFalse( CaptchaConsequence::newShowCaptcha( $signUp )->execute() );
+		$this->assertNull( $context->getRequest()->getSession()->get( 'captchaguard-createaccount-captcha-until' ) );
+		$this->assertFalse( $this->signUpNeedsCaptcha(), 'answered: not asked again' );
 	}
 }

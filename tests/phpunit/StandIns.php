@@ -14,6 +14,10 @@ namespace MediaWiki\Extension\AbuseFilter\Consequences\Consequence {
 
 		abstract public function execute(): bool;
 	}
+
+	interface HookAborterConsequence {
+		public function getMessage(): array;
+	}
 }
 
 namespace MediaWiki\Extension\AbuseFilter {
