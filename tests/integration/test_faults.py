@@ -116,6 +116,14 @@ class Faults(unittest.TestCase):
         self.assertIn("PageSaveComplete panicked", logged("captchaguard.log"))
         self.assert_worker_clean()
 
+    def test_a_panic_after_the_api_module_leaves_its_answer(self):
+        # APIAfterExecute only tidies the warnings: the edit's answer stands.
+        title, answer, _ = self.panic_at("APIAfterExecute", "plain words")
+        self.assertEqual(answer["edit"]["result"], "Success", answer)
+        self.assertTrue(self.exists(title))
+        self.assertIn("APIAfterExecute panicked", logged("captchaguard.log"))
+        self.assert_worker_clean()
+
     def test_a_panic_in_the_switch_rules_is_an_error_and_changes_nothing(self):
         # Not contained: ext-php-rs turns the panic into a PHP Error, which MediaWiki reports and logs.
         client = WikiClient(BASE)
