@@ -6,8 +6,15 @@
 #   run-wikis.sh soak-baseline N MINUTES  the same without CaptchaGuard: soak-plain (8241)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-wiki="$repo/tests/integration/bin/wiki.sh" wikis="$repo/build/wikis"
-mw="$repo/build/mw143/usr/share/mediawiki"
+wikis="$repo/build/wikis" mw="$repo/build/mw143/usr/share/mediawiki"
+# The wikis serve a copy of the checkout as it is now (PHP, extension.json, the
+# module): these runs take up to two hours, and a checkout edited or rebuilt
+# meanwhile must not change what they measure.
+frozen="$repo/build/frozen-$1"
+rm -rf "$frozen" && mkdir -p "$frozen/target/release"
+tar -C "$repo" --exclude=./build --exclude=./target --exclude=./.git -cf - . | tar -C "$frozen" -xf -
+cp "$repo/target/release/libcaptchaguard.so" "$frozen/target/release/"
+wiki="$frozen/tests/integration/bin/wiki.sh"
 case "$1" in
 	end-to-end)
 		names=( bench-1 bench-2 bench-3 )
@@ -22,8 +29,8 @@ case "$1" in
 esac
 trap 'for w in "${names[@]}"; do "$wiki" stop "$wikis/$w"; done' EXIT
 case "$1" in
-	end-to-end) python3 "$repo/bench/end_to_end.py" "$wiki" "${names[@]/#/$wikis/}" \
-		"$repo/target/release/libcaptchaguard.so" "$2" ;;
-	soak) "$wiki" start "$wikis/soak"; python3 "$repo/bench/soak.py" 8231 "$wikis/soak/fpm.pid" "$2" "$3" ;;
-	soak-baseline) "$wiki" start "$wikis/soak-plain"; python3 "$repo/bench/soak.py" 8241 "$wikis/soak-plain/fpm.pid" "$2" "$3" --without-captchaguard ;;
+	end-to-end) python3 "$frozen/bench/end_to_end.py" "$wiki" "${names[@]/#/$wikis/}" \
+		"$frozen/target/release/libcaptchaguard.so" "$2" ;;
+	soak) "$wiki" start "$wikis/soak"; python3 "$frozen/bench/soak.py" 8231 "$wikis/soak/fpm.pid" "$2" "$3" ;;
+	soak-baseline) "$wiki" start "$wikis/soak-plain"; python3 "$frozen/bench/soak.py" 8241 "$wikis/soak-plain/fpm.pid" "$2" "$3" --without-captchaguard ;;
 esac
