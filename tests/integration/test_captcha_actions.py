@@ -291,7 +291,7 @@ class CaptchaActionsBase(unittest.TestCase):
         for name in ("wpFilterActionShowcaptcha", "wpFilterActionForcecaptcha"):
             self.assertRegex(form, r"<input[^>]*type='checkbox'[^>]*name='%s'" % name)
         self.assertIn("even from users with the skipcaptcha right", strip_tags(form))
-        self.assertIn("edits and page creations only", strip_tags(form))
+        self.assertIn("edits, page creations and sign-ups only", strip_tags(form))
 
     def test_only_restricted_filter_editors_may_add_forcecaptcha(self):
         marker = unique("cg-editor")
