@@ -96,7 +96,7 @@ final class ConfirmEditCompat {
 	 * @param ApiBase $module The module that ran (APIAfterExecute)
 	 */
 	public static function markAnswerFieldsUsed( ApiBase $module ): void {
-		$module->getMain()->markParamsUsed( [ 'wpCaptchaId', 'wpCaptchaWord' ] );
+		$module->getMain()->markParamsUsed( array_unique( array_values( self::ANSWER_FIELD_NAMES ) ) );
 	}
 
 	/**
