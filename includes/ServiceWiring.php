@@ -2,6 +2,7 @@
 
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
 use MediaWiki\MediaWikiServices;
 
 return [
@@ -17,5 +18,8 @@ return [
 			$services->get( 'CaptchaGuard.EmergencyStore' ),
 			$services->getMainConfig()
 		);
+	},
+	'CaptchaGuard.SensitiveValueStore' => static function ( MediaWikiServices $services ): SensitiveValueStore {
+		return new SensitiveValueStore( $services->getDBLoadBalancerFactory() );
 	},
 ];

@@ -2,9 +2,14 @@
 
 namespace MediaWiki\Extension\CaptchaGuard;
 
+use MediaWiki\Extension\AbuseFilter\Variables\VariablesBlobStore;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveVariablesBlobStore;
+use MediaWiki\MediaWikiServices;
+
 /**
- * Defaults that belong to other extensions' settings, so they cannot be
- * declared in extension.json.
+ * Defaults that belong to other extensions' settings and services, so they
+ * cannot be declared in extension.json.
  */
 final class Setup {
 
@@ -18,5 +23,28 @@ final class Setup {
 				[ 'showcaptcha' ]
 			) );
 		}
+		// AbuseFilter 1.43 protects a variable only by this list: every filter that
+		// reads one is protected for good, and each view of a value is logged.
+		if ( AbuseFilterCompat::offersProtectedVariables() ) {
+			$GLOBALS['wgAbuseFilterProtectedVariables'] = array_values( array_unique( array_merge(
+				(array)( $GLOBALS['wgAbuseFilterProtectedVariables'] ?? [] ),
+				SensitiveVariables::names()
+			) ) );
+		}
+	}
+
+	/**
+	 * Keeps the sensitive variables' values out of AbuseFilter's var dumps.
+	 */
+	public static function onMediaWikiServices( MediaWikiServices $services ): void {
+		if ( !AbuseFilterCompat::offersProtectedVariables() ) {
+			return;
+		}
+		$services->addServiceManipulator(
+			VariablesBlobStore::SERVICE_NAME,
+			static function ( VariablesBlobStore $store, MediaWikiServices $services ) {
+				return new SensitiveVariablesBlobStore( $store, $services->get( 'CaptchaGuard.SensitiveValueStore' ) );
+			}
+		);
 	}
 }

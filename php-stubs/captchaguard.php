@@ -52,6 +52,29 @@ namespace MediaWiki\Extension\CaptchaGuard {
          */
         public static function verifiedInRequest(string $token): ?bool {}
     }
+
+    /**
+     * What `SensitiveVariablesBlobStore` asks, with plain facts about the viewer.
+     */
+    class SensitiveVariables {
+        public function __construct() {}
+
+        /**
+         * Whether a viewer with `$rights` (`sensitive_right`, `protected_access`)
+         * may see the values and the text of sensitive filters.
+         *
+         * @param object $rights
+         * @return bool
+         */
+        public static function maySee(object $rights): bool {}
+
+        /**
+         * The variables' names, as filters use them.
+         *
+         * @return array
+         */
+        public static function names(): array {}
+    }
 }
 
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
@@ -297,5 +320,46 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onPageSaveComplete(mixed $wiki_page, mixed $user, mixed $summary, mixed $flags, mixed $revision_record, mixed $edit_result, mixed ...$extra): void {}
+    }
+
+    class SensitiveVariablesHandler {
+        /**
+         * `$offered`: AbuseFilter has protected variables (see HandlerFactory).
+         *
+         * @param bool $offered
+         */
+        public function __construct(bool $offered) {}
+
+        /**
+         * Lists the variables in the filter editor, each with its localised description.
+         *
+         * @param mixed $real_values
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAbuseFilter_builder(mixed $real_values, mixed ...$extra): void {}
+
+        /**
+         * Declares the variables, lazily, for the action being filtered.
+         *
+         * @param mixed $vars
+         * @param mixed $user
+         * @param mixed $recent_change
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAbuseFilter_generateUserVars(mixed $vars, mixed $user, mixed $recent_change, mixed ...$extra): void {}
+
+        /**
+         * Computes a variable declared above; returns false once it has.
+         *
+         * @param mixed $method
+         * @param mixed $vars
+         * @param mixed $parameters
+         * @param mixed $result
+         * @param mixed $extra
+         * @return bool
+         */
+        public function onAbuseFilter_interceptVariable(mixed $method, mixed $vars, mixed $parameters, mixed $result, mixed ...$extra): bool {}
     }
 }

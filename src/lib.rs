@@ -77,4 +77,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::page_display::PageDisplayHandler>()
         .class::<mw::risk_score::RiskScore>()
         .class::<mw::risk_score::RiskScoreEventsHandler>()
+        .class::<mw::sensitive_variables::SensitiveVariables>()
+        .class::<mw::sensitive_variables::SensitiveVariablesHandler>()
 }

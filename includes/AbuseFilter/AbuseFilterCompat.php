@@ -4,6 +4,7 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
 use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
 use MediaWiki\Extension\AbuseFilter\GlobalNameUtils;
+use MediaWiki\Extension\AbuseFilter\Variables\VariableHolder;
 
 /**
  * What CaptchaGuard copies of AbuseFilter's internals, in one place.
@@ -36,5 +37,30 @@ final class AbuseFilterCompat {
 		$target = $parameters->getTarget();
 		return 'abusefilter-warned-' . md5( $target->getNamespace() . ':' . $target->getText() ) .
 			'-' . $filter . '-' . $parameters->getAction();
+	}
+
+	/**
+	 * Whether AbuseFilter can protect variables (1.43: $wgAbuseFilterProtectedVariables
+	 * and its access log); CaptchaGuard's sensitive variables exist only there.
+	 */
+	public static function offersProtectedVariables(): bool {
+		return class_exists( 'MediaWiki\\Extension\\AbuseFilter\\ProtectedVarsAccessLogger' );
+	}
+
+	/**
+	 * Declares $names as lazily computed: AbuseFilter hands $method and the
+	 * parameters back to the AbuseFilter-interceptVariable hook when a filter reads one.
+	 *
+	 * @param VariableHolder $vars
+	 * @param string $method
+	 * @param string[] $names
+	 * @param bool $ownRequest Whether the action is this request's performer's own
+	 */
+	public static function declareSensitiveVariables(
+		VariableHolder $vars, string $method, array $names, bool $ownRequest
+	): void {
+		foreach ( $names as $name ) {
+			$vars->setLazyLoadVar( $name, $method, [ 'variable' => $name, 'own_request' => $ownRequest ] );
+		}
 	}
 }

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
+use MediaWiki\User\UserIdentity;
 use RequestContext;
 
 /**
@@ -69,6 +70,14 @@ final class MainRequest {
 			'ip' => (string)$request->getIP(),
 			'user_agent' => (string)( $request->getHeader( 'User-Agent' ) ?: '' ),
 		];
+	}
+
+	/**
+	 * Whether $user is the one this request acts for (AbuseFilter may filter
+	 * someone else's action here, in a job run after the response).
+	 */
+	public static function isRequester( UserIdentity $user ): bool {
+		return $user->getName() === RequestContext::getMain()->getUser()->getName();
 	}
 
 	public static function isApi(): bool {

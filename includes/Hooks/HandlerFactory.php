@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\CaptchaGuard\Hooks;
 
 use Config;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
 use WikiMap;
 
 /**
@@ -22,5 +23,9 @@ final class HandlerFactory {
 			max( 0, (int)$config->get( 'CaptchaGuardEmergencyRefresh' ) ),
 			WikiMap::getCurrentWikiId()
 		);
+	}
+
+	public static function newSensitiveVariablesHandler(): SensitiveVariablesHandler {
+		return new SensitiveVariablesHandler( AbuseFilterCompat::offersProtectedVariables() );
 	}
 }

@@ -42,6 +42,8 @@ pub enum Adapter {
     SubmitEvent,
     EventLoggingLoaded,
     StoredSwitch,
+    IsRequester,
+    DeclareSensitiveVariables,
 }
 
 impl Adapter {
@@ -72,6 +74,10 @@ impl Adapter {
             Adapter::SubmitEvent => "Adapter\\EventSubmitter::submit",
             Adapter::EventLoggingLoaded => "Adapter\\EventSubmitter::isAvailable",
             Adapter::StoredSwitch => "Emergency\\EmergencyStore::currentForHook",
+            Adapter::IsRequester => "Adapter\\MainRequest::isRequester",
+            Adapter::DeclareSensitiveVariables => {
+                "AbuseFilter\\AbuseFilterCompat::declareSensitiveVariables"
+            }
         }
     }
 }

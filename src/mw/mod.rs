@@ -12,4 +12,5 @@ pub mod guard;
 pub mod host;
 pub mod page_display;
 pub mod risk_score;
+pub mod sensitive_variables;
 pub mod session;

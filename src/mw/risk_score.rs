@@ -173,6 +173,11 @@ fn record_verification(token: &[u8], http_error: Option<&str>, body: &[u8]) -> b
     verification.passed
 }
 
+/// `user_name`'s score as events and filters see it: bucketed, -1 when there is none.
+pub fn bucket_of(user_name: &str) -> Result<f64> {
+    Ok(buckets().bucket(score_of(user_name)?))
+}
+
 fn score_or_none(user_name: &str) -> Option<f64> {
     score_of(user_name).unwrap_or_else(|error| {
         host::log(
@@ -352,7 +357,7 @@ fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
         performer_id: saved.performer_id,
         revision_id: saved.revision_id,
         page_id: saved.page_id,
-        h_captcha_score: buckets().bucket(score_of(&saved.performer_name)?),
+        h_captcha_score: bucket_of(&saved.performer_name)?,
         client: client_data()?,
     };
     emit(&sink, "edit", &event)
@@ -410,7 +415,7 @@ pub fn refused_event(
         captcha_action: action.name().into(),
         answer: answer.into(),
         is_api: host::call(Adapter::IsApi, vec![])?,
-        h_captcha_score: buckets().bucket(score_of(&performer.name)?),
+        h_captcha_score: bucket_of(&performer.name)?,
         client: client_data()?,
     };
     emit(&sink, kind, &event)

@@ -5,6 +5,7 @@ pub mod emergency;
 pub mod events;
 pub mod pending_warnings;
 pub mod score;
+pub mod sensitive;
 
 #[cfg(test)]
 mod properties;

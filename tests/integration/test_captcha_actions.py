@@ -24,8 +24,9 @@ def find_filter(admin, description):
     return None
 
 
-def create_filter(base, description, rules, actions, user="Admin"):
-    """Creates a filter through Special:AbuseFilter/new as a filter editor would."""
+def create_filter(base, description, rules, actions, user="Admin", fields=None):
+    """Creates a filter through Special:AbuseFilter/new as a filter editor would;
+    `fields` are more of the form's fields (wpFilterProtected=1 for protected variables)."""
     admin = WikiClient(base).login(user)
     existing = find_filter(admin, description)
     if existing:
@@ -40,6 +41,7 @@ def create_filter(base, description, rules, actions, user="Admin"):
         "wpFilterRules": rules,
         "wpFilterNotes": "",
         "wpFilterEnabled": "1",
+        **(fields or {}),
     }
     for action, extra in actions.items():
         data["wpFilterAction" + action.capitalize()] = "1"

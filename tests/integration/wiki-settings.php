@@ -75,6 +75,10 @@ $wgGroupPermissions['steward']['emergencycaptcha-global'] = true;
 // Filter editors who may not use restricted actions such as forcecaptcha.
 $wgGroupPermissions['filtereditor']['abusefilter-modify'] = true;
 $wgGroupPermissions['filtereditor']['abusefilter-view-private'] = true;
+// AbuseFilter's protected level (sysops have it by default), so that what keeps filter
+// editors and sysops from CheckUser-level filters is CaptchaGuard's right alone.
+$wgGroupPermissions['filtereditor']['abusefilter-access-protected-vars'] = true;
+$wgGroupPermissions['filtereditor']['abusefilter-log-detail'] = true;
 // ConfirmEdit 1.43's own showcaptcha is switched on to show that CaptchaGuard's replaces it.
 $wgConfirmEditEnabledAbuseFilterCustomActions = [ 'showcaptcha' ];
 // ConfirmEdit's badcaptcha limit turns right answers into new CAPTCHAs once hit,

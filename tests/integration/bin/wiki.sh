@@ -64,6 +64,7 @@ create() {
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=filtereditor Editor "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --sysop Sysop2 "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=steward Steward "$pass" >/dev/null
+	php_cli "$mw/maintenance/createAndPromote.php" --sysop --custom-groups=checkuser Checker "$pass" >/dev/null
 	write_server_config "$mw" "$port"
 }
 
