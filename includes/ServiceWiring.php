@@ -2,6 +2,7 @@
 
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
 use MediaWiki\MediaWikiServices;
 
@@ -18,6 +19,9 @@ return [
 			$services->get( 'CaptchaGuard.EmergencyStore' ),
 			$services->getMainConfig()
 		);
+	},
+	'CaptchaGuard.SensitiveFilterLookup' => static function ( MediaWikiServices $services ): SensitiveFilterLookup {
+		return new SensitiveFilterLookup( $services->getDBLoadBalancerFactory() );
 	},
 	'CaptchaGuard.SensitiveValueStore' => static function ( MediaWikiServices $services ): SensitiveValueStore {
 		return new SensitiveValueStore( $services->getDBLoadBalancerFactory() );

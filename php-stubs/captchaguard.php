@@ -54,19 +54,10 @@ namespace MediaWiki\Extension\CaptchaGuard {
     }
 
     /**
-     * What `SensitiveVariablesBlobStore` asks, with plain facts about the viewer.
+     * What `SensitiveVariablesBlobStore` and `Setup` ask.
      */
     class SensitiveVariables {
         public function __construct() {}
-
-        /**
-         * Whether a viewer with `$rights` (`sensitive_right`, `protected_access`)
-         * may see the values and the text of sensitive filters.
-         *
-         * @param object $rights
-         * @return bool
-         */
-        public static function maySee(object $rights): bool {}
 
         /**
          * The variables' names, as filters use them.
@@ -74,6 +65,13 @@ namespace MediaWiki\Extension\CaptchaGuard {
          * @return array
          */
         public static function names(): array {}
+
+        /**
+         * Whether the current user may see sensitive values; false when that cannot be told.
+         *
+         * @return bool
+         */
+        public static function viewerMaySee(): bool {}
     }
 }
 
@@ -320,6 +318,40 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onPageSaveComplete(mixed $wiki_page, mixed $user, mixed $summary, mixed $flags, mixed $revision_record, mixed $edit_result, mixed ...$extra): void {}
+    }
+
+    class SensitiveFiltersHandler {
+        public function __construct() {}
+
+        /**
+         * list=abusefilters and list=abuselog: removes what the viewer may not see, logs what they may.
+         *
+         * @param mixed $module
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAPIQueryAfterExecute(mixed $module, mixed ...$extra): void {}
+
+        /**
+         * The AbuseFilter API modules that check or run rules; false refuses with `$message`.
+         *
+         * @param mixed $module
+         * @param mixed $user
+         * @param mixed $message
+         * @param mixed $extra
+         * @return bool
+         */
+        public function onApiCheckCanExecute(mixed $module, mixed $user, mixed $message, mixed ...$extra): bool {}
+
+        /**
+         * Special:AbuseFilter and Special:AbuseLog; returns false to stop the page.
+         *
+         * @param mixed $special
+         * @param mixed $sub_page
+         * @param mixed $extra
+         * @return bool
+         */
+        public function onSpecialPageBeforeExecute(mixed $special, mixed $sub_page, mixed ...$extra): bool {}
     }
 
     class SensitiveVariablesHandler {

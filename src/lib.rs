@@ -77,6 +77,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::page_display::PageDisplayHandler>()
         .class::<mw::risk_score::RiskScore>()
         .class::<mw::risk_score::RiskScoreEventsHandler>()
+        .class::<mw::sensitive_filters::SensitiveFiltersHandler>()
         .class::<mw::sensitive_variables::SensitiveVariables>()
         .class::<mw::sensitive_variables::SensitiveVariablesHandler>()
 }

@@ -2,13 +2,11 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
-use MediaWiki\Extension\AbuseFilter\AbuseFilterServices;
 use MediaWiki\Extension\AbuseFilter\Parser\AFPData;
 use MediaWiki\Extension\AbuseFilter\Variables\VariableHolder;
 use MediaWiki\Extension\AbuseFilter\Variables\VariablesBlobStore;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
 use MediaWiki\Extension\CaptchaGuard\SensitiveVariables;
-use RequestContext;
 use stdClass;
 
 /**
@@ -56,20 +54,12 @@ class SensitiveVariablesBlobStore extends VariablesBlobStore {
 	/** @inheritDoc */
 	public function loadVarDump( stdClass $row ): VariableHolder {
 		$vars = $this->inner->loadVarDump( $row );
-		if ( !self::viewerMaySee() ) {
+		if ( !SensitiveVariables::viewerMaySee() ) {
 			return $vars;
 		}
 		foreach ( $this->values->load( (string)$row->afl_var_dump ) as $name => $value ) {
 			$vars->setVar( $name, $value );
 		}
 		return $vars;
-	}
-
-	private static function viewerMaySee(): bool {
-		$viewer = RequestContext::getMain()->getAuthority();
-		return SensitiveVariables::maySee( (object)[
-			'sensitive_right' => $viewer->isAllowed( 'captchaguard-sensitive-filters' ),
-			'protected_access' => AbuseFilterServices::getPermissionManager()->canViewProtectedVariables( $viewer ),
-		] );
 	}
 }

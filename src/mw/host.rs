@@ -44,6 +44,12 @@ pub enum Adapter {
     StoredSwitch,
     IsRequester,
     DeclareSensitiveVariables,
+    SensitiveViewer,
+    SensitiveTouchesOfPage,
+    SensitiveTouchesOfApi,
+    SensitiveTouchesOfQuery,
+    RefuseSensitivePage,
+    LogSensitiveAccess,
 }
 
 impl Adapter {
@@ -78,6 +84,12 @@ impl Adapter {
             Adapter::DeclareSensitiveVariables => {
                 "AbuseFilter\\AbuseFilterCompat::declareSensitiveVariables"
             }
+            Adapter::SensitiveViewer => "AbuseFilter\\SensitiveRequests::viewer",
+            Adapter::SensitiveTouchesOfPage => "AbuseFilter\\SensitiveRequests::ofSpecialPage",
+            Adapter::SensitiveTouchesOfApi => "AbuseFilter\\SensitiveRequests::ofApiModule",
+            Adapter::SensitiveTouchesOfQuery => "AbuseFilter\\SensitiveRequests::ofApiQueryResult",
+            Adapter::RefuseSensitivePage => "AbuseFilter\\SensitiveRequests::refusePage",
+            Adapter::LogSensitiveAccess => "Sensitive\\SensitiveAccessLog::write",
         }
     }
 }

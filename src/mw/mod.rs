@@ -12,5 +12,6 @@ pub mod guard;
 pub mod host;
 pub mod page_display;
 pub mod risk_score;
+pub mod sensitive_filters;
 pub mod sensitive_variables;
 pub mod session;

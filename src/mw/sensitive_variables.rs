@@ -9,10 +9,10 @@ use ext_php_rs::types::{PhpRef, Zval};
 
 use super::host::{self, Adapter, Level, Result};
 use super::risk_score::{self, Client};
-use super::{guard, session};
+use super::{guard, sensitive_filters, session};
 use crate::policy::score::NO_SCORE;
 use crate::policy::sensitive::{
-    may_see_sensitive, value_of, FilteredIn, LiveRequest, SensitiveValue, SensitiveVariable, Viewer,
+    may_see_sensitive, value_of, FilteredIn, LiveRequest, SensitiveValue, SensitiveVariable,
 };
 
 /// The lazy-load method name AbuseFilter hands back to `AbuseFilter-interceptVariable`.
@@ -202,16 +202,10 @@ fn live_request(variable: SensitiveVariable) -> Result<LiveRequest> {
     })
 }
 
-/// What `SensitiveVariablesBlobStore` asks, with plain facts about the viewer.
+/// What `SensitiveVariablesBlobStore` and `Setup` ask.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\SensitiveVariables")]
 pub struct SensitiveVariables;
-
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct ViewerRights {
-    pub sensitive_right: bool,
-    pub protected_access: bool,
-}
 
 #[php_impl]
 impl SensitiveVariables {
@@ -223,18 +217,23 @@ impl SensitiveVariables {
             .collect()
     }
 
-    /// Whether a viewer with `$rights` (`sensitive_right`, `protected_access`)
-    /// may see the values and the text of sensitive filters.
-    #[php(name = "maySee")]
-    pub fn may_see(rights: ViewerRights) -> bool {
+    /// Whether the current user may see sensitive values; false when that cannot be told.
+    #[php(name = "viewerMaySee")]
+    pub fn viewer_may_see() -> bool {
         guard::contained(
-            "SensitiveVariables::maySee",
+            "SensitiveVariables::viewerMaySee",
             || false,
-            || {
-                may_see_sensitive(Viewer {
-                    sensitive_right: rights.sensitive_right,
-                    protected_access: rights.protected_access,
-                })
+            || match sensitive_filters::viewer() {
+                Ok(viewer) => may_see_sensitive(viewer),
+                Err(error) => {
+                    host::log(
+                        Level::Error,
+                        "Could not read the viewer's rights; sensitive values stay hidden: {error}",
+                        &[],
+                        Some(&error),
+                    );
+                    false
+                }
             },
         )
     }

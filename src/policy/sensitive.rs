@@ -1,6 +1,7 @@
 //! CheckUser-level filter variables: which there are, what a request gives
 //! each of them, and who may see the values a filter hit kept.
 
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::score::NO_SCORE;
@@ -21,6 +22,8 @@ pub const USER_AGENT_MAX_BYTES: usize = 1024;
 pub enum SensitiveError {
     #[error("'{0}' is not a CaptchaGuard sensitive variable")]
     UnknownVariable(String),
+    #[error("'{0}' is not a kind of access to sensitive filters")]
+    UnknownAccess(String),
 }
 
 impl SensitiveVariable {
@@ -130,6 +133,92 @@ pub fn may_see_sensitive(viewer: Viewer) -> bool {
     viewer.sensitive_right && viewer.protected_access
 }
 
+/// What a request does with a sensitive filter; each is a log action of the
+/// `captchaguard-sensitive` log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SensitiveAccess {
+    /// Its text: the filter editor, its history, a diff, list=abusefilters.
+    ViewFilter,
+    /// Its hits: their details, Special:AbuseLog searched for it, list=abuselog.
+    ViewHits,
+    /// Rules using a sensitive variable run or checked: /test, /examine, /tools and their API modules.
+    Test,
+}
+
+impl SensitiveAccess {
+    pub fn name(self) -> &'static str {
+        match self {
+            SensitiveAccess::ViewFilter => "view-filter",
+            SensitiveAccess::ViewHits => "view-hits",
+            SensitiveAccess::Test => "test",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Result<SensitiveAccess, SensitiveError> {
+        [
+            SensitiveAccess::ViewFilter,
+            SensitiveAccess::ViewHits,
+            SensitiveAccess::Test,
+        ]
+        .into_iter()
+        .find(|a| a.name() == name)
+        .ok_or_else(|| SensitiveError::UnknownAccess(name.to_owned()))
+    }
+}
+
+/// One sensitive thing a request touches: what it does, and to which page
+/// (`Special:AbuseFilter/5`, `Special:AbuseLog/12`, `Special:AbuseFilter/test`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Touch {
+    pub access: SensitiveAccess,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Allow,
+    Deny,
+}
+
+/// A request that touches nothing sensitive passes; one that does needs the CheckUser level.
+pub fn gate(viewer: Viewer, touches: &[Touch]) -> Gate {
+    if touches.is_empty() || may_see_sensitive(viewer) {
+        Gate::Allow
+    } else {
+        Gate::Deny
+    }
+}
+
+/// More distinct things than a checkuser looks at in one session; the oldest are logged again.
+pub const MAX_SEEN: usize = 64;
+
+/// What this session already logged: looking at the same thing again within
+/// one session is not logged again (AbuseFilter debounces its own log too).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeenTouches(Vec<Touch>);
+
+impl SeenTouches {
+    /// Reads the stored form (JSON); anything unreadable is nothing seen, so it is logged.
+    pub fn from_stored(stored: &str) -> SeenTouches {
+        SeenTouches(serde_json::from_str(stored).unwrap_or_default())
+    }
+
+    pub fn to_stored(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+
+    /// Records `touch`; true if it is new to this session (so it is to be logged).
+    pub fn first_time(&mut self, touch: &Touch) -> bool {
+        if self.0.contains(touch) {
+            return false;
+        }
+        self.0.push(touch.clone());
+        let excess = self.0.len().saturating_sub(MAX_SEEN);
+        self.0.drain(..excess);
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +310,64 @@ mod tests {
             protected_access: false,
             ..both
         }));
+    }
+
+    fn touch(access: SensitiveAccess, target: &str) -> Touch {
+        Touch {
+            access,
+            target: target.into(),
+        }
+    }
+
+    #[test]
+    fn access_names_round_trip_and_unknown_ones_are_typed_errors() {
+        for access in [
+            SensitiveAccess::ViewFilter,
+            SensitiveAccess::ViewHits,
+            SensitiveAccess::Test,
+        ] {
+            assert_eq!(SensitiveAccess::from_name(access.name()), Ok(access));
+        }
+        assert_eq!(
+            SensitiveAccess::from_name("delete"),
+            Err(SensitiveError::UnknownAccess("delete".into()))
+        );
+    }
+
+    #[test]
+    fn only_touching_something_sensitive_needs_the_level() {
+        let sysop = Viewer {
+            sensitive_right: false,
+            protected_access: true,
+        };
+        let checkuser = Viewer {
+            sensitive_right: true,
+            protected_access: true,
+        };
+        let touches = [touch(SensitiveAccess::ViewFilter, "Special:AbuseFilter/5")];
+        assert_eq!(gate(sysop, &[]), Gate::Allow);
+        assert_eq!(gate(sysop, &touches), Gate::Deny);
+        assert_eq!(gate(checkuser, &touches), Gate::Allow);
+    }
+
+    #[test]
+    fn the_same_look_is_logged_once_per_session_and_the_record_is_bounded() {
+        let mut seen = SeenTouches::from_stored("not json");
+        let filter = touch(SensitiveAccess::ViewFilter, "Special:AbuseFilter/5");
+        assert!(seen.first_time(&filter));
+        let mut seen = SeenTouches::from_stored(&seen.to_stored());
+        assert!(!seen.first_time(&filter));
+        assert!(seen.first_time(&touch(SensitiveAccess::ViewHits, "Special:AbuseFilter/5")));
+        for n in 0..MAX_SEEN {
+            seen.first_time(&touch(
+                SensitiveAccess::ViewHits,
+                &format!("Special:AbuseLog/{n}"),
+            ));
+        }
+        assert_eq!(seen.0.len(), MAX_SEEN);
+        assert!(
+            seen.first_time(&filter),
+            "the oldest look is forgotten first"
+        );
     }
 }

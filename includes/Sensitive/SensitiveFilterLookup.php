@@ -1,0 +1,105 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Sensitive;
+
+use MediaWiki\Extension\AbuseFilter\AbuseFilterServices;
+use MediaWiki\Extension\AbuseFilter\Filter\Flags;
+use MediaWiki\Extension\CaptchaGuard\SensitiveVariables;
+use Throwable;
+use Wikimedia\Rdbms\ILBFactory;
+
+/**
+ * Which filters are CheckUser-level: those of which any version, current or
+ * past, reads one of CaptchaGuard's sensitive variables. Dropping the
+ * variable later does not make a filter public: its history still shows it.
+ */
+class SensitiveFilterLookup {
+
+	/** @var array<int,bool> Filter ID => sensitive, for this request */
+	private array $known = [];
+
+	public function __construct( private ILBFactory $lbFactory ) {
+	}
+
+	/**
+	 * Whether $rules read a sensitive variable, as AbuseFilter's own parser
+	 * sees it. Rules it cannot parse are judged by the names alone, so a
+	 * syntax error cannot hide a variable.
+	 */
+	public function usesSensitive( string $rules ): bool {
+		$names = SensitiveVariables::names();
+		if ( !$this->mentionsAny( $rules, $names ) ) {
+			return false;
+		}
+		try {
+			$used = AbuseFilterServices::getRuleCheckerFactory()->newRuleChecker()->getUsedVars( $rules );
+		} catch ( Throwable $unparseable ) {
+			return (bool)preg_match( '/\b(' . implode( '|', $names ) . ')\b/i', $rules );
+		}
+		return (bool)array_intersect( array_map( 'strtolower', $used ), $names );
+	}
+
+	private function mentionsAny( string $rules, array $names ): bool {
+		foreach ( $names as $name ) {
+			if ( stripos( $rules, $name ) !== false ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	public function isSensitive( int $filterId ): bool {
+		if ( !isset( $this->known[$filterId] ) ) {
+			$this->known[$filterId] = false;
+			foreach ( $this->versions( $filterId ) as $rules ) {
+				if ( $this->usesSensitive( $rules ) ) {
+					$this->known[$filterId] = true;
+					break;
+				}
+			}
+		}
+		return $this->known[$filterId];
+	}
+
+	/**
+	 * Whether the wiki has any sensitive filter (they are all AbuseFilter-protected).
+	 */
+	public function anySensitive(): bool {
+		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
+		$protected = $db->selectFieldValues(
+			'abuse_filter',
+			'af_id',
+			[ $db->bitAnd( 'af_hidden', Flags::FILTER_USES_PROTECTED_VARS ) . ' != 0' ],
+			__METHOD__
+		);
+		foreach ( $protected as $id ) {
+			if ( $this->isSensitive( (int)$id ) ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * @return string[] Every distinct text the filter has had
+	 */
+	private function versions( int $filterId ): array {
+		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
+		$current = $db->selectFieldValues( 'abuse_filter', 'af_pattern', [ 'af_id' => $filterId ], __METHOD__ );
+		$past = $db->selectFieldValues( 'abuse_filter_history', 'afh_pattern', [ 'afh_filter' => $filterId ], __METHOD__ );
+		return array_unique( array_map( 'strval', array_merge( $current, $past ) ) );
+	}
+
+	/**
+	 * The filter whose hit AbuseLog entry $logId records; null for none or a global filter.
+	 */
+	public function filterOfEntry( int $logId ): ?int {
+		$row = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA )->selectRow(
+			'abuse_filter_log',
+			[ 'afl_filter_id', 'afl_global' ],
+			[ 'afl_id' => $logId ],
+			__METHOD__
+		);
+		return $row && !$row->afl_global ? (int)$row->afl_filter_id : null;
+	}
+}

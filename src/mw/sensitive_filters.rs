@@ -1,0 +1,197 @@
+//! The gate in front of AbuseFilter's pages and API modules for
+//! CheckUser-level filters: what a request touches of them
+//! (`AbuseFilter\SensitiveRequests` reads AbuseFilter's pages and
+//! parameters) is refused without `captchaguard-sensitive-filters`, and
+//! logged, once per session, with it.
+
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{PhpRef, Zval};
+
+use super::host::{self, Adapter, BindingError, Level, Result};
+use super::{guard, session};
+use crate::policy::sensitive::{
+    gate, may_see_sensitive, Gate, SeenTouches, SensitiveAccess, Touch, Viewer,
+};
+
+/// Session key of what this session's accesses already logged.
+const SEEN_KEY: &str = "captchaguard-sensitive-seen";
+const REFUSAL: &str = "captchaguard-sensitive-denied";
+
+/// A touch as the adapter lists it.
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct TouchFacts {
+    pub access: String,
+    pub target: String,
+}
+
+#[derive(Debug, Clone, ZvalConvert)]
+pub struct ViewerRights {
+    pub sensitive_right: bool,
+    pub protected_access: bool,
+}
+
+pub fn viewer() -> Result<Viewer> {
+    let rights: ViewerRights = host::call(Adapter::SensitiveViewer, vec![])?;
+    Ok(Viewer {
+        sensitive_right: rights.sensitive_right,
+        protected_access: rights.protected_access,
+    })
+}
+
+fn touches(
+    adapter: Adapter,
+    args: Vec<&dyn ext_php_rs::convert::IntoZvalDyn>,
+) -> Result<Vec<Touch>> {
+    let listed: Vec<TouchFacts> = host::call(adapter, args)?;
+    listed
+        .into_iter()
+        .map(|facts| {
+            SensitiveAccess::from_name(&facts.access)
+                .map(|access| Touch {
+                    access,
+                    target: facts.target,
+                })
+                .map_err(|error| BindingError::Unexpected {
+                    call: adapter,
+                    expected: "a kind of access",
+                    found: error.to_string(),
+                })
+        })
+        .collect()
+}
+
+/// Logs each touch this session has not logged yet.
+fn log_accesses(touches: &[Touch]) -> Result<()> {
+    if touches.is_empty() {
+        return Ok(());
+    }
+    let mut seen = SeenTouches::from_stored(&session::get(SEEN_KEY)?.string().unwrap_or_default());
+    for touch in touches {
+        if seen.first_time(touch) {
+            host::call_value(
+                Adapter::LogSensitiveAccess,
+                vec![&touch.access.name(), &touch.target.as_str()],
+            )?;
+        }
+    }
+    session::set(SEEN_KEY, &seen.to_stored())
+}
+
+/// Allowed (and logged) or refused; an access that cannot be logged is refused.
+fn decide(touches: &[Touch]) -> Result<Gate> {
+    if touches.is_empty() {
+        return Ok(Gate::Allow);
+    }
+    let decision = gate(viewer()?, touches);
+    if decision == Gate::Allow {
+        log_accesses(touches)?;
+    }
+    Ok(decision)
+}
+
+fn log_error(what: &str, error: &BindingError) {
+    host::log(
+        Level::Error,
+        "Could not gate {what} for CheckUser-level filters; refused: {error}",
+        &[("what", what)],
+        Some(error),
+    );
+}
+
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\SensitiveFiltersHandler")]
+pub struct SensitiveFiltersHandler;
+
+#[php_impl]
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
+#[allow(unused_variables)]
+impl SensitiveFiltersHandler {
+    pub fn __construct() -> Self {
+        SensitiveFiltersHandler
+    }
+
+    /// Special:AbuseFilter and Special:AbuseLog; returns false to stop the page.
+    #[php(name = "onSpecialPageBeforeExecute")]
+    pub fn on_special_page_before_execute(
+        &self,
+        special: &Zval,
+        sub_page: &Zval,
+        extra: &[&Zval],
+    ) -> bool {
+        let refuse = || {
+            if let Err(error) = host::call_value(Adapter::RefuseSensitivePage, vec![special]) {
+                log_error("the refusal page", &error);
+            }
+            false
+        };
+        guard::contained("SpecialPageBeforeExecute", refuse, || {
+            let decided = touches(Adapter::SensitiveTouchesOfPage, vec![special, sub_page])
+                .and_then(|t| decide(&t));
+            match decided {
+                Ok(Gate::Allow) => true,
+                Ok(Gate::Deny) => refuse(),
+                Err(error) => {
+                    log_error("a special page", &error);
+                    refuse()
+                }
+            }
+        })
+    }
+
+    /// The AbuseFilter API modules that check or run rules; false refuses with `$message`.
+    #[php(name = "onApiCheckCanExecute")]
+    pub fn on_api_check_can_execute(
+        &self,
+        module: &Zval,
+        user: &Zval,
+        mut message: PhpRef,
+        extra: &[&Zval],
+    ) -> bool {
+        let allowed = guard::contained(
+            "ApiCheckCanExecute",
+            || false,
+            || {
+                let decided =
+                    touches(Adapter::SensitiveTouchesOfApi, vec![module]).and_then(|t| decide(&t));
+                match decided {
+                    Ok(gate) => gate == Gate::Allow,
+                    Err(error) => {
+                        log_error("an API module", &error);
+                        false
+                    }
+                }
+            },
+        );
+        if !allowed && message.set_string(REFUSAL, false).is_err() {
+            // ApiMain then refuses with its generic message.
+            message.set_null();
+        }
+        allowed
+    }
+
+    /// list=abusefilters and list=abuselog: removes what the viewer may not see, logs what they may.
+    #[php(name = "onAPIQueryAfterExecute")]
+    pub fn on_api_query_after_execute(&self, module: &Zval, extra: &[&Zval]) {
+        let remove_all = || {
+            if let Err(error) =
+                host::call_value(Adapter::SensitiveTouchesOfQuery, vec![module, &true])
+            {
+                log_error("an API query result", &error);
+            }
+        };
+        guard::contained("APIQueryAfterExecute", remove_all, || {
+            let outcome = viewer().and_then(|viewer| {
+                let may_see = may_see_sensitive(viewer);
+                let shown = touches(Adapter::SensitiveTouchesOfQuery, vec![module, &!may_see])?;
+                if may_see {
+                    log_accesses(&shown)?;
+                }
+                Ok(())
+            });
+            if let Err(error) = outcome {
+                log_error("an API query result", &error);
+                remove_all();
+            }
+        });
+    }
+}
