@@ -2,8 +2,14 @@
 
 namespace MediaWiki\Extension\CaptchaGuard;
 
+use MediaWiki\Config\ServiceOptions;
+use MediaWiki\Extension\AbuseFilter\AbuseFilterPermissionManager;
+use MediaWiki\Extension\AbuseFilter\ChangeTags\ChangeTagValidator;
+use MediaWiki\Extension\AbuseFilter\FilterValidator;
+use MediaWiki\Extension\AbuseFilter\Parser\RuleCheckerFactory;
 use MediaWiki\Extension\AbuseFilter\Variables\VariablesBlobStore;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveFilterValidator;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveVariablesBlobStore;
 use MediaWiki\MediaWikiServices;
 
@@ -34,7 +40,8 @@ final class Setup {
 	}
 
 	/**
-	 * Keeps the sensitive variables' values out of AbuseFilter's var dumps.
+	 * Keeps the sensitive variables' values out of AbuseFilter's var dumps, and
+	 * the tag action off CheckUser-level filters.
 	 */
 	public static function onMediaWikiServices( MediaWikiServices $services ): void {
 		if ( !AbuseFilterCompat::offersProtectedVariables() ) {
@@ -44,6 +51,23 @@ final class Setup {
 			VariablesBlobStore::SERVICE_NAME,
 			static function ( VariablesBlobStore $store, MediaWikiServices $services ) {
 				return new SensitiveVariablesBlobStore( $store, $services->get( 'CaptchaGuard.SensitiveValueStore' ) );
+			}
+		);
+		$services->addServiceManipulator(
+			FilterValidator::SERVICE_NAME,
+			static function ( FilterValidator $validator, MediaWikiServices $services ) {
+				// AbuseFilter's own wiring (REL1_43), plus the lookup.
+				return new SensitiveFilterValidator(
+					$services->get( 'CaptchaGuard.SensitiveFilterLookup' ),
+					$services->get( ChangeTagValidator::SERVICE_NAME ),
+					$services->get( RuleCheckerFactory::SERVICE_NAME ),
+					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
+					new ServiceOptions(
+						FilterValidator::CONSTRUCTOR_OPTIONS,
+						$services->getMainConfig(),
+						[ 'AbuseFilterProtectedVariables' => [] ]
+					)
+				);
 			}
 		);
 	}

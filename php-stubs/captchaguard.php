@@ -53,6 +53,35 @@ namespace MediaWiki\Extension\CaptchaGuard {
         public static function verifiedInRequest(string $token): ?bool {}
     }
 
+    class SensitivePurge {
+        public function __construct() {}
+
+        /**
+         * Rows one run deletes.
+         *
+         * @return int
+         */
+        public static function batchSize(): int {}
+
+        /**
+         * Whether a run that deleted `$deleted` rows leaves more for another.
+         *
+         * @param int $deleted
+         * @return bool
+         */
+        public static function continues(int $deleted): bool {}
+
+        /**
+         * Unix time at or before which hits are deleted; a bad `$maxAge` is
+         * logged and the default (90 days) applies.
+         *
+         * @param int $now
+         * @param mixed $max_age
+         * @return int
+         */
+        public static function cutoff(int $now, mixed $max_age): int {}
+    }
+
     /**
      * What `SensitiveVariablesBlobStore` and `Setup` ask.
      */
@@ -285,7 +314,12 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 
     class PageDisplayHandler {
-        public function __construct() {}
+        /**
+         * `$purgeInterval` is `$wgCaptchaGuardSensitivePurgeInterval` (see HandlerFactory).
+         *
+         * @param int $purge_interval
+         */
+        public function __construct(int $purge_interval) {}
 
         /**
          * @param mixed $output

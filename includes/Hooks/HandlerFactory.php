@@ -25,6 +25,13 @@ final class HandlerFactory {
 		);
 	}
 
+	public static function newPageDisplayHandler( Config $config ): PageDisplayHandler {
+		// Nothing to purge where the sensitive variables are not offered.
+		return new PageDisplayHandler( AbuseFilterCompat::offersProtectedVariables()
+			? max( 0, (int)$config->get( 'CaptchaGuardSensitivePurgeInterval' ) )
+			: 0 );
+	}
+
 	public static function newSensitiveVariablesHandler(): SensitiveVariablesHandler {
 		return new SensitiveVariablesHandler( AbuseFilterCompat::offersProtectedVariables() );
 	}

@@ -62,22 +62,28 @@ class SensitiveFilterLookup {
 	}
 
 	/**
-	 * Whether the wiki has any sensitive filter (they are all AbuseFilter-protected).
+	 * Whether the wiki has any sensitive filter.
 	 */
 	public function anySensitive(): bool {
-		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
-		$protected = $db->selectFieldValues(
-			'abuse_filter',
-			'af_id',
-			[ $db->bitAnd( 'af_hidden', Flags::FILTER_USES_PROTECTED_VARS ) . ' != 0' ],
-			__METHOD__
-		);
-		foreach ( $protected as $id ) {
-			if ( $this->isSensitive( (int)$id ) ) {
+		foreach ( $this->protectedFilterIds() as $id ) {
+			if ( $this->isSensitive( $id ) ) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * @return int[] AbuseFilter-protected filters: every sensitive filter is one of them
+	 */
+	public function protectedFilterIds(): array {
+		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
+		return array_map( 'intval', $db->selectFieldValues(
+			'abuse_filter',
+			'af_id',
+			[ $db->bitAnd( 'af_hidden', Flags::FILTER_USES_PROTECTED_VARS ) . ' != 0' ],
+			__METHOD__
+		) );
 	}
 
 	/**

@@ -50,6 +50,7 @@ pub enum Adapter {
     SensitiveTouchesOfQuery,
     RefuseSensitivePage,
     LogSensitiveAccess,
+    QueueSensitivePurge,
 }
 
 impl Adapter {
@@ -90,6 +91,7 @@ impl Adapter {
             Adapter::SensitiveTouchesOfQuery => "AbuseFilter\\SensitiveRequests::ofApiQueryResult",
             Adapter::RefuseSensitivePage => "AbuseFilter\\SensitiveRequests::refusePage",
             Adapter::LogSensitiveAccess => "Sensitive\\SensitiveAccessLog::write",
+            Adapter::QueueSensitivePurge => "Sensitive\\SensitivePurgeJob::queueOnce",
         }
     }
 }

@@ -13,5 +13,6 @@ pub mod host;
 pub mod page_display;
 pub mod risk_score;
 pub mod sensitive_filters;
+pub mod sensitive_purge;
 pub mod sensitive_variables;
 pub mod session;

@@ -1,23 +1,29 @@
 //! `BeforePageDisplay`: on pages where DiscussionTools' reply tool can open,
 //! the script that shows why a filter asked for a CAPTCHA (VisualEditor loads
-//! it as one of its plugins; DiscussionTools has no such list).
+//! it as one of its plugins; DiscussionTools has no such list). Page views
+//! are also the ordinary traffic that starts the purge of aged
+//! CheckUser-level filter hits.
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::host::{self, Level};
-use super::{confirmedit, guard};
+use super::{confirmedit, guard, sensitive_purge};
 
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\PageDisplayHandler")]
-pub struct PageDisplayHandler;
+pub struct PageDisplayHandler {
+    /// Seconds between purge asks; 0 where there is nothing to purge (1.39) or it is off.
+    purge_interval: i64,
+}
 
 #[php_impl]
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl PageDisplayHandler {
-    pub fn __construct() -> Self {
-        PageDisplayHandler
+    /// `$purgeInterval` is `$wgCaptchaGuardSensitivePurgeInterval` (see HandlerFactory).
+    pub fn __construct(purge_interval: i64) -> Self {
+        PageDisplayHandler { purge_interval }
     }
 
     #[php(name = "onBeforePageDisplay")]
@@ -27,6 +33,7 @@ impl PageDisplayHandler {
             "BeforePageDisplay",
             || (),
             || {
+                sensitive_purge::ask_if_due(self.purge_interval);
                 if let Err(error) = confirmedit::add_reason_script(output) {
                     host::log(
                         Level::Warning,

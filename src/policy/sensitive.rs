@@ -24,6 +24,8 @@ pub enum SensitiveError {
     UnknownVariable(String),
     #[error("'{0}' is not a kind of access to sensitive filters")]
     UnknownAccess(String),
+    #[error("$wgCaptchaGuardSensitiveMaxAge must be a whole number of seconds of at least one day, not {0}")]
+    BadMaxAge(String),
 }
 
 impl SensitiveVariable {
@@ -219,6 +221,35 @@ impl SeenTouches {
     }
 }
 
+/// The retention rule: 90 days, unless the wiki keeps less.
+pub const DEFAULT_MAX_AGE: i64 = 90 * 86_400;
+/// Rows one purge run deletes; a run that fills its batch queues the next.
+pub const PURGE_BATCH: usize = 100;
+
+/// `$wgCaptchaGuardSensitiveMaxAge` as configured (a number, or digits in a string).
+pub fn max_age(configured: &str) -> Result<i64, SensitiveError> {
+    match configured.trim().parse::<i64>() {
+        Ok(seconds) if seconds >= 86_400 => Ok(seconds),
+        _ => Err(SensitiveError::BadMaxAge(configured.to_owned())),
+    }
+}
+
+/// Hits at or before this Unix time are deleted.
+pub fn cutoff(now: i64, max_age: i64) -> i64 {
+    now.saturating_sub(max_age)
+}
+
+/// Whether a purge run that deleted `deleted` rows leaves more for the next one.
+pub fn more_remain(deleted: usize) -> bool {
+    deleted >= PURGE_BATCH
+}
+
+/// Whether this worker should ask for a purge now: at most once per
+/// `interval` seconds per worker (the wiki-wide limit is the object stash's).
+pub fn purge_due(last_asked: Option<i64>, now: i64, interval: i64) -> bool {
+    interval > 0 && last_asked.is_none_or(|last| now.saturating_sub(last) >= interval)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +400,35 @@ mod tests {
             seen.first_time(&filter),
             "the oldest look is forgotten first"
         );
+    }
+
+    #[test]
+    fn max_age_is_at_least_a_day_and_bad_values_are_typed_errors() {
+        assert_eq!(max_age("7776000"), Ok(DEFAULT_MAX_AGE));
+        assert_eq!(max_age(" 86400 "), Ok(86_400));
+        for bad in ["", "-1", "3600", "90 days", "1e9", "99999999999999999999"] {
+            assert_eq!(
+                max_age(bad),
+                Err(SensitiveError::BadMaxAge(bad.into())),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn cutoff_and_batches() {
+        assert_eq!(cutoff(100 * 86_400, DEFAULT_MAX_AGE), 10 * 86_400);
+        assert_eq!(cutoff(i64::MIN, DEFAULT_MAX_AGE), i64::MIN);
+        assert!(!more_remain(PURGE_BATCH - 1));
+        assert!(more_remain(PURGE_BATCH));
+    }
+
+    #[test]
+    fn a_worker_asks_for_a_purge_once_per_interval() {
+        assert!(purge_due(None, 1_000, 3_600));
+        assert!(!purge_due(Some(1_000), 4_599, 3_600));
+        assert!(purge_due(Some(1_000), 4_600, 3_600));
+        assert!(!purge_due(None, 1_000, 0), "0 turns the purge off");
+        assert!(purge_due(Some(i64::MIN), i64::MAX, 1));
     }
 }

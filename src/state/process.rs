@@ -26,6 +26,19 @@ pub fn first_warning(key: &str) -> bool {
     true
 }
 
+static LAST_PURGE_ASK: Mutex<Option<i64>> = Mutex::new(None);
+
+/// True when this worker should ask for a purge of aged sensitive hits now
+/// (see `policy::sensitive::purge_due`); records the ask.
+pub fn purge_ask_due(now: i64, interval: i64) -> bool {
+    let mut last = LAST_PURGE_ASK.lock();
+    let due = crate::policy::sensitive::purge_due(*last, now, interval);
+    if due {
+        *last = Some(now);
+    }
+    due
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
