@@ -355,7 +355,12 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 
     class SensitiveFiltersHandler {
-        public function __construct() {}
+        /**
+         * `$offered`: AbuseFilter has protected variables (see HandlerFactory).
+         *
+         * @param bool $offered
+         */
+        public function __construct(bool $offered) {}
 
         /**
          * list=abusefilters and list=abuselog: removes what the viewer may not see, logs what they may.

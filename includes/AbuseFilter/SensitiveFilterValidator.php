@@ -32,7 +32,10 @@ class SensitiveFilterValidator extends FilterValidator {
 		AbstractFilter $newFilter, AbstractFilter $originalFilter, Authority $performer
 	): Status {
 		if ( isset( $newFilter->getActions()['tag'] ) && $this->isSensitive( $newFilter, $originalFilter ) ) {
-			return Status::newFatal( 'captchaguard-sensitive-no-tag' );
+			// Not fatal: AbuseFilter shows the editor again, with what was typed.
+			$status = Status::newGood();
+			$status->error( 'captchaguard-sensitive-no-tag' );
+			return $status;
 		}
 		return parent::checkAll( $newFilter, $originalFilter, $performer );
 	}

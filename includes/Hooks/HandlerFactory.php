@@ -32,6 +32,10 @@ final class HandlerFactory {
 			: 0 );
 	}
 
+	public static function newSensitiveFiltersHandler(): SensitiveFiltersHandler {
+		return new SensitiveFiltersHandler( AbuseFilterCompat::offersProtectedVariables() );
+	}
+
 	public static function newSensitiveVariablesHandler(): SensitiveVariablesHandler {
 		return new SensitiveVariablesHandler( AbuseFilterCompat::offersProtectedVariables() );
 	}

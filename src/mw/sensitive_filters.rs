@@ -100,14 +100,18 @@ fn log_error(what: &str, error: &BindingError) {
 
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\SensitiveFiltersHandler")]
-pub struct SensitiveFiltersHandler;
+pub struct SensitiveFiltersHandler {
+    /// Nothing is sensitive where the variables are not offered (1.39): the gate stands aside.
+    offered: bool,
+}
 
 #[php_impl]
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl SensitiveFiltersHandler {
-    pub fn __construct() -> Self {
-        SensitiveFiltersHandler
+    /// `$offered`: AbuseFilter has protected variables (see HandlerFactory).
+    pub fn __construct(offered: bool) -> Self {
+        SensitiveFiltersHandler { offered }
     }
 
     /// Special:AbuseFilter and Special:AbuseLog; returns false to stop the page.
@@ -118,6 +122,9 @@ impl SensitiveFiltersHandler {
         sub_page: &Zval,
         extra: &[&Zval],
     ) -> bool {
+        if !self.offered {
+            return true;
+        }
         let refuse = || {
             if let Err(error) = host::call_value(Adapter::RefuseSensitivePage, vec![special]) {
                 log_error("the refusal page", &error);
@@ -147,6 +154,9 @@ impl SensitiveFiltersHandler {
         mut message: PhpRef,
         extra: &[&Zval],
     ) -> bool {
+        if !self.offered {
+            return true;
+        }
         let allowed = guard::contained(
             "ApiCheckCanExecute",
             || false,
@@ -172,6 +182,9 @@ impl SensitiveFiltersHandler {
     /// list=abusefilters and list=abuselog: removes what the viewer may not see, logs what they may.
     #[php(name = "onAPIQueryAfterExecute")]
     pub fn on_api_query_after_execute(&self, module: &Zval, extra: &[&Zval]) {
+        if !self.offered {
+            return;
+        }
         let remove_all = || {
             if let Err(error) =
                 host::call_value(Adapter::SensitiveTouchesOfQuery, vec![module, &true])
