@@ -20,7 +20,8 @@ cleanup() {
 trap cleanup EXIT
 
 "$wiki" create "$wikis/mw139" "$mw139" 8101
-"$wiki" create "$wikis/mw143" "$mw143" 8111
+# Page views on mw143 start the purge of aged CheckUser-level hits every 2 s (test_sensitive).
+WIKI_EXTRA_SETTINGS='$wgCaptchaGuardSensitivePurgeInterval = 2;' "$wiki" create "$wikis/mw143" "$mw143" 8111
 # The editors people use (VisualEditor, DiscussionTools, the mobile skin), driven
 # by headless Chromium.
 WIKI_EXTRA_SETTINGS='$captchaGuardEditors = true;' "$wiki" create "$wikis/editors" "$mw143" 8105
@@ -73,6 +74,8 @@ python3 -m unittest -v test_emergency
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
 CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults
+CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI=hc143=8171 \
+	CAPTCHAGUARD_SENSITIVE_OLD_WIKI=mw139=8101 python3 -m unittest -v test_sensitive
 CAPTCHAGUARD_MULTISERVER=multi=8191 CAPTCHAGUARD_MEMCACHED=127.0.0.1:11311 python3 -m unittest -v test_multiserver
 # Replaces the switch tables of mw139, mw143 and farm1 with CaptchaGuard 0.1's: last.
 python3 -m unittest -v test_schema_update

@@ -124,6 +124,15 @@ class Faults(unittest.TestCase):
         self.assertIn("APIAfterExecute panicked", logged("captchaguard.log"))
         self.assert_worker_clean()
 
+    def test_a_panic_in_the_checkuser_level_gate_refuses(self):
+        # The gate cannot tell what the module touches: it refuses, and the worker goes on.
+        client = WikiClient(BASE).login("Admin")
+        client.headers["X-CaptchaGuard-Fault"] = "panic:ApiCheckCanExecute"
+        answer = client.api(post={}, action="abusefilterchecksyntax", filter='user_name == "x"')
+        self.assertEqual(answer["error"]["code"], "captchaguard-sensitive-denied", answer)
+        self.assertIn("ApiCheckCanExecute panicked", logged("captchaguard.log"))
+        self.assert_worker_clean()
+
     def test_a_panic_in_the_switch_rules_is_an_error_and_changes_nothing(self):
         # Not contained: ext-php-rs turns the panic into a PHP Error, which MediaWiki reports and logs.
         client = WikiClient(BASE)

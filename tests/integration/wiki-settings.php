@@ -79,8 +79,6 @@ $wgGroupPermissions['filtereditor']['abusefilter-view-private'] = true;
 // editors and sysops from CheckUser-level filters is CaptchaGuard's right alone.
 $wgGroupPermissions['filtereditor']['abusefilter-access-protected-vars'] = true;
 $wgGroupPermissions['filtereditor']['abusefilter-log-detail'] = true;
-// Page views start the purge of aged CheckUser-level hits at most every 2 s, so tests see it.
-$wgCaptchaGuardSensitivePurgeInterval = 2;
 // ConfirmEdit 1.43's own showcaptcha is switched on to show that CaptchaGuard's replaces it.
 $wgConfirmEditEnabledAbuseFilterCustomActions = [ 'showcaptcha' ];
 // ConfirmEdit's badcaptcha limit turns right answers into new CAPTCHAs once hit,

@@ -52,7 +52,7 @@ class HookArgumentsTest extends TestCase {
 	public function testBeforePageDisplay() {
 		$out = new FakeOutput();
 		// The stand-in is not an OutputPage: the adapter refuses it, which is logged, not thrown.
-		$this->assertNull( ( new PageDisplayHandler() )->onBeforePageDisplay( $out, null, self::EXTRA ) );
+		$this->assertNull( ( new PageDisplayHandler( 0 ) )->onBeforePageDisplay( $out, null, self::EXTRA ) );
 		$this->assertSame( '', $out->html );
 	}
 

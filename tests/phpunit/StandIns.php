@@ -20,7 +20,29 @@ namespace MediaWiki\Extension\AbuseFilter\Consequences\Consequence {
 	}
 }
 
+namespace MediaWiki\Extension\AbuseFilter\Variables {
+	/** Records the lazily declared variables. */
+	class VariableHolder {
+		public array $lazy = [];
+
+		public function setLazyLoadVar( string $variable, string $method, array $parameters ): void {
+			$this->lazy[$variable] = [ $method, $parameters ];
+		}
+	}
+}
+
 namespace MediaWiki\Extension\AbuseFilter {
+	/** AbuseFilter's protected level is this one right here. */
+	class AbuseFilterServices {
+		public static function getPermissionManager(): object {
+			return new class {
+				public function canViewProtectedVariables( $performer ): bool {
+					return $performer->isAllowed( 'abusefilter-access-protected-vars' );
+				}
+			};
+		}
+	}
+
 	/** As in AbuseFilter REL1_39 and REL1_43. */
 	class GlobalNameUtils {
 		public static function buildGlobalName( int $id, bool $global = true ): string {
@@ -319,6 +341,26 @@ namespace {
 	class WebRequest {
 	}
 
+	/** A special page that is neither of AbuseFilter's. */
+	class SpecialPage {
+		public function __construct( private string $name ) {
+		}
+
+		public function getName() {
+			return $this->name;
+		}
+	}
+
+	/** An API module that checks no rules. */
+	class ApiBase {
+		public function __construct( private string $name ) {
+		}
+
+		public function getModuleName() {
+			return $this->name;
+		}
+	}
+
 	class FakeRequest extends WebRequest {
 		public function __construct( public array $values = [], public ?FakeSession $session = null ) {
 			$this->session ??= new FakeSession();
@@ -441,6 +483,10 @@ namespace {
 		}
 
 		public function getUser() {
+			return $this->user;
+		}
+
+		public function getAuthority() {
 			return $this->user;
 		}
 
