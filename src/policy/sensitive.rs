@@ -148,6 +148,12 @@ pub enum SensitiveAccess {
 }
 
 impl SensitiveAccess {
+    pub const ALL: [SensitiveAccess; 3] = [
+        SensitiveAccess::ViewFilter,
+        SensitiveAccess::ViewHits,
+        SensitiveAccess::Test,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             SensitiveAccess::ViewFilter => "view-filter",
@@ -157,14 +163,10 @@ impl SensitiveAccess {
     }
 
     pub fn from_name(name: &str) -> Result<SensitiveAccess, SensitiveError> {
-        [
-            SensitiveAccess::ViewFilter,
-            SensitiveAccess::ViewHits,
-            SensitiveAccess::Test,
-        ]
-        .into_iter()
-        .find(|a| a.name() == name)
-        .ok_or_else(|| SensitiveError::UnknownAccess(name.to_owned()))
+        SensitiveAccess::ALL
+            .into_iter()
+            .find(|a| a.name() == name)
+            .ok_or_else(|| SensitiveError::UnknownAccess(name.to_owned()))
     }
 }
 
@@ -352,11 +354,7 @@ mod tests {
 
     #[test]
     fn access_names_round_trip_and_unknown_ones_are_typed_errors() {
-        for access in [
-            SensitiveAccess::ViewFilter,
-            SensitiveAccess::ViewHits,
-            SensitiveAccess::Test,
-        ] {
+        for access in SensitiveAccess::ALL {
             assert_eq!(SensitiveAccess::from_name(access.name()), Ok(access));
         }
         assert_eq!(
