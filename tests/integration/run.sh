@@ -75,7 +75,7 @@ python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
 CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults
 CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI=hc143=8171 \
-	CAPTCHAGUARD_SENSITIVE_OLD_WIKI=mw139=8101 python3 -m unittest -v test_sensitive
+	CAPTCHAGUARD_SENSITIVE_OLD_WIKI=mw139=8101 /usr/bin/python3 -m unittest -v test_sensitive
 CAPTCHAGUARD_MULTISERVER=multi=8191 CAPTCHAGUARD_MEMCACHED=127.0.0.1:11311 python3 -m unittest -v test_multiserver
 # Replaces the switch tables of mw139, mw143 and farm1 with CaptchaGuard 0.1's: last.
 python3 -m unittest -v test_schema_update

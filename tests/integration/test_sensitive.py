@@ -311,7 +311,9 @@ class SensitiveFiltersTest(unittest.TestCase):
         db_file = os.path.join(self.wiki_dir, "db", "my_wiki.sqlite")
         deadline = time.time() + 60
         while time.time() < deadline:
-            WikiClient(self.base).request("/index.php", params={"title": "Main Page"})
+            # An ordinary page view (not a redirect: that renders no page).
+            view = WikiClient(self.base).request("/index.php", params={"title": "Main_Page"})
+            self.assertEqual(view.status, 200)
             with self.db() as db:
                 left = db.execute("select count(*) from abuse_filter_log where afl_id = ?",
                                   (aged,)).fetchone()[0]
@@ -338,6 +340,44 @@ class SensitiveFiltersTest(unittest.TestCase):
                     raw += f.read()
         self.assertNotIn(aged_agent.encode(), raw)
         self.assertIn(young_agent.encode(), raw)
+
+
+class SensitiveBrowserTest(unittest.TestCase):
+    """What a checkuser and a sysop see, in headless Chromium (screenshots in build/screenshots/)."""
+    base = None
+    wiki_dir = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.filter = create_filter(cls.base, "cg sensitive ua", 'user_agent irlike "evilbot"', {},
+                                   user="Checker", fields=PROTECTED)
+
+    def browse(self, user):
+        from browser import Browser  # Debian's python3-selenium (run.sh uses /usr/bin/python3)
+        browser = Browser(self.base, f"sensitive-{user}")
+        self.addCleanup(browser.quit)
+        browser.login(user)
+        browser.open(f"/index.php?title=Special:AbuseFilter/{self.filter}")
+        return browser
+
+    def test_the_checkuser_sees_the_rules_and_the_variables_in_the_editor(self):
+        browser = self.browse("Checker")
+        browser.wait_for("#wpFilterRules")
+        browser.shot("filter editor")
+        source = html.unescape(browser.driver.page_source)
+        self.assertIn('user_agent irlike "evilbot"', source)
+        for label in ("User agent of the request (CheckUser level)",
+                      "IP address of the request, also for registered users (CheckUser level)",
+                      "hCaptcha risk score of the user, bucketed; -1 when there is none (CheckUser level)"):
+            self.assertIn(label, source)
+
+    def test_a_sysop_sees_a_refusal_without_the_rules(self):
+        browser = self.browse("Sysop2")
+        browser.wait_for("#firstHeading")
+        browser.shot("refused")
+        self.assertEqual(browser.text("#firstHeading"), "CheckUser-level filter")
+        self.assertIn("captchaguard-sensitive-filters", browser.text("#mw-content-text"))
+        self.assertNotIn("evilbot", browser.driver.page_source.lower())
 
 
 class HCaptchaBucketTest(unittest.TestCase):
@@ -399,6 +439,7 @@ def load_tests(loader, tests, pattern):
     suite = unittest.TestSuite()
     for variable, default, cls in (
         ("CAPTCHAGUARD_SENSITIVE_WIKI", "mw143=8111", SensitiveFiltersTest),
+        ("CAPTCHAGUARD_SENSITIVE_WIKI", "mw143=8111", SensitiveBrowserTest),
         ("CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI", "hc143=8171", HCaptchaBucketTest),
         ("CAPTCHAGUARD_SENSITIVE_OLD_WIKI", "mw139=8101", OldWikiTest),
     ):
