@@ -20,6 +20,8 @@ use SpecialPage;
 final class SensitiveRequests {
 
 	private const RULE_FIELDS = [ 'wpFilterRules', 'testfilter' ];
+	/** Modules that show or test against one AbuseLog entry (logid). */
+	private const API_ENTRY_MODULES = [ 'abusefiltercheckmatch', 'abuselogprivatedetails' ];
 	private const API_RULE_PARAMS = [
 		'abusefilterchecksyntax' => 'filter',
 		'abusefilterevalexpression' => 'expression',
@@ -94,7 +96,9 @@ final class SensitiveRequests {
 		$lookup = self::lookup();
 		$request = $special->getRequest();
 		$touches = [];
-		foreach ( [ $subPage, $request->getText( 'details' ), $request->getText( 'hide' ) ] as $entry ) {
+		// /ID, /private/ID (its IP address), ?details=ID, ?hide=ID
+		$private = preg_match( '#^private/(\d+)$#', $subPage, $m ) ? $m[1] : '';
+		foreach ( [ $subPage, $private, $request->getText( 'details' ), $request->getText( 'hide' ) ] as $entry ) {
 			if ( is_numeric( $entry ) ) {
 				$touches = array_merge( $touches, self::ofEntry( $lookup, (int)$entry ) );
 			}
@@ -121,17 +125,17 @@ final class SensitiveRequests {
 	 */
 	public static function ofApiModule( ApiBase $module ): array {
 		$name = $module->getModuleName();
-		if ( !isset( self::API_RULE_PARAMS[$name] ) ) {
+		if ( !isset( self::API_RULE_PARAMS[$name] ) && !in_array( $name, self::API_ENTRY_MODULES, true ) ) {
 			return [];
 		}
 		$lookup = self::lookup();
 		$request = $module->getRequest();
 		$touches = [];
-		if ( $lookup->usesSensitive( $request->getText( self::API_RULE_PARAMS[$name] ) ) ) {
+		if ( $lookup->usesSensitive( $request->getText( self::API_RULE_PARAMS[$name] ?? '' ) ) ) {
 			$touches[] = self::touch( 'test', "Special:ApiSandbox#action=$name" );
 		}
 		$logId = $request->getText( 'logid' );
-		if ( $name === 'abusefiltercheckmatch' && is_numeric( $logId ) ) {
+		if ( in_array( $name, self::API_ENTRY_MODULES, true ) && is_numeric( $logId ) ) {
 			$touches = array_merge( $touches, self::ofEntry( $lookup, (int)$logId ) );
 		}
 		return $touches;

@@ -170,6 +170,7 @@ class SensitiveFiltersTest(unittest.TestCase):
             f"Special:AbuseFilter/history/{self.ua_filter}/item/1",
             f"Special:AbuseFilter/examine/log/{entry['id']}",
             f"Special:AbuseLog/{entry['id']}",
+            f"Special:AbuseLog/private/{entry['id']}",
         ]
         for user in WITHOUT_RIGHT:
             client = WikiClient(self.base).login(user)
@@ -198,6 +199,7 @@ class SensitiveFiltersTest(unittest.TestCase):
             self.assertEqual(resp.status, 200)
 
     def test_without_the_right_the_api_hides_text_values_and_refuses_tests(self):
+        entry = self.entry_for(self.ua_filter, self.hit_title)
         for user in WITHOUT_RIGHT:
             client = WikiClient(self.base).login(user)
             with self.subTest(user=user, module="list=abusefilters"):
@@ -222,6 +224,9 @@ class SensitiveFiltersTest(unittest.TestCase):
                 ("abusefilterevalexpression", {"expression": "user_agent"}),
                 ("abusefiltercheckmatch", {"filter": 'user_agent irlike "evilbot"',
                                            "vars": '{"user_agent": "x"}'}),
+                ("abusefiltercheckmatch", {"filter": 'user_name == "x"', "logid": entry["id"]}),
+                ("abuselogprivatedetails", {"logid": entry["id"], "reason": "test",
+                                            "token": client.token()}),
             ):
                 with self.subTest(user=user, module=module):
                     answer = client.api(post={}, action=module, **params)
