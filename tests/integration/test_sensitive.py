@@ -132,6 +132,20 @@ class SensitiveFiltersTest(unittest.TestCase):
         self.assertEqual(entry["details"]["user_ip"], "127.0.0.1")
         self.assertEqual(entry["details"]["user_name"], "Alice")
 
+    def test_an_ipv6_address_is_the_value(self):
+        title = unique("CG sensitive v6")
+        v6 = create_filter(
+            self.base, "cg sensitive v6", 'user_ip == "::1" & page_title rlike "^CG sensitive v6"', {},
+            user="Checker", fields=PROTECTED,
+        )
+        # The same wiki, reached over IPv6 (its nginx listens on [::1] too).
+        over_v6 = self.base.replace("127.0.0.1", "[::1]")
+        edit_as(over_v6, "Alice", title, "text", "Mozilla/5.0")
+        self.assertEqual(self.entry_for(v6, title)["details"]["user_ip"], "::1")
+        over_v4 = unique("CG sensitive v6")
+        edit_as(self.base, "Alice", over_v4, "text", "Mozilla/5.0")
+        self.assertNotIn(over_v4, [e["title"] for e in self.hits(self.checker, v6)])
+
     def test_a_missing_user_agent_is_empty_and_breaks_nothing(self):
         title = unique("CG sensitive noua")
         noua = create_filter(

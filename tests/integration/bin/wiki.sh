@@ -105,6 +105,8 @@ CONF
 		servers+="
 	server {
 		listen 127.0.0.1:$1;
+		# IPv6 too: filters see the address a request came from (user_ip).
+		listen [::1]:$1;
 		root $mw;
 		index index.php;
 		client_max_body_size 8m;
