@@ -74,7 +74,8 @@ class EmergencyCheckBenchmark extends Maintenance {
 			[ 'active' => $on, 'storedActions' => $on ? 'edit,create' : '', 'expiry' => time() + 3600,
 				'reason' => 'benchmark' ],
 			[ WikiMap::getCurrentWikiId() ],
-			'Benchmark'
+			// The store records performers as actors (since the switch table's 0.2 schema).
+			User::newSystemUser( 'CaptchaGuard benchmark', [ 'steal' => true ] )
 		);
 		\MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy::forgetCachedSwitch();
 		$services->getLocalServerObjectCache()->delete(
