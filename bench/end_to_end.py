@@ -77,6 +77,15 @@ def serve(wiki_sh, dirs, cg_dir, module):
         subprocess.run([wiki_sh, "start", d], check=True)
 
 
+def logged_failures(wiki_dir):
+    """CaptchaGuard's failures the cg wiki logged: a round that had any measured them, not CaptchaGuard."""
+    try:
+        with open(os.path.join(wiki_dir, "captchaguard.log"), errors="replace") as log:
+            return [line.strip() for line in log if "Could not" in line]
+    except FileNotFoundError:
+        return []
+
+
 def measure_round(bases, cg, trigger, n):
     """n samples per wiki and case; returns {case: {wiki: [ms]}}."""
     for name, base in bases.items():
@@ -119,6 +128,9 @@ def main():
         serve(wiki_sh, dirs, cg_dir, module)
         cg = os.path.basename(cg_dir)
         samples = measure_round(bases, cg, f"cg-bench-trigger-{number}", per_round)
+        failures = logged_failures(cg_dir)
+        if failures:
+            sys.exit(f"{cg} logged {len(failures)} failures in round {number}, the first: {failures[0]}")
         for case in CASES:
             med = {name: statistics.median(values) for name, values in samples[case].items()}
             others = [name for name in bases if name != cg]

@@ -17,7 +17,8 @@
 set -euo pipefail
 cmd=$1 dir=$(realpath -m "$2")
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
-module="$repo/target/release/libcaptchaguard.so"
+default_module="$repo/target/release/libcaptchaguard.so"
+module=$default_module
 [ -f "$dir/module" ] && module=$(cat "$dir/module")
 # The servers run as the user who owns the checkout: a clone under /root is not
 # readable by www-data, and these wikis are throwaway test and demo wikis.
@@ -37,6 +38,9 @@ create() {
 	local mw=$1 port=$2
 	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
+	# Not what the wiki this one replaces was last served with: a benchmark wiki
+	# left without the module would be installed without CaptchaGuard's tables.
+	module=$default_module
 	[ -z "${WIKI_MODULE:-}" ] || use_module "$WIKI_MODULE"
 	# WIKI_DB=mysql:HOST:PORT:DBNAME puts the wiki on MariaDB (user wiki/wikipass);
 	# WIKI_EXTRA_SETTINGS is PHP added to LocalSettings.php before the shared test settings.
