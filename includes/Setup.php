@@ -9,7 +9,10 @@ use MediaWiki\Extension\AbuseFilter\FilterValidator;
 use MediaWiki\Extension\AbuseFilter\Parser\RuleCheckerFactory;
 use MediaWiki\Extension\AbuseFilter\Variables\VariablesBlobStore;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveAbuseLog;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveFilterValidator;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitivePermissionManager;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveQueryAbuseLog;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveVariablesBlobStore;
 use MediaWiki\MediaWikiServices;
 
@@ -36,17 +39,36 @@ final class Setup {
 				(array)( $GLOBALS['wgAbuseFilterProtectedVariables'] ?? [] ),
 				SensitiveVariables::names()
 			) ) );
+			// The abuse log's two lists leave out protected filters' hits below
+			// CheckUser level; AbuseFilter's own services and arguments are kept.
+			$GLOBALS['wgSpecialPages']['AbuseLog']['class'] = SensitiveAbuseLog::class;
+			$GLOBALS['wgAPIListModules']['abuselog']['class'] = SensitiveQueryAbuseLog::class;
 		}
 	}
 
 	/**
-	 * Keeps the sensitive variables' values out of AbuseFilter's var dumps, and
-	 * the tag action off CheckUser-level filters.
+	 * Raises AbuseFilter's protected level to CheckUser level where AbuseFilter
+	 * decides it (its permission manager and filter validator), and keeps the
+	 * sensitive variables' values out of its var dumps.
 	 */
 	public static function onMediaWikiServices( MediaWikiServices $services ): void {
 		if ( !AbuseFilterCompat::offersProtectedVariables() ) {
 			return;
 		}
+		$services->addServiceManipulator(
+			AbuseFilterPermissionManager::SERVICE_NAME,
+			static function ( AbuseFilterPermissionManager $manager, MediaWikiServices $services ) {
+				// AbuseFilter's own wiring (REL1_43).
+				return new SensitivePermissionManager(
+					new ServiceOptions(
+						AbuseFilterPermissionManager::CONSTRUCTOR_OPTIONS,
+						$services->getMainConfig(),
+						[ 'AbuseFilterProtectedVariables' => [] ]
+					),
+					$services->getUserOptionsLookup()
+				);
+			}
+		);
 		$services->addServiceManipulator(
 			VariablesBlobStore::SERVICE_NAME,
 			static function ( VariablesBlobStore $store, MediaWikiServices $services ) {
@@ -59,6 +81,7 @@ final class Setup {
 				// AbuseFilter's own wiring (REL1_43), plus the lookup.
 				return new SensitiveFilterValidator(
 					$services->get( 'CaptchaGuard.SensitiveFilterLookup' ),
+					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
 					$services->get( ChangeTagValidator::SERVICE_NAME ),
 					$services->get( RuleCheckerFactory::SERVICE_NAME ),
 					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),

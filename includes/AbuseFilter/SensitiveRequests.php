@@ -5,8 +5,11 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 use ApiBase;
 use ApiQueryBase;
 use MediaWiki\Extension\AbuseFilter\AbuseFilterServices;
+use MediaWiki\Extension\AbuseFilter\Filter\Flags;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
+use MediaWiki\Extension\CaptchaGuard\SensitiveVariables;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\Message\Message;
 use RequestContext;
 use SpecialPage;
 
@@ -22,8 +25,8 @@ final class SensitiveRequests {
 	private const RULE_FIELDS = [ 'wpFilterRules', 'testfilter' ];
 	/** Modules that show or test against one AbuseLog entry (logid). */
 	private const API_ENTRY_MODULES = [ 'abusefiltercheckmatch', 'abuselogprivatedetails' ];
+	/** Modules that run rules; abusefilterchecksyntax only parses them (see explainSyntaxCheck). */
 	private const API_RULE_PARAMS = [
-		'abusefilterchecksyntax' => 'filter',
 		'abusefilterevalexpression' => 'expression',
 		'abusefiltercheckmatch' => 'filter',
 	];
@@ -41,10 +44,92 @@ final class SensitiveRequests {
 	 */
 	public static function viewer(): object {
 		$viewer = RequestContext::getMain()->getAuthority();
+		$permissions = AbuseFilterServices::getPermissionManager();
 		return (object)[
-			'sensitive_right' => $viewer->isAllowed( 'captchaguard-sensitive-filters' ),
-			'protected_access' => AbuseFilterServices::getPermissionManager()->canViewProtectedVariables( $viewer ),
+			'sensitive_right' => $viewer->isAllowed( SensitivePermissionManager::RIGHT ),
+			// AbuseFilter's own level, not the CheckUser level it was raised to.
+			'protected_access' => $permissions instanceof SensitivePermissionManager
+				? $permissions->hasProtectedLevel( $viewer )
+				: $permissions->canViewProtectedVariables( $viewer ),
 		];
+	}
+
+	/**
+	 * Before list=abuselog queries (ApiQueryBaseBeforeQuery): for a viewer below
+	 * CheckUser level, a condition that leaves out the hits of protected
+	 * filters, so they are not listed at all; null when there is nothing to leave out.
+	 */
+	public static function hiddenHitsCondition( ApiQueryBase $module ): ?string {
+		if ( $module->getModuleName() !== 'abuselog'
+			|| AbuseFilterServices::getPermissionManager()->canViewProtectedVariables( $module->getAuthority() )
+		) {
+			return null;
+		}
+		return self::lookup()->conditionOutsideProtectedHits();
+	}
+
+	/**
+	 * For Special:AbuseLog's list (SensitiveAbuseLog): null when AbuseFilter's
+	 * own list may be shown (the viewer is at CheckUser level, searched for
+	 * filters, or there are no protected filters); otherwise the local filters
+	 * the viewer may search, which leaves out protected filters (and private
+	 * ones, as AbuseFilter's search does, for those who may not see them).
+	 * False when the list cannot be narrowed: AbuseFilter offers the filter
+	 * search only to holders of abusefilter-log-detail.
+	 *
+	 * @return int[]|null|false
+	 */
+	public static function searchableFilters( SpecialPage $special ) {
+		$viewer = $special->getAuthority();
+		$permissions = AbuseFilterServices::getPermissionManager();
+		if ( $permissions->canViewProtectedVariables( $viewer )
+			|| $special->getRequest()->getText( 'wpSearchFilter' ) !== ''
+		) {
+			return null;
+		}
+		$lookup = self::lookup();
+		if ( !$lookup->protectedFilterIds() ) {
+			return null;
+		}
+		if ( !$permissions->canSeeLogDetails( $viewer ) ) {
+			return false;
+		}
+		$hidden = Flags::FILTER_USES_PROTECTED_VARS;
+		if ( !$permissions->canViewPrivateFiltersLogs( $viewer ) ) {
+			$hidden |= Flags::FILTER_HIDDEN;
+		}
+		return $lookup->filterIdsWithout( $hidden );
+	}
+
+	/**
+	 * After abusefilterchecksyntax (APIAfterExecute): rules that read a
+	 * CheckUser-level variable, checked by someone below that level, get the
+	 * reason they could not be saved, where the filter editor shows syntax errors.
+	 */
+	public static function explainSyntaxCheck( ApiBase $module ): void {
+		$name = $module->getModuleName();
+		if ( $name !== 'abusefilterchecksyntax' ) {
+			return;
+		}
+		$rules = $module->getRequest()->getText( 'filter' );
+		$permissions = AbuseFilterServices::getPermissionManager();
+		if ( !$permissions instanceof SensitivePermissionManager
+			|| !self::lookup()->usesSensitive( $rules )
+			|| $permissions->canViewProtectedVariables( $module->getAuthority() )
+		) {
+			return;
+		}
+		$missing = $permissions->missingRights( $module->getAuthority() );
+		$found = preg_match( '/\b(' . implode( '|', SensitiveVariables::names() ) . ')\b/i',
+			$rules, $match, PREG_OFFSET_CAPTURE );
+		$result = $module->getResult();
+		$result->reset();
+		$result->addValue( null, $name, [
+			'status' => 'error',
+			'message' => $module->msg( 'captchaguard-sensitive-rights-missing' )
+				->params( Message::listParam( $missing ), count( $missing ) )->text(),
+			'character' => $found ? $match[0][1] : 0,
+		] );
 	}
 
 	/**
@@ -61,28 +146,46 @@ final class SensitiveRequests {
 		return [];
 	}
 
+	/**
+	 * An id as AbuseFilter reads it from a subpage or parameter: PHP's (int),
+	 * so `1x`, `+1`, `01` and ` 1` all mean 1.
+	 */
+	private static function id( string $text ): int {
+		return (int)$text;
+	}
+
 	private static function ofFilterPage( SpecialPage $special, string $subPage ): array {
 		$lookup = self::lookup();
 		$request = $special->getRequest();
 		$parts = array_values( array_filter( explode( '/', $subPage ), 'strlen' ) );
 		$first = $parts[0] ?? '';
 		$touches = [];
-		// /N, /history/N[/item/M|/diff/…], /log/N, /revert/N
-		$filter = is_numeric( $first ) ? $first
-			: ( in_array( $first, [ 'history', 'log', 'revert' ], true ) ? ( $parts[1] ?? '' ) : '' );
-		if ( is_numeric( $filter ) && $lookup->isSensitive( (int)$filter ) ) {
-			$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter" );
+		// /N, /history/N[/item/H|/diff/…], /log/N, /revert/N, /test/N
+		$filters = [ self::id( $first ) ];
+		if ( in_array( $first, [ 'history', 'log', 'revert', 'test' ], true ) ) {
+			$filters[] = self::id( $parts[1] ?? '' );
+		}
+		// /history/N/item/H and /history/N/diff/X/Y load history items by id, whatever N is.
+		if ( $first === 'history' || $first === 'log' ) {
+			foreach ( array_slice( $parts, 3 ) as $historyId ) {
+				$filters[] = $lookup->filterOfHistory( self::id( $historyId ) );
+			}
+		}
+		foreach ( array_unique( array_filter( $filters ) ) as $filter ) {
+			if ( $lookup->isSensitive( $filter ) ) {
+				$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter" );
+			}
 		}
 		// /examine/log/N shows an entry's variables
-		if ( $first === 'examine' && ( $parts[1] ?? '' ) === 'log' && is_numeric( $parts[2] ?? '' ) ) {
-			$touches = array_merge( $touches, self::ofEntry( $lookup, (int)$parts[2] ) );
+		if ( $first === 'examine' && ( $parts[1] ?? '' ) === 'log' ) {
+			$touches = array_merge( $touches, self::ofEntry( $lookup, self::id( $parts[2] ?? '' ) ) );
 		}
 		$here = $special->getPageTitle( $subPage === '' ? false : $subPage )->getPrefixedText();
-		// Rules saved (/new, /N) or run (/test, /examine)
-		$editing = $first === 'new' || is_numeric( $first );
+		// Rules run (/test, /examine, /tools). Rules saved (/new, /N) are the validator's.
+		$editing = $first === 'new' || is_numeric( $first ) || in_array( $first, [ 'history', 'log' ], true );
 		foreach ( self::RULE_FIELDS as $field ) {
-			if ( $lookup->usesSensitive( $request->getText( $field ) ) ) {
-				$touches[] = self::touch( $editing ? 'view-filter' : 'test', $here );
+			if ( !$editing && $lookup->usesSensitive( $request->getText( $field ) ) ) {
+				$touches[] = self::touch( 'test', $here );
 			}
 		}
 		// Searching the filters' text would reveal it piece by piece.
@@ -96,15 +199,19 @@ final class SensitiveRequests {
 		$lookup = self::lookup();
 		$request = $special->getRequest();
 		$touches = [];
-		// /ID, /private/ID (its IP address), ?details=ID, ?hide=ID
-		$private = preg_match( '#^private/(\d+)$#', $subPage, $m ) ? $m[1] : '';
-		foreach ( [ $subPage, $private, $request->getText( 'details' ), $request->getText( 'hide' ) ] as $entry ) {
-			if ( is_numeric( $entry ) ) {
-				$touches = array_merge( $touches, self::ofEntry( $lookup, (int)$entry ) );
-			}
+		// /ID, /private/ID (its IP address), ?details=ID, ?hide=ID, hideids[ID]
+		$parts = explode( '/', $subPage );
+		$entries = [ $parts[0] === 'private' ? ( $parts[1] ?? '' ) : $parts[0],
+			$request->getText( 'details' ), $request->getText( 'hide' ) ];
+		foreach ( array_keys( (array)$request->getArray( 'hideids', [] ) ) as $hidden ) {
+			$entries[] = (string)$hidden;
+		}
+		foreach ( array_unique( array_filter( array_map( [ self::class, 'id' ], $entries ) ) ) as $entry ) {
+			$touches = array_merge( $touches, self::ofEntry( $lookup, $entry ) );
 		}
 		foreach ( preg_split( '/[|,\s]+/', $request->getText( 'wpSearchFilter' ) ) as $filter ) {
-			if ( is_numeric( $filter ) && $lookup->isSensitive( (int)$filter ) ) {
+			$filter = self::id( $filter );
+			if ( $filter && $lookup->isSensitive( $filter ) ) {
 				$touches[] = self::touch( 'view-hits', "Special:AbuseFilter/$filter" );
 			}
 		}
@@ -134,9 +241,9 @@ final class SensitiveRequests {
 		if ( $lookup->usesSensitive( $request->getText( self::API_RULE_PARAMS[$name] ?? '' ) ) ) {
 			$touches[] = self::touch( 'test', "Special:ApiSandbox#action=$name" );
 		}
-		$logId = $request->getText( 'logid' );
-		if ( in_array( $name, self::API_ENTRY_MODULES, true ) && is_numeric( $logId ) ) {
-			$touches = array_merge( $touches, self::ofEntry( $lookup, (int)$logId ) );
+		$logId = self::id( $request->getText( 'logid' ) );
+		if ( in_array( $name, self::API_ENTRY_MODULES, true ) && $logId ) {
+			$touches = array_merge( $touches, self::ofEntry( $lookup, $logId ) );
 		}
 		return $touches;
 	}
@@ -177,9 +284,10 @@ final class SensitiveRequests {
 	/**
 	 * Answers a special page request that was refused.
 	 */
-	public static function refusePage( SpecialPage $special ): void {
+	public static function refusePage( SpecialPage $special, array $missingRights ): void {
 		$out = $special->getOutput();
 		$out->setStatusCode( 403 );
-		$out->showErrorPage( 'captchaguard-sensitive-denied-title', 'captchaguard-sensitive-denied' );
+		$out->showErrorPage( 'captchaguard-sensitive-denied-title', 'captchaguard-sensitive-denied',
+			[ Message::listParam( $missingRights ), count( $missingRights ) ] );
 	}
 }

@@ -87,6 +87,36 @@ class SensitiveFilterLookup {
 	}
 
 	/**
+	 * @param int $flags Flags bits of af_hidden
+	 * @return int[] Local filters with none of $flags
+	 */
+	public function filterIdsWithout( int $flags ): array {
+		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
+		return array_map( 'intval', $db->selectFieldValues(
+			'abuse_filter',
+			'af_id',
+			[ $db->bitAnd( 'af_hidden', $flags ) . ' = 0' ],
+			__METHOD__
+		) );
+	}
+
+	/**
+	 * A condition on abuse_filter_log that leaves out the hits of protected
+	 * filters (global filters' hits are the central wiki's); null when there are none.
+	 */
+	public function conditionOutsideProtectedHits(): ?string {
+		$protected = $this->protectedFilterIds();
+		if ( !$protected ) {
+			return null;
+		}
+		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
+		return $db->orExpr( [
+			$db->expr( 'afl_global', '=', 1 ),
+			$db->expr( 'afl_filter_id', '!=', $protected ),
+		] )->toSql( $db );
+	}
+
+	/**
 	 * @return string[] Every distinct text the filter has had
 	 */
 	private function versions( int $filterId ): array {
@@ -94,6 +124,19 @@ class SensitiveFilterLookup {
 		$current = $db->selectFieldValues( 'abuse_filter', 'af_pattern', [ 'af_id' => $filterId ], __METHOD__ );
 		$past = $db->selectFieldValues( 'abuse_filter_history', 'afh_pattern', [ 'afh_filter' => $filterId ], __METHOD__ );
 		return array_unique( array_map( 'strval', array_merge( $current, $past ) ) );
+	}
+
+	/**
+	 * The filter a version in its history belongs to; null for none.
+	 */
+	public function filterOfHistory( int $historyId ): ?int {
+		$filter = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA )->selectField(
+			'abuse_filter_history',
+			'afh_filter',
+			[ 'afh_id' => $historyId ],
+			__METHOD__
+		);
+		return $filter === false ? null : (int)$filter;
 	}
 
 	/**

@@ -49,6 +49,7 @@ pub enum Adapter {
     SensitiveTouchesOfApi,
     SensitiveTouchesOfQuery,
     RefuseSensitivePage,
+    ExplainSyntaxCheck,
     LogSensitiveAccess,
     QueueSensitivePurge,
 }
@@ -90,6 +91,7 @@ impl Adapter {
             Adapter::SensitiveTouchesOfApi => "AbuseFilter\\SensitiveRequests::ofApiModule",
             Adapter::SensitiveTouchesOfQuery => "AbuseFilter\\SensitiveRequests::ofApiQueryResult",
             Adapter::RefuseSensitivePage => "AbuseFilter\\SensitiveRequests::refusePage",
+            Adapter::ExplainSyntaxCheck => "AbuseFilter\\SensitiveRequests::explainSyntaxCheck",
             Adapter::LogSensitiveAccess => "Sensitive\\SensitiveAccessLog::write",
             Adapter::QueueSensitivePurge => "Sensitive\\SensitivePurgeJob::queueOnce",
         }

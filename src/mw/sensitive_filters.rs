@@ -1,16 +1,23 @@
-//! The gate in front of AbuseFilter's pages and API modules for
-//! CheckUser-level filters: what a request touches of them
-//! (`AbuseFilter\SensitiveRequests` reads AbuseFilter's pages and
-//! parameters) is refused without `captchaguard-sensitive-filters`, and
-//! logged, once per session, with it.
+//! CheckUser-level filters around AbuseFilter's pages and API modules.
+//!
+//! AbuseFilter itself decides who may see them: its permission manager and
+//! validator are CaptchaGuard's (`AbuseFilter\SensitivePermissionManager`,
+//! `SensitiveFilterValidator`). Here are what it has no decision point for:
+//! the reason in Check syntax and the access log of every look, once per
+//! session. (The abuse log's lists leave out protected filters' hits in
+//! `AbuseFilter\SensitiveAbuseLog` and `SensitiveQueryAbuseLog`.) The gate
+//! in front of its pages (`AbuseFilter\SensitiveRequests` reads its subpages
+//! and parameters) is a second line: it refuses what it recognises, and the
+//! permission manager decides the rest.
 
+use ext_php_rs::convert::IntoZval;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
 use super::host::{self, Adapter, BindingError, Level, Result};
 use super::{guard, session};
 use crate::policy::sensitive::{
-    gate, may_see_sensitive, Gate, SeenTouches, SensitiveAccess, Touch, Viewer,
+    gate, may_see_sensitive, missing_rights, Gate, SeenTouches, SensitiveAccess, Touch, Viewer,
 };
 
 /// Session key of what this session's accesses already logged.
@@ -77,16 +84,35 @@ fn log_accesses(touches: &[Touch]) -> Result<()> {
     session::set(SEEN_KEY, &seen.to_stored())
 }
 
+/// What the gate answers a request.
+#[derive(Debug, PartialEq, Eq)]
+enum Decision {
+    Allow,
+    /// Refused, naming the rights the viewer lacks.
+    Refuse(Vec<&'static str>),
+}
+
 /// Allowed (and logged) or refused; an access that cannot be logged is refused.
-fn decide(touches: &[Touch]) -> Result<Gate> {
+fn decide(touches: &[Touch]) -> Result<Decision> {
     if touches.is_empty() {
-        return Ok(Gate::Allow);
+        return Ok(Decision::Allow);
     }
-    let decision = gate(viewer()?, touches);
-    if decision == Gate::Allow {
-        log_accesses(touches)?;
+    let viewer = viewer()?;
+    match gate(viewer, touches) {
+        Gate::Allow => {
+            log_accesses(touches)?;
+            Ok(Decision::Allow)
+        }
+        Gate::Deny => Ok(Decision::Refuse(missing_rights(viewer))),
     }
-    Ok(decision)
+}
+
+/// Every right of the CheckUser level, for a refusal whose viewer could not be read.
+fn all_rights() -> Vec<&'static str> {
+    missing_rights(Viewer {
+        sensitive_right: false,
+        protected_access: false,
+    })
 }
 
 fn log_error(what: &str, error: &BindingError) {
@@ -125,24 +151,30 @@ impl SensitiveFiltersHandler {
         if !self.offered {
             return true;
         }
-        let refuse = || {
-            if let Err(error) = host::call_value(Adapter::RefuseSensitivePage, vec![special]) {
+        let refuse = |missing: Vec<&'static str>| {
+            if let Err(error) =
+                host::call_value(Adapter::RefuseSensitivePage, vec![special, &missing])
+            {
                 log_error("the refusal page", &error);
             }
             false
         };
-        guard::contained("SpecialPageBeforeExecute", refuse, || {
-            let decided = touches(Adapter::SensitiveTouchesOfPage, vec![special, sub_page])
-                .and_then(|t| decide(&t));
-            match decided {
-                Ok(Gate::Allow) => true,
-                Ok(Gate::Deny) => refuse(),
-                Err(error) => {
-                    log_error("a special page", &error);
-                    refuse()
+        guard::contained(
+            "SpecialPageBeforeExecute",
+            || refuse(all_rights()),
+            || {
+                let decided = touches(Adapter::SensitiveTouchesOfPage, vec![special, sub_page])
+                    .and_then(|t| decide(&t));
+                match decided {
+                    Ok(Decision::Allow) => true,
+                    Ok(Decision::Refuse(missing)) => refuse(missing),
+                    Err(error) => {
+                        log_error("a special page", &error);
+                        refuse(all_rights())
+                    }
                 }
-            }
-        })
+            },
+        )
     }
 
     /// The AbuseFilter API modules that check or run rules; false refuses with `$message`.
@@ -157,26 +189,52 @@ impl SensitiveFiltersHandler {
         if !self.offered {
             return true;
         }
-        let allowed = guard::contained(
+        let decision = guard::contained(
             "ApiCheckCanExecute",
-            || false,
+            || Decision::Refuse(all_rights()),
             || {
                 let decided =
                     touches(Adapter::SensitiveTouchesOfApi, vec![module]).and_then(|t| decide(&t));
-                match decided {
-                    Ok(gate) => gate == Gate::Allow,
-                    Err(error) => {
-                        log_error("an API module", &error);
-                        false
-                    }
+                decided.unwrap_or_else(|error| {
+                    log_error("an API module", &error);
+                    Decision::Refuse(all_rights())
+                })
+            },
+        );
+        match decision {
+            Decision::Allow => true,
+            Decision::Refuse(missing) => {
+                // ApiMain::dieWithError takes [key, ...params].
+                let refusal = vec![
+                    REFUSAL.to_owned(),
+                    missing.join(", "),
+                    missing.len().to_string(),
+                ];
+                if refusal.set_zval(&mut *message, false).is_err() {
+                    // ApiMain then refuses with its generic message.
+                    message.set_null();
+                }
+                false
+            }
+        }
+    }
+
+    /// Check syntax in the filter editor says why rules with CheckUser-level
+    /// variables cannot be saved by this user, instead of "ok".
+    #[php(name = "onAPIAfterExecute")]
+    pub fn on_api_after_execute(&self, module: &Zval, extra: &[&Zval]) {
+        if !self.offered {
+            return;
+        }
+        guard::contained(
+            "APIAfterExecute",
+            || (),
+            || {
+                if let Err(error) = host::call_value(Adapter::ExplainSyntaxCheck, vec![module]) {
+                    log_error("a syntax check", &error);
                 }
             },
         );
-        if !allowed && message.set_string(REFUSAL, false).is_err() {
-            // ApiMain then refuses with its generic message.
-            message.set_null();
-        }
-        allowed
     }
 
     /// list=abusefilters and list=abuselog: removes what the viewer may not see, logs what they may.

@@ -12,7 +12,8 @@ use super::risk_score::{self, Client};
 use super::{guard, sensitive_filters, session};
 use crate::policy::score::NO_SCORE;
 use crate::policy::sensitive::{
-    may_see_sensitive, value_of, FilteredIn, LiveRequest, SensitiveValue, SensitiveVariable,
+    may_see_sensitive, missing_rights, value_of, FilteredIn, LiveRequest, SensitiveValue,
+    SensitiveVariable, Viewer,
 };
 
 /// The lazy-load method name AbuseFilter hands back to `AbuseFilter-interceptVariable`.
@@ -202,7 +203,7 @@ fn live_request(variable: SensitiveVariable) -> Result<LiveRequest> {
     })
 }
 
-/// What `SensitiveVariablesBlobStore` and `Setup` ask.
+/// What `SensitiveVariablesBlobStore`, `SensitivePermissionManager` and `Setup` ask.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\SensitiveVariables")]
 pub struct SensitiveVariables;
@@ -215,6 +216,29 @@ impl SensitiveVariables {
             .iter()
             .map(|v| v.name().to_owned())
             .collect()
+    }
+
+    /// Whether someone with these rights may see CheckUser-level filters: the
+    /// rule AbuseFilter's permission manager asks (`SensitivePermissionManager`).
+    /// `$protectedAccess` is AbuseFilter's own protected-variables level.
+    #[php(name = "maySee")]
+    pub fn may_see(sensitive_right: bool, protected_access: bool) -> bool {
+        may_see_sensitive(Viewer {
+            sensitive_right,
+            protected_access,
+        })
+    }
+
+    /// The rights someone with these lacks for CheckUser-level filters, for refusals.
+    #[php(name = "missingRights")]
+    pub fn missing_rights(sensitive_right: bool, protected_access: bool) -> Vec<String> {
+        missing_rights(Viewer {
+            sensitive_right,
+            protected_access,
+        })
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
     }
 
     /// Whether the current user may see sensitive values; false when that cannot be told.

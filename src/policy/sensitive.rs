@@ -129,10 +129,27 @@ pub struct Viewer {
     pub protected_access: bool,
 }
 
+/// CaptchaGuard's own right to the CheckUser level.
+pub const SENSITIVE_RIGHT: &str = "captchaguard-sensitive-filters";
+/// AbuseFilter's right to protected variables; its level also needs no sitewide block.
+pub const PROTECTED_RIGHT: &str = "abusefilter-access-protected-vars";
+
 /// Sensitive values and filters are CheckUser-level: AbuseFilter's protected
 /// level and CaptchaGuard's right, both.
 pub fn may_see_sensitive(viewer: Viewer) -> bool {
     viewer.sensitive_right && viewer.protected_access
+}
+
+/// The rights a refused viewer lacks, so a refusal names them and not the ones they hold.
+pub fn missing_rights(viewer: Viewer) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if !viewer.protected_access {
+        missing.push(PROTECTED_RIGHT);
+    }
+    if !viewer.sensitive_right {
+        missing.push(SENSITIVE_RIGHT);
+    }
+    missing
 }
 
 /// What a request does with a sensitive filter; each is a log action of the
@@ -350,6 +367,21 @@ mod tests {
             access,
             target: target.into(),
         }
+    }
+
+    #[test]
+    fn a_refusal_names_only_the_rights_missing() {
+        let viewer = |sensitive_right, protected_access| Viewer {
+            sensitive_right,
+            protected_access,
+        };
+        assert_eq!(missing_rights(viewer(true, true)), Vec::<&str>::new());
+        assert_eq!(missing_rights(viewer(true, false)), vec![PROTECTED_RIGHT]);
+        assert_eq!(missing_rights(viewer(false, true)), vec![SENSITIVE_RIGHT]);
+        assert_eq!(
+            missing_rights(viewer(false, false)),
+            vec![PROTECTED_RIGHT, SENSITIVE_RIGHT]
+        );
     }
 
     #[test]

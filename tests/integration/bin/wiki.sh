@@ -69,6 +69,8 @@ create() {
 	php_cli "$mw/maintenance/createAndPromote.php" --sysop Sysop2 "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=steward Steward "$pass" >/dev/null
 	php_cli "$mw/maintenance/createAndPromote.php" --sysop --custom-groups=checkuser Checker "$pass" >/dev/null
+	# A checkuser without AbuseFilter's own rights.
+	php_cli "$mw/maintenance/createAndPromote.php" --custom-groups=checkuser Checkonly "$pass" >/dev/null
 	write_server_config "$mw" "$port"
 }
 
