@@ -83,10 +83,35 @@ namespace MediaWiki\Extension\CaptchaGuard {
     }
 
     /**
-     * What `SensitiveVariablesBlobStore` and `Setup` ask.
+     * What `SensitiveVariablesBlobStore`, `SensitivePermissionManager` and `Setup` ask.
      */
     class SensitiveVariables {
+        /**
+         * CaptchaGuard's right to CheckUser-level filters, as PHP names it.
+         */
+        public const RIGHT = 'captchaguard-sensitive-filters';
+
         public function __construct() {}
+
+        /**
+         * Whether someone with these rights may see CheckUser-level filters: the
+         * rule AbuseFilter's permission manager asks (`SensitivePermissionManager`).
+         * `$protected_access` is AbuseFilter's own protected-variables level.
+         *
+         * @param bool $sensitive_right
+         * @param bool $protected_access
+         * @return bool
+         */
+        public static function maySee(bool $sensitive_right, bool $protected_access): bool {}
+
+        /**
+         * The rights someone with these lacks for CheckUser-level filters, for refusals.
+         *
+         * @param bool $sensitive_right
+         * @param bool $protected_access
+         * @return array
+         */
+        public static function missingRights(bool $sensitive_right, bool $protected_access): array {}
 
         /**
          * The variables' names, as filters use them.
@@ -361,6 +386,16 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @param bool $offered
          */
         public function __construct(bool $offered) {}
+
+        /**
+         * Check syntax in the filter editor says why rules with CheckUser-level
+         * variables cannot be saved by this user, instead of "ok".
+         *
+         * @param mixed $module
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAPIAfterExecute(mixed $module, mixed ...$extra): void {}
 
         /**
          * list=abusefilters and list=abuselog: removes what the viewer may not see, logs what they may.

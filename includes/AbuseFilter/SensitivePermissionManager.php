@@ -20,12 +20,10 @@ use MediaWiki\Permissions\Authority;
  */
 class SensitivePermissionManager extends AbuseFilterPermissionManager {
 
-	public const RIGHT = 'captchaguard-sensitive-filters';
-
 	/** @inheritDoc */
 	public function canViewProtectedVariables( Authority $performer ) {
 		return SensitiveVariables::maySee(
-			$performer->isAllowed( self::RIGHT ),
+			$performer->isAllowed( SensitiveVariables::RIGHT ),
 			$this->hasProtectedLevel( $performer )
 		);
 	}
@@ -42,7 +40,7 @@ class SensitivePermissionManager extends AbuseFilterPermissionManager {
 	 */
 	public function missingRights( Authority $performer ): array {
 		return SensitiveVariables::missingRights(
-			$performer->isAllowed( self::RIGHT ),
+			$performer->isAllowed( SensitiveVariables::RIGHT ),
 			$this->hasProtectedLevel( $performer )
 		);
 	}

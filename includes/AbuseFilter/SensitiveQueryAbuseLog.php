@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
 use MediaWiki\Extension\AbuseFilter\Api\QueryAbuseLog;
+use MediaWiki\MediaWikiServices;
 
 /**
  * list=abuselog (REL1_43; installed by Setup::onRegistration where the
@@ -10,8 +11,14 @@ use MediaWiki\Extension\AbuseFilter\Api\QueryAbuseLog;
  * protected filters for a viewer below CheckUser level. AbuseFilter lists
  * every hit and hides only its details, and its query runs no hook
  * (ApiQueryBaseBeforeQuery needs the module to ask for it).
+ *
+ * For a checkuser it notes whose hits it listed, so the look is logged even
+ * when the result carries no ids (SensitiveRequests::ofApiQueryResult).
  */
 class SensitiveQueryAbuseLog extends QueryAbuseLog {
+
+	/** @var int[] Protected filters with hits in the rows read */
+	private array $protectedListed = [];
 
 	/** @inheritDoc */
 	protected function select( $method, $extraQuery = [], ?array &$hookData = null ) {
@@ -19,6 +26,22 @@ class SensitiveQueryAbuseLog extends QueryAbuseLog {
 		if ( $condition !== null ) {
 			$this->addWhere( $condition );
 		}
-		return parent::select( $method, $extraQuery, $hookData );
+		$rows = parent::select( $method, $extraQuery, $hookData );
+		$protected = MediaWikiServices::getInstance()->get( 'CaptchaGuard.SensitiveFilterLookup' )
+			->protectedFilterIds();
+		foreach ( $rows as $row ) {
+			if ( !$row->afl_global && in_array( (int)$row->afl_filter_id, $protected, true ) ) {
+				$this->protectedListed[(int)$row->afl_filter_id] = true;
+			}
+		}
+		$rows->rewind();
+		return $rows;
+	}
+
+	/**
+	 * @return int[]
+	 */
+	public function protectedFiltersListed(): array {
+		return array_keys( $this->protectedListed );
 	}
 }

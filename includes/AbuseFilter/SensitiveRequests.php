@@ -15,10 +15,13 @@ use SpecialPage;
 
 /**
  * What an AbuseFilter page or API module is about to show or run of
- * CheckUser-level filters, as the native SensitiveFiltersHandler gates it:
- * a list of touches, each {access: view-filter|view-hits|test, target: page}.
- * AbuseFilter 1.43 has no hook to narrow access to a protected variable, so
- * this reads its subpages and parameters (REL1_43) from the outside.
+ * CheckUser-level filters, for the native SensitiveFiltersHandler: a list of
+ * touches, each {access: view-filter|view-hits|test, target: the filter or
+ * entry, via: the page or module actually used, tested: rules run}. The
+ * handler logs them for a checkuser and refuses them to anyone else, as a
+ * second line: AbuseFilter's own decision points (SensitivePermissionManager,
+ * SensitiveFilterValidator, the abuse log's lists) decide first. Subpages and
+ * ids are read as AbuseFilter (REL1_43) reads them.
  */
 final class SensitiveRequests {
 
@@ -35,8 +38,24 @@ final class SensitiveRequests {
 		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.SensitiveFilterLookup' );
 	}
 
-	private static function touch( string $access, string $target ): object {
-		return (object)[ 'access' => $access, 'target' => $target ];
+	private static function touch( string $access, string $target, string $via, string $tested = '' ): object {
+		return (object)[ 'access' => $access, 'target' => $target, 'via' => $via, 'tested' => $tested ];
+	}
+
+	/**
+	 * The page as requested, with the parameters that choose what it shows.
+	 */
+	private static function pageUsed( SpecialPage $special, string $subPage ): string {
+		$page = $special->getPageTitle( $subPage === '' ? false : $subPage )->getPrefixedText();
+		$query = array_filter( array_intersect_key(
+			$special->getRequest()->getValues(),
+			array_flip( [ 'details', 'hide', 'wpSearchFilter', 'wpSearchTitle', 'wpSearchUser' ] )
+		), 'strlen' );
+		return $query ? $page . '?' . http_build_query( $query ) : $page;
+	}
+
+	private static function mayView( SpecialPage|ApiBase $context ): bool {
+		return AbuseFilterServices::getPermissionManager()->canViewProtectedVariables( $context->getAuthority() );
 	}
 
 	/**
@@ -46,7 +65,7 @@ final class SensitiveRequests {
 		$viewer = RequestContext::getMain()->getAuthority();
 		$permissions = AbuseFilterServices::getPermissionManager();
 		return (object)[
-			'sensitive_right' => $viewer->isAllowed( SensitivePermissionManager::RIGHT ),
+			'sensitive_right' => $viewer->isAllowed( SensitiveVariables::RIGHT ),
 			// AbuseFilter's own level, not the CheckUser level it was raised to.
 			'protected_access' => $permissions instanceof SensitivePermissionManager
 				? $permissions->hasProtectedLevel( $viewer )
@@ -157,6 +176,7 @@ final class SensitiveRequests {
 	private static function ofFilterPage( SpecialPage $special, string $subPage ): array {
 		$lookup = self::lookup();
 		$request = $special->getRequest();
+		$via = self::pageUsed( $special, $subPage );
 		$parts = array_values( array_filter( explode( '/', $subPage ), 'strlen' ) );
 		$first = $parts[0] ?? '';
 		$touches = [];
@@ -173,24 +193,24 @@ final class SensitiveRequests {
 		}
 		foreach ( array_unique( array_filter( $filters ) ) as $filter ) {
 			if ( $lookup->isSensitive( $filter ) ) {
-				$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter" );
+				$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter", $via );
 			}
 		}
 		// /examine/log/N shows an entry's variables
 		if ( $first === 'examine' && ( $parts[1] ?? '' ) === 'log' ) {
-			$touches = array_merge( $touches, self::ofEntry( $lookup, self::id( $parts[2] ?? '' ) ) );
+			$touches = array_merge( $touches, self::ofEntry( $lookup, self::id( $parts[2] ?? '' ), $via ) );
 		}
-		$here = $special->getPageTitle( $subPage === '' ? false : $subPage )->getPrefixedText();
 		// Rules run (/test, /examine, /tools). Rules saved (/new, /N) are the validator's.
 		$editing = $first === 'new' || is_numeric( $first ) || in_array( $first, [ 'history', 'log' ], true );
 		foreach ( self::RULE_FIELDS as $field ) {
-			if ( !$editing && $lookup->usesSensitive( $request->getText( $field ) ) ) {
-				$touches[] = self::touch( 'test', $here );
+			$rules = $request->getText( $field );
+			if ( !$editing && $lookup->usesSensitive( $rules ) ) {
+				$touches[] = self::touch( 'test', 'Special:AbuseFilter/' . ( $first ?: 'tools' ), $via, $rules );
 			}
 		}
 		// Searching the filters' text would reveal it piece by piece.
 		if ( $request->getText( 'querypattern' ) !== '' && $lookup->anySensitive() ) {
-			$touches[] = self::touch( 'view-filter', $here );
+			$touches[] = self::touch( 'view-filter', 'Special:AbuseFilter', $via );
 		}
 		return $touches;
 	}
@@ -198,6 +218,7 @@ final class SensitiveRequests {
 	private static function ofLogPage( SpecialPage $special, string $subPage ): array {
 		$lookup = self::lookup();
 		$request = $special->getRequest();
+		$via = self::pageUsed( $special, $subPage );
 		$touches = [];
 		// /ID, /private/ID (its IP address), ?details=ID, ?hide=ID, hideids[ID]
 		$parts = explode( '/', $subPage );
@@ -207,21 +228,26 @@ final class SensitiveRequests {
 			$entries[] = (string)$hidden;
 		}
 		foreach ( array_unique( array_filter( array_map( [ self::class, 'id' ], $entries ) ) ) as $entry ) {
-			$touches = array_merge( $touches, self::ofEntry( $lookup, $entry ) );
+			$touches = array_merge( $touches, self::ofEntry( $lookup, $entry, $via ) );
 		}
 		foreach ( preg_split( '/[|,\s]+/', $request->getText( 'wpSearchFilter' ) ) as $filter ) {
 			$filter = self::id( $filter );
 			if ( $filter && $lookup->isSensitive( $filter ) ) {
-				$touches[] = self::touch( 'view-hits', "Special:AbuseFilter/$filter" );
+				$touches[] = self::touch( 'view-hits', "Special:AbuseFilter/$filter", $via );
 			}
+		}
+		// The list: a checkuser sees protected filters' hits in it (SensitiveAbuseLog
+		// leaves them out for everyone else, so there is nothing to refuse).
+		if ( $subPage === '' && !$touches && $lookup->protectedFilterIds() && self::mayView( $special ) ) {
+			$touches[] = self::touch( 'view-hits', 'Special:AbuseLog', $via );
 		}
 		return $touches;
 	}
 
-	private static function ofEntry( SensitiveFilterLookup $lookup, int $logId ): array {
+	private static function ofEntry( SensitiveFilterLookup $lookup, int $logId, string $via ): array {
 		$filter = $lookup->filterOfEntry( $logId );
 		return $filter !== null && $lookup->isSensitive( $filter )
-			? [ self::touch( 'view-hits', "Special:AbuseLog/$logId" ) ]
+			? [ self::touch( 'view-hits', "Special:AbuseLog/$logId", $via ) ]
 			: [];
 	}
 
@@ -237,45 +263,55 @@ final class SensitiveRequests {
 		}
 		$lookup = self::lookup();
 		$request = $module->getRequest();
+		$via = "api.php?action=$name";
 		$touches = [];
-		if ( $lookup->usesSensitive( $request->getText( self::API_RULE_PARAMS[$name] ?? '' ) ) ) {
-			$touches[] = self::touch( 'test', "Special:ApiSandbox#action=$name" );
+		$rules = $request->getText( self::API_RULE_PARAMS[$name] ?? '' );
+		if ( $lookup->usesSensitive( $rules ) ) {
+			$touches[] = self::touch( 'test', 'Special:AbuseFilter/tools', $via, $rules );
 		}
 		$logId = self::id( $request->getText( 'logid' ) );
 		if ( in_array( $name, self::API_ENTRY_MODULES, true ) && $logId ) {
-			$touches = array_merge( $touches, self::ofEntry( $lookup, $logId ) );
+			$touches = array_merge( $touches, self::ofEntry( $lookup, $logId, $via ) );
 		}
 		return $touches;
 	}
 
 	/**
 	 * After list=abusefilters or list=abuselog ran: the sensitive filters'
-	 * patterns and hit details in its result, removed from it when $remove.
+	 * patterns and hits in its result, with or without ids; patterns are
+	 * removed from it when $remove (AbuseFilter has already left them out, and
+	 * SensitiveQueryAbuseLog the hits: this is the second line).
 	 *
 	 * @return object[]
 	 */
 	public static function ofApiQueryResult( ApiQueryBase $module, bool $remove ): array {
-		$shown = [ 'abusefilters' => 'pattern', 'abuselog' => 'details' ][$module->getModuleName()] ?? null;
-		if ( $shown === null ) {
+		$name = $module->getModuleName();
+		$via = "api.php?action=query&list=$name";
+		if ( $module instanceof SensitiveQueryAbuseLog ) {
+			return array_map(
+				static fn ( int $filter ) => self::touch( 'view-hits', "Special:AbuseFilter/$filter", $via ),
+				$module->protectedFiltersListed()
+			);
+		}
+		if ( $name !== 'abusefilters' ) {
 			return [];
 		}
 		$lookup = self::lookup();
 		$result = $module->getResult();
-		$path = [ 'query', $module->getModuleName() ];
+		$path = [ 'query', $name ];
 		$touches = [];
 		foreach ( (array)$result->getResultData( $path ) as $index => $item ) {
-			if ( !is_int( $index ) || !is_array( $item ) || !array_key_exists( $shown, $item ) ) {
+			if ( !is_int( $index ) || !is_array( $item ) || !array_key_exists( 'pattern', $item ) ) {
 				continue;
 			}
-			$filter = $shown === 'pattern' ? ( $item['id'] ?? '' ) : ( $item['filter_id'] ?? '' );
-			if ( !is_numeric( $filter ) || !$lookup->isSensitive( (int)$filter ) ) {
-				continue;
+			$filters = isset( $item['id'] ) ? [ (int)$item['id'] ]
+				: $lookup->filtersWithPattern( (string)$item['pattern'] );
+			$sensitive = array_filter( $filters, [ $lookup, 'isSensitive' ] );
+			foreach ( $sensitive as $filter ) {
+				$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter", $via );
 			}
-			$touches[] = $shown === 'pattern'
-				? self::touch( 'view-filter', "Special:AbuseFilter/$filter" )
-				: self::touch( 'view-hits', 'Special:AbuseLog/' . ( $item['id'] ?? '' ) );
-			if ( $remove ) {
-				$result->removeValue( array_merge( $path, [ $index ] ), $shown );
+			if ( $sensitive && $remove ) {
+				$result->removeValue( array_merge( $path, [ $index ] ), 'pattern' );
 			}
 		}
 		return $touches;

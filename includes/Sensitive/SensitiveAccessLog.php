@@ -22,13 +22,16 @@ final class SensitiveAccessLog {
 	 * Throws if the entry cannot be written (the caller then refuses the access).
 	 *
 	 * @param string $access view-filter, view-hits or test
-	 * @param string $target The page looked at, e.g. Special:AbuseFilter/5
+	 * @param string $target The filter or entry looked at, e.g. Special:AbuseFilter/5
+	 * @param string $via The page or API module used, e.g. api.php?action=query&list=abuselog
+	 * @param string $tested For a test, the rules run or checked
 	 */
-	public static function write( string $access, string $target ): void {
+	public static function write( string $access, string $target, string $via = '', string $tested = '' ): void {
 		$title = Title::newFromText( $target ) ?? Title::makeTitle( NS_SPECIAL, 'AbuseFilter' );
 		$entry = new ManualLogEntry( self::TYPE, $access );
 		$entry->setPerformer( RequestContext::getMain()->getUser() );
 		$entry->setTarget( $title );
+		$entry->setParameters( [ '4::via' => $via ?: $target, '5::tested' => $tested ] );
 		$dbw = MediaWikiServices::getInstance()->getDBLoadBalancerFactory()->getMainLB()->getConnection( DB_PRIMARY );
 		// A write that fails (SQLite busy with another writer, say) must fail
 		// only this access, not the request's transaction with everything else in it.

@@ -127,6 +127,16 @@ class SensitiveFilterLookup {
 	}
 
 	/**
+	 * @return int[] Local filters whose current rules are $pattern
+	 */
+	public function filtersWithPattern( string $pattern ): array {
+		$db = $this->lbFactory->getMainLB()->getConnection( DB_REPLICA );
+		return array_map( 'intval', $db->selectFieldValues(
+			'abuse_filter', 'af_id', [ 'af_pattern' => $pattern ], __METHOD__
+		) );
+	}
+
+	/**
 	 * The filter a version in its history belongs to; null for none.
 	 */
 	public function filterOfHistory( int $historyId ): ?int {

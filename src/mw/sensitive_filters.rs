@@ -29,6 +29,8 @@ const REFUSAL: &str = "captchaguard-sensitive-denied";
 pub struct TouchFacts {
     pub access: String,
     pub target: String,
+    pub via: String,
+    pub tested: String,
 }
 
 #[derive(Debug, Clone, ZvalConvert)]
@@ -54,10 +56,7 @@ fn touches(
         .into_iter()
         .map(|facts| {
             SensitiveAccess::from_name(&facts.access)
-                .map(|access| Touch {
-                    access,
-                    target: facts.target,
-                })
+                .map(|access| Touch::new(access, facts.target, facts.via, &facts.tested))
                 .map_err(|error| BindingError::Unexpected {
                     call: adapter,
                     expected: "a kind of access",
@@ -77,7 +76,12 @@ fn log_accesses(touches: &[Touch]) -> Result<()> {
         if seen.first_time(touch) {
             host::call_value(
                 Adapter::LogSensitiveAccess,
-                vec![&touch.access.name(), &touch.target.as_str()],
+                vec![
+                    &touch.access.name(),
+                    &touch.target.as_str(),
+                    &touch.via.as_str(),
+                    &touch.tested.as_str(),
+                ],
             )?;
         }
     }

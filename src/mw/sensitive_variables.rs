@@ -13,7 +13,7 @@ use super::{guard, sensitive_filters, session};
 use crate::policy::score::NO_SCORE;
 use crate::policy::sensitive::{
     may_see_sensitive, missing_rights, value_of, FilteredIn, LiveRequest, SensitiveValue,
-    SensitiveVariable, Viewer,
+    SensitiveVariable, Viewer, SENSITIVE_RIGHT,
 };
 
 /// The lazy-load method name AbuseFilter hands back to `AbuseFilter-interceptVariable`.
@@ -210,6 +210,9 @@ pub struct SensitiveVariables;
 
 #[php_impl]
 impl SensitiveVariables {
+    /// CaptchaGuard's right to CheckUser-level filters, as PHP names it.
+    pub const RIGHT: &'static str = SENSITIVE_RIGHT;
+
     /// The variables' names, as filters use them.
     pub fn names() -> Vec<String> {
         SensitiveVariable::ALL
@@ -220,7 +223,7 @@ impl SensitiveVariables {
 
     /// Whether someone with these rights may see CheckUser-level filters: the
     /// rule AbuseFilter's permission manager asks (`SensitivePermissionManager`).
-    /// `$protectedAccess` is AbuseFilter's own protected-variables level.
+    /// `$protected_access` is AbuseFilter's own protected-variables level.
     #[php(name = "maySee")]
     pub fn may_see(sensitive_right: bool, protected_access: bool) -> bool {
         may_see_sensitive(Viewer {

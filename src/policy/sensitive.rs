@@ -193,6 +193,27 @@ impl SensitiveAccess {
 pub struct Touch {
     pub access: SensitiveAccess,
     pub target: String,
+    /// The page or API module actually used (`Special:AbuseFilter/history/5x/item/9`,
+    /// `api.php?action=query&list=abuselog`).
+    #[serde(default)]
+    pub via: String,
+    /// For a test: the rules run or checked, cut to [`TESTED_MAX_CHARS`].
+    #[serde(default)]
+    pub tested: String,
+}
+
+/// Rules longer than this are logged cut: the session remembers what it logged.
+pub const TESTED_MAX_CHARS: usize = 500;
+
+impl Touch {
+    pub fn new(access: SensitiveAccess, target: String, via: String, tested: &str) -> Touch {
+        Touch {
+            access,
+            target,
+            via,
+            tested: tested.chars().take(TESTED_MAX_CHARS).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -363,10 +384,34 @@ mod tests {
     }
 
     fn touch(access: SensitiveAccess, target: &str) -> Touch {
-        Touch {
-            access,
-            target: target.into(),
-        }
+        Touch::new(access, target.into(), target.into(), "")
+    }
+
+    #[test]
+    fn a_look_through_another_page_or_with_other_rules_is_logged_again() {
+        let mut seen = SeenTouches::default();
+        let via = |page: &str, rules: &str| {
+            Touch::new(
+                SensitiveAccess::Test,
+                "Special:AbuseFilter/test".into(),
+                page.into(),
+                rules,
+            )
+        };
+        assert!(seen.first_time(&via("Special:AbuseFilter/test", "user_agent")));
+        assert!(!seen.first_time(&via("Special:AbuseFilter/test", "user_agent")));
+        assert!(seen.first_time(&via(
+            "api.php?action=abusefilterevalexpression",
+            "user_agent"
+        )));
+        assert!(seen.first_time(&via("Special:AbuseFilter/test", "user_ip")));
+        let long = "x".repeat(TESTED_MAX_CHARS * 2);
+        assert_eq!(via("p", &long).tested.chars().count(), TESTED_MAX_CHARS);
+        // What an older session stored (no `via`, no `tested`) still reads.
+        let old = SeenTouches::from_stored(
+            r#"[{"access":"ViewFilter","target":"Special:AbuseFilter/1"}]"#,
+        );
+        assert_eq!(old.0.len(), 1);
     }
 
     #[test]

@@ -234,6 +234,38 @@ class SensitiveDecisionsTest(unittest.TestCase):
         self.assertIn("abusefilter-access-protected-vars", answer["error"]["info"])
         self.assertNotIn("captchaguard-sensitive-filters", answer["error"]["info"])
 
+    def checker_log(self):
+        events = self.checker.api(action="query", list="logevents", letype="captchaguard-sensitive",
+                                  leprop="title|type|user|details", lelimit="max")
+        return [(e["action"], e["title"], e["params"].get("via"), e["params"].get("tested"))
+                for e in events["query"]["logevents"] if e["user"] == "Checker"]
+
+    def test_every_look_by_a_checkuser_is_logged_with_the_page_or_module_used(self):
+        target = f"Special:AbuseFilter/{self.sensitive}"
+        hid = self.history_ids(self.sensitive)[0]
+        item = f"Special:AbuseFilter/history/{self.sensitive}x/item/{hid}"
+        self.assertIn(self.canary, html.unescape(self.page(self.checker, item).text))
+        listed = self.checker.api(action="query", list="abuselog", aflprop="details|timestamp",
+                                  afllimit="max")
+        self.assertIn(self.agent, str(listed))
+        patterns = self.checker.api(action="query", list="abusefilters", abfprop="pattern",
+                                    abflimit="max")
+        self.assertIn(self.rules, str(patterns))
+        tested = f'user_agent irlike "{unique("tested").replace(" ", "")}"'
+        self.page(self.checker, "Special:AbuseFilter/test", data={
+            "wpFilterRules": tested, "wpEditToken": self.checker.token()})
+        evaluated = 'user_ip == "127.0.0.1"'
+        self.checker.api(post={}, action="abusefilterevalexpression", expression=evaluated)
+        log = self.checker_log()
+        self.assertIn(("view-filter", target, item, ""), log)
+        self.assertIn(("view-hits", target, "api.php?action=query&list=abuselog", ""), log)
+        self.assertIn(("view-filter", target, "api.php?action=query&list=abusefilters", ""), log)
+        self.assertIn(("test", "Special:AbuseFilter/test", "Special:AbuseFilter/test", tested), log)
+        self.assertIn(("test", "Special:AbuseFilter/tools", "api.php?action=abusefilterevalexpression",
+                       evaluated), log)
+        self.assertIn(("view-hits", "Special:AbuseLog", "Special:AbuseLog", ""),
+                      self.checker_log() if self.page(self.checker, "Special:AbuseLog") else [])
+
     def test_the_checkuser_still_sees_and_uses_the_filter(self):
         page = self.page(self.checker, f"Special:AbuseFilter/{self.sensitive}")
         self.assertIn(self.canary, html.unescape(page.text))

@@ -119,6 +119,17 @@ class SensitiveFiltersTest extends TestCase {
 		}
 	}
 
+	public function testTheRuleAbuseFiltersPermissionManagerAsksNamesWhatIsMissing() {
+		$extension = json_decode( file_get_contents( __DIR__ . '/../../extension.json' ), true );
+		$this->assertContains( SensitiveVariables::RIGHT, $extension['AvailableRights'] );
+		$this->assertTrue( SensitiveVariables::maySee( true, true ) );
+		$this->assertFalse( SensitiveVariables::maySee( true, false ) );
+		$this->assertFalse( SensitiveVariables::maySee( false, true ) );
+		$this->assertSame( [], SensitiveVariables::missingRights( true, true ) );
+		$this->assertSame( [ 'abusefilter-access-protected-vars' ], SensitiveVariables::missingRights( true, false ) );
+		$this->assertSame( [ SensitiveVariables::RIGHT ], SensitiveVariables::missingRights( false, true ) );
+	}
+
 	public function testRightsThatCannotBeReadHideTheValues() {
 		$user = new FakeUser( [ 'captchaguard-sensitive-filters', 'abusefilter-access-protected-vars' ] );
 		$user->failure = new RuntimeException( 'user store down' );
@@ -146,7 +157,11 @@ class SensitiveFiltersTest extends TestCase {
 		$gate = new SensitiveFiltersHandler( true );
 		// Not an API module: what it touches cannot be read, so it is refused.
 		$this->assertFalse( $gate->onApiCheckCanExecute( 'not a module', null, $message ) );
-		$this->assertSame( 'captchaguard-sensitive-denied', $message );
+		// ApiMain::dieWithError's [key, params]: the rights it could not tell were held.
+		$this->assertSame(
+			[ 'captchaguard-sensitive-denied', 'abusefilter-access-protected-vars, captchaguard-sensitive-filters', '2' ],
+			$message
+		);
 		$this->assertStringContainsString( 'refused', implode( "\n", LoggerFactory::$lines ) );
 	}
 
