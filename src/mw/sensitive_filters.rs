@@ -214,7 +214,7 @@ impl SensitiveFiltersHandler {
                     missing.join(", "),
                     missing.len().to_string(),
                 ];
-                if refusal.set_zval(&mut *message, false).is_err() {
+                if refusal.set_zval(&mut message, false).is_err() {
                     // ApiMain then refuses with its generic message.
                     message.set_null();
                 }
