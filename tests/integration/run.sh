@@ -78,6 +78,10 @@ CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI=hc14
 	CAPTCHAGUARD_SENSITIVE_OLD_WIKI=mw139=8101 /usr/bin/python3 -m unittest -v test_sensitive
 # Issue 19's reproducers, on SQLite and on the MariaDB farm (where afl_id = '1x' matches 1).
 CAPTCHAGUARD_DECISIONS_WIKIS=mw143=8111,farm1=8141 python3 -m unittest -v test_sensitive_decisions
+# Every AbuseFilter page, API module and prop, as anonymous, sysop, filter editor and checkuser.
+CAPTCHAGUARD_DECISIONS_WIKIS=mw143=8111,farm1=8141 \
+	CAPTCHAGUARD_ABUSEFILTER_JSON="$mw143/extensions-core/AbuseFilter/extension.json" \
+	python3 -m unittest -v test_sensitive_sweep
 CAPTCHAGUARD_MULTISERVER=multi=8191 CAPTCHAGUARD_MEMCACHED=127.0.0.1:11311 python3 -m unittest -v test_multiserver
 # Replaces the switch tables of mw139, mw143 and farm1 with CaptchaGuard 0.1's: last.
 python3 -m unittest -v test_schema_update
