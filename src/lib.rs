@@ -13,7 +13,7 @@ use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
 
-use state::emergency_cache::{self, ClockMode};
+use state::clock::{self, ClockMode};
 
 /// `captchaguard.clock`: `auto` (per request under PHP-FPM, CGI and Apache,
 /// per call elsewhere), `request` or `call`. Read once, at startup.
@@ -39,7 +39,7 @@ pub fn startup(_type: i32, module_number: i32) -> i32 {
         .cloned()
         .flatten();
     let sapi = ext_php_rs::zend::php_sapi_name();
-    emergency_cache::set_clock_mode(ClockMode::choose(setting.as_deref(), sapi.as_deref()));
+    clock::set_clock_mode(ClockMode::choose(setting.as_deref(), sapi.as_deref()));
     0
 }
 
@@ -48,7 +48,7 @@ pub fn startup(_type: i32, module_number: i32) -> i32 {
 extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
     let _ = std::panic::catch_unwind(|| {
         state::request::reset();
-        emergency_cache::start_request();
+        clock::start_request();
     });
     0
 }
@@ -56,7 +56,7 @@ extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
 extern "C" fn request_shutdown(_type: i32, _module: i32) -> i32 {
     let _ = std::panic::catch_unwind(|| {
         state::request::reset();
-        emergency_cache::end_request();
+        clock::end_request();
     });
     0
 }

@@ -10,7 +10,7 @@ use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
 use crate::policy::pending_warnings::PendingWarnings;
-use crate::state::{emergency_cache, process, request};
+use crate::state::{clock, process, request};
 
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
 const CONSEQUENCE: &str = "MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence";
@@ -123,7 +123,7 @@ fn pending_warnings() -> Result<PendingWarnings> {
         return Ok(stored);
     }
     let lifetime = confirmedit::captcha_lifetime()?;
-    Ok(stored.without_lapsed(emergency_cache::unix_now(), lifetime))
+    Ok(stored.without_lapsed(clock::unix_now(), lifetime))
 }
 
 fn rearm_warnings() -> Result<()> {
@@ -136,7 +136,7 @@ fn rearm_warnings() -> Result<()> {
 fn set_pending(key: &str, pending: bool) -> Result<()> {
     let mut warnings = pending_warnings()?;
     if pending {
-        warnings.add(key, emergency_cache::unix_now());
+        warnings.add(key, clock::unix_now());
     } else {
         warnings.remove(key);
     }

@@ -7,7 +7,7 @@
 use super::host::{self, Level, Result};
 use super::{confirmedit, risk_score, session};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
-use crate::state::{emergency_cache, request};
+use crate::state::{clock, request};
 
 /// Session key: the Unix time until which this session's sign-ups need a CAPTCHA.
 const PENDING_UNTIL: &str = "captchaguard-createaccount-captcha-until";
@@ -20,7 +20,7 @@ pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Re
         session::remove(PENDING_UNTIL)?;
         return Ok(false);
     }
-    let until = emergency_cache::unix_now() + confirmedit::captcha_lifetime()?;
+    let until = clock::unix_now() + confirmedit::captcha_lifetime()?;
     session::set(PENDING_UNTIL, &until)?;
     let event = risk_score::refused_event("failed_accountcreation", filter, action, answer);
     risk_score::log_failure("failed_accountcreation", event);
@@ -35,9 +35,7 @@ pub fn captcha_pending() -> bool {
         return false;
     }
     match session::get(PENDING_UNTIL) {
-        Ok(value) => value
-            .long()
-            .is_some_and(|until| until > emergency_cache::unix_now()),
+        Ok(value) => value.long().is_some_and(|until| until > clock::unix_now()),
         Err(error) => {
             host::log(
                 Level::Error,

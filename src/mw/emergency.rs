@@ -13,6 +13,7 @@ use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
     ChangeRequest, ScopeRequest, Switch, Trigger,
 };
+use crate::state::clock;
 use crate::state::emergency_cache::{self, WikiKey};
 
 /// The switch as the store hands it over (`EmergencyStore::current()`).
@@ -61,7 +62,7 @@ fn refresh(wiki: WikiKey) -> Switch {
             "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
             &[(
                 "state",
-                if fallback.is_active(emergency_cache::unix_now()) {
+                if fallback.is_active(clock::unix_now()) {
                     "on"
                 } else {
                     "off"
@@ -140,7 +141,7 @@ impl EmergencyCaptchaHandler {
             return false;
         };
         let covered = emergency_cache::covers(self.wiki, trigger, self.refresh_ms)
-            .unwrap_or_else(|| refresh(self.wiki).covers(trigger, emergency_cache::unix_now()));
+            .unwrap_or_else(|| refresh(self.wiki).covers(trigger, clock::unix_now()));
         if !covered {
             return false;
         }
@@ -218,7 +219,7 @@ impl EmergencyPolicy {
             may_switch_others: change.may_switch_others,
         };
         let mut answer = ZendHashTable::new();
-        let checked = validate(&request, emergency_cache::unix_now(), change.max_seconds)
+        let checked = validate(&request, clock::unix_now(), change.max_seconds)
             .and_then(|valid| Ok((valid, validate_scope(&scope)?)));
         match checked {
             Ok((valid, wikis)) => {
@@ -259,7 +260,7 @@ impl EmergencyPolicy {
     pub fn state(stored: Option<StoredSwitch>) -> SwitchState {
         guard::trip("EmergencyPolicy::state");
         let switch = stored.map(Switch::from).unwrap_or_default();
-        let active = switch.is_active(emergency_cache::unix_now());
+        let active = switch.is_active(clock::unix_now());
         SwitchState {
             active,
             actions: if active {

@@ -16,7 +16,7 @@ use crate::policy::events::{
     to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent, FailedEditEvent,
 };
 use crate::policy::score::{interpret, valid_score, Buckets, NO_SCORE};
-use crate::state::{emergency_cache, process, request};
+use crate::state::{clock, process, request};
 
 const SESSION_KEY: &str = "hCaptcha-score";
 /// Whose score the session holds: a session can outlive a login or logout.
@@ -252,11 +252,10 @@ fn emit<E: serde::Serialize>(sink: &EventSink, kind: &str, event: &E) -> Result<
         // EventLogging sets the stream itself.
         stream_in_event: matches!(sink, EventSink::File(_)),
     };
-    let line =
-        to_json_line(to, emergency_cache::unix_now(), event).map_err(|e| BindingError::Build {
-            what: "the event",
-            reason: e.to_string(),
-        })?;
+    let line = to_json_line(to, clock::unix_now(), event).map_err(|e| BindingError::Build {
+        what: "the event",
+        reason: e.to_string(),
+    })?;
     let path = match sink {
         EventSink::EventLogging => {
             return host::call_value(Adapter::SubmitEvent, vec![&stream, &line]).map(|_| ())

@@ -10,11 +10,11 @@ use ext_php_rs::types::Zval;
 use super::guard;
 use super::host::{self, Adapter, Level};
 use crate::policy::sensitive::{self, DEFAULT_MAX_AGE, PURGE_BATCH};
-use crate::state::{emergency_cache, process};
+use crate::state::{clock, process};
 
 /// Called on every page view; costs a lock and a clock read unless a purge is due.
 pub fn ask_if_due(interval: i64) {
-    if !process::purge_ask_due(emergency_cache::unix_now(), interval) {
+    if !process::purge_ask_due(clock::unix_now(), interval) {
         return;
     }
     if let Err(error) = host::call_value(Adapter::QueueSensitivePurge, vec![&interval]) {
