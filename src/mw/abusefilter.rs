@@ -4,13 +4,14 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
+use super::demand::demand;
 use super::host::{self, Level, Result};
-use super::{account_creation, confirmedit, edit_filter, guard, session};
+use super::{account_creation, confirmedit, guard, session};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
 use crate::policy::pending_warnings::PendingWarnings;
-use crate::state::{clock, process, request};
+use crate::state::{clock, process};
 
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
 const CONSEQUENCE: &str = "MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence";
@@ -207,28 +208,6 @@ fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
             Ok(true)
         }
     }
-}
-
-/// When our own edit hook failed and cannot tell whether a filter asked for a
-/// CAPTCHA: one is asked for, from everyone.
-pub fn demand_fail_safe() {
-    demand(
-        "unknown".into(),
-        CaptchaAction::Force,
-        AnswerCheck::NoAnswer,
-    );
-}
-
-/// Records the demand and, if our edit hook already ran, stops the edit now.
-fn demand(filter: String, action: CaptchaAction, answer: AnswerCheck) {
-    request::with(|s| {
-        s.record(request::Demand {
-            filter,
-            action,
-            answer,
-        })
-    });
-    edit_filter::apply_to_kept_status();
 }
 
 /// Called by the thin PHP consequence; the native half of its `execute()`.

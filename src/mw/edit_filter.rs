@@ -9,8 +9,8 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Level};
-use super::{abusefilter, confirmedit, guard, risk_score};
+use super::demand::{self, apply};
+use super::guard;
 use crate::state::request;
 
 #[php_class]
@@ -42,7 +42,7 @@ impl EditFilterHandler {
             "EditFilterMergedContent",
             || {
                 // Whether a filter asked for a CAPTCHA is unknown: ask for one.
-                abusefilter::demand_fail_safe();
+                demand::demand_fail_safe();
                 apply(status);
                 false
             },
@@ -58,34 +58,4 @@ impl EditFilterHandler {
             },
         )
     }
-}
-
-/// Called by the consequence after recording a demand: if our hook already ran,
-/// the demand goes into the kept Status now.
-pub fn apply_to_kept_status() {
-    if let Some(status) = request::with(|s| s.edit_status().map(Zval::shallow_clone)) {
-        apply(&status);
-    }
-}
-
-/// Makes the edit fail the way ConfirmEdit does, so EditPage shows the form
-/// again and the API answers `result: Failure` with a `captcha` object.
-fn apply(status: &Zval) {
-    let Some(demand) = request::with(|s| s.unapplied().cloned()) else {
-        return;
-    };
-    // Marked first: even if what follows fails, the edit is stopped by our hook's answer.
-    request::with(|s| s.mark_applied());
-    if let Err(error) = confirmedit::fail_edit(status, demand.message_key()) {
-        host::log(
-            Level::Error,
-            "Could not show the CAPTCHA demanded by filter {filter} ({action}): {error}",
-            &[("filter", &demand.filter), ("action", demand.action.name())],
-            Some(&error),
-        );
-    }
-    // Counted after the edit is stopped: an event never stands in its way.
-    let event =
-        risk_score::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
-    risk_score::log_failure("failed_edit", event);
 }

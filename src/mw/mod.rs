@@ -5,6 +5,7 @@ pub mod abusefilter;
 pub mod account_creation;
 pub mod api;
 pub mod confirmedit;
+pub mod demand;
 pub mod edit_filter;
 pub mod edit_form;
 pub mod emergency;
