@@ -5,7 +5,7 @@
 //! CAPTCHA in the sign-up form (web and API) until it is answered.
 
 use super::host::{self, Level, Result};
-use super::{confirmedit, risk_score, session};
+use super::{confirmedit, events, session};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::state::{clock, request};
 
@@ -22,8 +22,8 @@ pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Re
     }
     let until = clock::unix_now() + confirmedit::captcha_lifetime()?;
     session::set(PENDING_UNTIL, &until)?;
-    let event = risk_score::refused_event("failed_accountcreation", filter, action, answer);
-    risk_score::log_failure("failed_accountcreation", event);
+    let event = events::refused_event("failed_accountcreation", filter, action, answer);
+    events::log_failure("failed_accountcreation", event);
     Ok(true)
 }
 

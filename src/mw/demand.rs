@@ -7,7 +7,7 @@
 use ext_php_rs::types::Zval;
 
 use super::host::{self, Level};
-use super::{confirmedit, risk_score};
+use super::{confirmedit, events};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::state::request;
 
@@ -57,7 +57,6 @@ pub fn apply(status: &Zval) {
         );
     }
     // Counted after the edit is stopped: an event never stands in its way.
-    let event =
-        risk_score::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
-    risk_score::log_failure("failed_edit", event);
+    let event = events::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
+    events::log_failure("failed_edit", event);
 }

@@ -7,8 +7,9 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
+use super::events::Client;
 use super::host::{self, Adapter, Level, Result};
-use super::risk_score::{self, Client};
+use super::score_store;
 use super::{guard, sensitive_filters, session};
 use crate::policy::score::NO_SCORE;
 use crate::policy::sensitive::{
@@ -192,7 +193,7 @@ fn live_request(variable: SensitiveVariable) -> Result<LiveRequest> {
     let client: Client = host::call(Adapter::Client, vec![])?;
     let risk_bucket = match variable {
         SensitiveVariable::HCaptchaRiskBucket => {
-            risk_score::bucket_of(&session::performer()?.name)?
+            score_store::bucket_of(&session::performer()?.name)?
         }
         _ => NO_SCORE,
     };
