@@ -8,7 +8,8 @@ use WikiMap;
 
 /**
  * Builds the native hook handlers (extension.json HookHandlers `factory`)
- * with the plain settings they need, so the module never reads a Config.
+ * with the settings they keep for the worker's life, as plain values; the
+ * few read per call go through Adapter\Services::config.
  */
 final class HandlerFactory {
 

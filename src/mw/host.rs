@@ -1,9 +1,10 @@
 //! The one road from the module into PHP: public static methods of
-//! CaptchaGuard's own adapter classes (includes/Adapter and the emergency
-//! store), each with declared PHP types, called with plain values. A PHP
-//! exception thrown on the way is taken off the engine here and becomes a
-//! [`BindingError`], so the caller decides how to fail safe and the exception
-//! never escapes a hook.
+//! CaptchaGuard's own PHP classes (includes/Adapter, the AbuseFilter and
+//! Sensitive helpers, the emergency store), each named once in [`Adapter`]
+//! and declared with PHP types, called with plain values or the hook's own
+//! objects. A PHP exception thrown on the way is taken off the engine here and
+//! becomes a [`BindingError`], so the caller decides how to fail safe and the
+//! exception never escapes a hook.
 
 use std::fmt;
 
