@@ -9,6 +9,7 @@ use MediaWiki\Extension\AbuseFilter\FilterValidator;
 use MediaWiki\Extension\AbuseFilter\Parser\RuleCheckerFactory;
 use MediaWiki\Extension\AbuseFilter\Variables\VariablesBlobStore;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveAbuseLog;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveFilterValidator;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitivePermissionManager;
@@ -24,12 +25,12 @@ final class Setup {
 
 	public static function onRegistration(): void {
 		// Only filter editors with abusefilter-modify-restricted may add forcecaptcha.
-		$GLOBALS['wgAbuseFilterActionRestrictions']['forcecaptcha'] ??= true;
+		$GLOBALS['wgAbuseFilterActionRestrictions'][ConsequenceRunner::FORCE] ??= true;
 		// ConfirmEdit 1.43 can register its own 'showcaptcha'; CaptchaGuard's replaces it.
 		if ( isset( $GLOBALS['wgConfirmEditEnabledAbuseFilterCustomActions'] ) ) {
 			$GLOBALS['wgConfirmEditEnabledAbuseFilterCustomActions'] = array_values( array_diff(
 				(array)$GLOBALS['wgConfirmEditEnabledAbuseFilterCustomActions'],
-				[ 'showcaptcha' ]
+				[ ConsequenceRunner::SHOW ]
 			) );
 		}
 		// AbuseFilter 1.43 protects a variable only by this list: every filter that

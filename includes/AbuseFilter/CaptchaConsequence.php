@@ -21,11 +21,11 @@ class CaptchaConsequence extends Consequence {
 	}
 
 	public static function newShowCaptcha( Parameters $parameters ): self {
-		return self::newFor( $parameters, 'showcaptcha' );
+		return self::newFor( $parameters, ConsequenceRunner::SHOW );
 	}
 
 	public static function newForceCaptcha( Parameters $parameters ): self {
-		return self::newFor( $parameters, 'forcecaptcha' );
+		return self::newFor( $parameters, ConsequenceRunner::FORCE );
 	}
 
 	private static function newFor( Parameters $parameters, string $action ): self {

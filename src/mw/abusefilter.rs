@@ -217,6 +217,10 @@ pub struct ConsequenceRunner;
 
 #[php_impl]
 impl ConsequenceRunner {
+    /// The actions' names, for PHP: named once, in `CaptchaAction`.
+    pub const SHOW: &'static str = CaptchaAction::Show.name();
+    pub const FORCE: &'static str = CaptchaAction::Force.name();
+
     /// `$action` is `showcaptcha` or `forcecaptcha`. Never throws for a failure
     /// of MediaWiki: the failure is logged and the CAPTCHA demanded anyway.
     pub fn execute(hit: FilterHit, action: &str) -> PhpResult<bool> {

@@ -17,7 +17,7 @@ pub enum CaptchaAction {
 impl CaptchaAction {
     pub const ALL: [CaptchaAction; 2] = [CaptchaAction::Show, CaptchaAction::Force];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             CaptchaAction::Show => "showcaptcha",
             CaptchaAction::Force => "forcecaptcha",

@@ -1,5 +1,6 @@
 <?php
 
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner;
 use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use PHPUnit\Framework\TestCase;
@@ -7,6 +8,22 @@ use PHPUnit\Framework\TestCase;
 class AbuseFilterHandlerTest extends TestCase {
 
 	private const CONSEQUENCE = 'MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence';
+
+	public function testTheActionNamesAreTheModulesEverywhere() {
+		$extension = json_decode( file_get_contents( __DIR__ . '/../../extension.json' ), true );
+		$this->assertSame(
+			[ ConsequenceRunner::SHOW, ConsequenceRunner::FORCE ],
+			$extension['config']['CaptchaGuardAbuseFilterActions']['value']
+		);
+		$actions = [];
+		( new AbuseFilterHandler( [ ConsequenceRunner::SHOW, ConsequenceRunner::FORCE ] ) )
+			->onAbuseFilterCustomActions( $actions );
+		$this->assertSame( [ 'showcaptcha', 'forcecaptcha' ], array_keys( $actions ) );
+		foreach ( [ 'showcaptcha', 'forcecaptcha' ] as $action ) {
+			$this->assertArrayHasKey( "abusefilter-edit-action-$action",
+				json_decode( file_get_contents( __DIR__ . '/../../i18n/en.json' ), true ) );
+		}
+	}
 
 	public function testRegistersBothActionsByDefault() {
 		$handler = new AbuseFilterHandler( [ 'showcaptcha', 'forcecaptcha' ] );
