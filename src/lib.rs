@@ -70,6 +70,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::abusefilter::AbuseFilterHandler>()
         .class::<mw::abusefilter::ConsequenceRunner>()
         .class::<mw::api::ApiHandler>()
+        .class::<mw::confirmedit::AnswerOutcome>()
         .class::<mw::edit_filter::EditFilterHandler>()
         .class::<mw::edit_form::EditFormHandler>()
         .class::<mw::emergency::EmergencyCaptchaHandler>()

@@ -23,10 +23,6 @@ use WebRequest;
  */
 final class ConfirmEditCompat {
 
-	public const ANSWER_NONE = 'none';
-	public const ANSWER_RIGHT = 'right';
-	public const ANSWER_WRONG = 'wrong';
-
 	/**
 	 * Other names of the answer fields => the edit form's, which ConfirmEdit reads:
 	 * the edit API's, and account creation's (API, and the sign-up form's wp-prefixed).
@@ -46,13 +42,13 @@ final class ConfirmEditCompat {
 	 * first (ConfirmEdit or CaptchaGuard). No answer is not a wrong answer:
 	 * it is the first time the user is asked.
 	 *
-	 * @return string One of the ANSWER_* constants
+	 * @return string One of AnswerOutcome's constants (the module names them)
 	 */
 	public static function checkAnswer(): string {
 		$captcha = self::captcha();
 		// 1.43 remembers the outcome of this request's check.
 		if ( method_exists( $captcha, 'isCaptchaSolved' ) && $captcha->isCaptchaSolved() !== null ) {
-			return $captcha->isCaptchaSolved() ? self::ANSWER_RIGHT : self::ANSWER_WRONG;
+			return $captcha->isCaptchaSolved() ? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
 		}
 		$context = RequestContext::getMain();
 		$request = self::answerRequest( $context->getRequest() );
@@ -62,10 +58,10 @@ final class ConfirmEditCompat {
 			return $this->getCaptchaParamsFromRequest( $request );
 		} )->call( $captcha );
 		if ( $word === null || $word === '' ) {
-			return self::ANSWER_NONE;
+			return AnswerOutcome::NONE;
 		}
 		return $captcha->passCaptchaLimitedFromRequest( $request, $context->getUser() )
-			? self::ANSWER_RIGHT : self::ANSWER_WRONG;
+			? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
 	}
 
 	/**

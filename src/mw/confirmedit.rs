@@ -2,24 +2,32 @@
 //! the one place that knows ConfirmEdit's internals): checking an answer,
 //! failing an edit the way ConfirmEdit does, and showing a CAPTCHA.
 
+use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::host::{self, Adapter, BindingError, Result};
 use crate::policy::challenge::AnswerCheck;
 
+/// The outcomes `ConfirmEditCompat::checkAnswer` reports, named by the module.
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Adapter\\AnswerOutcome")]
+pub struct AnswerOutcome;
+
+#[php_impl]
+impl AnswerOutcome {
+    pub const NONE: &'static str = AnswerCheck::NoAnswer.name();
+    pub const RIGHT: &'static str = AnswerCheck::Right.name();
+    pub const WRONG: &'static str = AnswerCheck::Wrong.name();
+}
+
 /// Checks the answer sent with this request, once per request.
 pub fn check_answer() -> Result<AnswerCheck> {
     let answer: String = host::call(Adapter::CheckAnswer, vec![])?;
-    match answer.as_str() {
-        "none" => Ok(AnswerCheck::NoAnswer),
-        "right" => Ok(AnswerCheck::Right),
-        "wrong" => Ok(AnswerCheck::Wrong),
-        _ => Err(BindingError::Unexpected {
-            call: Adapter::CheckAnswer,
-            expected: "none, right or wrong",
-            found: answer,
-        }),
-    }
+    AnswerCheck::from_name(&answer).ok_or(BindingError::Unexpected {
+        call: Adapter::CheckAnswer,
+        expected: "none, right or wrong",
+        found: answer,
+    })
 }
 
 /// Seconds a CAPTCHA stays answerable.

@@ -133,13 +133,13 @@ impl EmergencyCaptchaHandler {
 impl EmergencyCaptchaHandler {
     /// Whether the switch asks a CAPTCHA of this user for `action`.
     fn demands(&self, action: &str) -> bool {
-        // A CAPTCHA filter asked for one on this session's sign-up.
-        if action == "createaccount" && account_creation::captcha_pending() {
-            return true;
-        }
         let Ok(trigger) = action.parse::<Trigger>() else {
             return false;
         };
+        // A CAPTCHA filter asked for one on this session's sign-up.
+        if trigger == Trigger::CreateAccount && account_creation::captcha_pending() {
+            return true;
+        }
         let covered = emergency_cache::covers(self.wiki, trigger, self.refresh_ms)
             .unwrap_or_else(|| refresh(self.wiki).covers(trigger, clock::unix_now()));
         if !covered {

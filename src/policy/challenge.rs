@@ -137,6 +137,25 @@ pub enum AnswerCheck {
 }
 
 impl AnswerCheck {
+    pub const ALL: [AnswerCheck; 3] = [
+        AnswerCheck::NoAnswer,
+        AnswerCheck::Wrong,
+        AnswerCheck::Right,
+    ];
+
+    /// The outcome's name where it crosses into PHP (`ConfirmEditCompat::checkAnswer`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            AnswerCheck::NoAnswer => "none",
+            AnswerCheck::Wrong => "wrong",
+            AnswerCheck::Right => "right",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<AnswerCheck> {
+        AnswerCheck::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     /// The message key shown above the CAPTCHA, or `None` when the action may proceed.
     pub fn prompt_message(self) -> Option<&'static str> {
         match self {
@@ -291,6 +310,10 @@ mod tests {
         assert_eq!(AnswerCheck::Right.prompt_message(), None);
         assert_eq!(AnswerCheck::NoAnswer.refusal(), Some("missing"));
         assert_eq!(AnswerCheck::Wrong.refusal(), Some("wrong"));
+        for answer in AnswerCheck::ALL {
+            assert_eq!(AnswerCheck::from_name(answer.name()), Some(answer));
+        }
+        assert_eq!(AnswerCheck::from_name("maybe"), None);
         assert_eq!(AnswerCheck::Right.refusal(), None);
     }
 }
