@@ -78,6 +78,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::page_display::PageDisplayHandler>()
         .class::<mw::risk_score::RiskScore>()
         .class::<mw::risk_score::RiskScoreEventsHandler>()
+        .class::<mw::sensitive_filters::SensitiveAccessNames>()
         .class::<mw::sensitive_filters::SensitiveFiltersHandler>()
         .class::<mw::sensitive_purge::SensitivePurge>()
         .class::<mw::sensitive_variables::SensitiveVariables>()

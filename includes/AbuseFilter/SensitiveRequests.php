@@ -6,6 +6,7 @@ use ApiBase;
 use ApiQueryBase;
 use MediaWiki\Extension\AbuseFilter\AbuseFilterServices;
 use MediaWiki\Extension\AbuseFilter\Filter\Flags;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveAccess;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Extension\CaptchaGuard\SensitiveVariables;
 use MediaWiki\MediaWikiServices;
@@ -193,7 +194,7 @@ final class SensitiveRequests {
 		}
 		foreach ( array_unique( array_filter( $filters ) ) as $filter ) {
 			if ( $lookup->isSensitive( $filter ) ) {
-				$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter", $via );
+				$touches[] = self::touch( SensitiveAccess::VIEW_FILTER, "Special:AbuseFilter/$filter", $via );
 			}
 		}
 		// /examine/log/N shows an entry's variables
@@ -205,12 +206,12 @@ final class SensitiveRequests {
 		foreach ( self::RULE_FIELDS as $field ) {
 			$rules = $request->getText( $field );
 			if ( !$editing && $lookup->usesSensitive( $rules ) ) {
-				$touches[] = self::touch( 'test', 'Special:AbuseFilter/' . ( $first ?: 'tools' ), $via, $rules );
+				$touches[] = self::touch( SensitiveAccess::TEST, 'Special:AbuseFilter/' . ( $first ?: 'tools' ), $via, $rules );
 			}
 		}
 		// Searching the filters' text would reveal it piece by piece.
 		if ( $request->getText( 'querypattern' ) !== '' && $lookup->anySensitive() ) {
-			$touches[] = self::touch( 'view-filter', 'Special:AbuseFilter', $via );
+			$touches[] = self::touch( SensitiveAccess::VIEW_FILTER, 'Special:AbuseFilter', $via );
 		}
 		return $touches;
 	}
@@ -233,13 +234,13 @@ final class SensitiveRequests {
 		foreach ( preg_split( '/[|,\s]+/', $request->getText( 'wpSearchFilter' ) ) as $filter ) {
 			$filter = self::id( $filter );
 			if ( $filter && $lookup->isSensitive( $filter ) ) {
-				$touches[] = self::touch( 'view-hits', "Special:AbuseFilter/$filter", $via );
+				$touches[] = self::touch( SensitiveAccess::VIEW_HITS, "Special:AbuseFilter/$filter", $via );
 			}
 		}
 		// The list: a checkuser sees protected filters' hits in it (SensitiveAbuseLog
 		// leaves them out for everyone else, so there is nothing to refuse).
 		if ( $subPage === '' && !$touches && $lookup->protectedFilterIds() && self::mayView( $special ) ) {
-			$touches[] = self::touch( 'view-hits', 'Special:AbuseLog', $via );
+			$touches[] = self::touch( SensitiveAccess::VIEW_HITS, 'Special:AbuseLog', $via );
 		}
 		return $touches;
 	}
@@ -247,7 +248,7 @@ final class SensitiveRequests {
 	private static function ofEntry( SensitiveFilterLookup $lookup, int $logId, string $via ): array {
 		$filter = $lookup->filterOfEntry( $logId );
 		return $filter !== null && $lookup->isSensitive( $filter )
-			? [ self::touch( 'view-hits', "Special:AbuseLog/$logId", $via ) ]
+			? [ self::touch( SensitiveAccess::VIEW_HITS, "Special:AbuseLog/$logId", $via ) ]
 			: [];
 	}
 
@@ -267,7 +268,7 @@ final class SensitiveRequests {
 		$touches = [];
 		$rules = $request->getText( self::API_RULE_PARAMS[$name] ?? '' );
 		if ( $lookup->usesSensitive( $rules ) ) {
-			$touches[] = self::touch( 'test', 'Special:AbuseFilter/tools', $via, $rules );
+			$touches[] = self::touch( SensitiveAccess::TEST, 'Special:AbuseFilter/tools', $via, $rules );
 		}
 		$logId = self::id( $request->getText( 'logid' ) );
 		if ( in_array( $name, self::API_ENTRY_MODULES, true ) && $logId ) {
@@ -289,7 +290,7 @@ final class SensitiveRequests {
 		$via = "api.php?action=query&list=$name";
 		if ( $module instanceof SensitiveQueryAbuseLog ) {
 			return array_map(
-				static fn ( int $filter ) => self::touch( 'view-hits', "Special:AbuseFilter/$filter", $via ),
+				static fn ( int $filter ) => self::touch( SensitiveAccess::VIEW_HITS, "Special:AbuseFilter/$filter", $via ),
 				$module->protectedFiltersListed()
 			);
 		}
@@ -308,7 +309,7 @@ final class SensitiveRequests {
 				: $lookup->filtersWithPattern( (string)$item['pattern'] );
 			$sensitive = array_filter( $filters, [ $lookup, 'isSensitive' ] );
 			foreach ( $sensitive as $filter ) {
-				$touches[] = self::touch( 'view-filter', "Special:AbuseFilter/$filter", $via );
+				$touches[] = self::touch( SensitiveAccess::VIEW_FILTER, "Special:AbuseFilter/$filter", $via );
 			}
 			if ( $sensitive && $remove ) {
 				$result->removeValue( array_merge( $path, [ $index ] ), 'pattern' );

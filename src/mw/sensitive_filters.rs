@@ -20,6 +20,19 @@ use crate::policy::sensitive::{
     gate, may_see_sensitive, missing_rights, Gate, SeenTouches, SensitiveAccess, Touch, Viewer,
 };
 
+/// The kinds of access, as PHP names them (each is an action of the
+/// `captchaguard-sensitive` log): named once, in `SensitiveAccess`.
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Sensitive\\SensitiveAccess")]
+pub struct SensitiveAccessNames;
+
+#[php_impl]
+impl SensitiveAccessNames {
+    pub const VIEW_FILTER: &'static str = SensitiveAccess::ViewFilter.name();
+    pub const VIEW_HITS: &'static str = SensitiveAccess::ViewHits.name();
+    pub const TEST: &'static str = SensitiveAccess::Test.name();
+}
+
 /// Session key of what this session's accesses already logged.
 const SEEN_KEY: &str = "captchaguard-sensitive-seen";
 const REFUSAL: &str = "captchaguard-sensitive-denied";

@@ -171,7 +171,7 @@ impl SensitiveAccess {
         SensitiveAccess::Test,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             SensitiveAccess::ViewFilter => "view-filter",
             SensitiveAccess::ViewHits => "view-hits",

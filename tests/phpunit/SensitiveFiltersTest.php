@@ -3,6 +3,7 @@
 use MediaWiki\Extension\AbuseFilter\Variables\VariableHolder;
 use MediaWiki\Extension\CaptchaGuard\Hooks\SensitiveFiltersHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\SensitiveVariablesHandler;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveAccess;
 use MediaWiki\Extension\CaptchaGuard\SensitivePurge;
 use MediaWiki\Extension\CaptchaGuard\SensitiveVariables;
 use MediaWiki\Logger\LoggerFactory;
@@ -128,6 +129,17 @@ class SensitiveFiltersTest extends TestCase {
 		$this->assertSame( [], SensitiveVariables::missingRights( true, true ) );
 		$this->assertSame( [ 'abusefilter-access-protected-vars' ], SensitiveVariables::missingRights( true, false ) );
 		$this->assertSame( [ SensitiveVariables::RIGHT ], SensitiveVariables::missingRights( false, true ) );
+	}
+
+	public function testEveryKindOfAccessIsALocalisedLogAction() {
+		$en = json_decode( file_get_contents( __DIR__ . '/../../i18n/en.json' ), true );
+		$qqq = json_decode( file_get_contents( __DIR__ . '/../../i18n/qqq.json' ), true );
+		$kinds = [ SensitiveAccess::VIEW_FILTER, SensitiveAccess::VIEW_HITS, SensitiveAccess::TEST ];
+		$this->assertSame( [ 'view-filter', 'view-hits', 'test' ], $kinds );
+		foreach ( $kinds as $kind ) {
+			$this->assertArrayHasKey( "logentry-captchaguard-sensitive-$kind", $en );
+			$this->assertArrayHasKey( "logentry-captchaguard-sensitive-$kind", $qqq );
+		}
 	}
 
 	public function testRightsThatCannotBeReadHideTheValues() {
