@@ -134,6 +134,13 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
      * Called by the thin PHP consequence; the native half of its `execute()`.
      */
     class ConsequenceRunner {
+        public const FORCE = 'forcecaptcha';
+
+        /**
+         * The actions' names, for PHP: named once, in `CaptchaAction`.
+         */
+        public const SHOW = 'showcaptcha';
+
         public function __construct() {}
 
         /**
@@ -154,6 +161,21 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
          * @return bool
          */
         public static function failSafe(string $action): bool {}
+    }
+}
+
+namespace MediaWiki\Extension\CaptchaGuard\Adapter {
+    /**
+     * The outcomes `ConfirmEditCompat::checkAnswer` reports, named by the module.
+     */
+    class AnswerOutcome {
+        public const NONE = 'none';
+
+        public const RIGHT = 'right';
+
+        public const WRONG = 'wrong';
+
+        public function __construct() {}
     }
 }
 
@@ -467,5 +489,21 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return bool
          */
         public function onAbuseFilter_interceptVariable(mixed $method, mixed $vars, mixed $parameters, mixed $result, mixed ...$extra): bool {}
+    }
+}
+
+namespace MediaWiki\Extension\CaptchaGuard\Sensitive {
+    /**
+     * The kinds of access, as PHP names them (each is an action of the
+     * `captchaguard-sensitive` log): named once, in `SensitiveAccess`.
+     */
+    class SensitiveAccess {
+        public const TEST = 'test';
+
+        public const VIEW_FILTER = 'view-filter';
+
+        public const VIEW_HITS = 'view-hits';
+
+        public function __construct() {}
     }
 }
