@@ -55,13 +55,10 @@ class EmergencySwitcher {
 			'may_switch_others' => $performer->isAllowed( 'emergencycaptcha-global' ),
 		] );
 		if ( !$check['ok'] ) {
-			$params = $check['message'] === 'captchaguard-emergency-error-expiry-cap'
+			$params = $check['durationParam']
 				? [ Message::durationParam( (int)$check['params'][0] ) ]
 				: $check['params'];
-			return Status::newFatal( ApiMessage::create(
-				[ $check['message'], ...$params ],
-				str_replace( 'captchaguard-emergency-error-', 'emergencycaptcha-', $check['message'] )
-			) );
+			return Status::newFatal( ApiMessage::create( [ $check['message'], ...$params ], $check['code'] ) );
 		}
 		$wikis = $check['wikis'];
 

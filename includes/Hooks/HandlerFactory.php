@@ -21,7 +21,8 @@ final class HandlerFactory {
 
 	public static function newEmergencyCaptchaHandler( Config $config ): EmergencyCaptchaHandler {
 		return new EmergencyCaptchaHandler(
-			max( 0, (int)$config->get( 'CaptchaGuardEmergencyRefresh' ) ),
+			// The module clamps it (EmergencyCaptchaHandler::__construct).
+			(int)$config->get( 'CaptchaGuardEmergencyRefresh' ),
 			WikiMap::getCurrentWikiId()
 		);
 	}
@@ -29,7 +30,8 @@ final class HandlerFactory {
 	public static function newPageDisplayHandler( Config $config ): PageDisplayHandler {
 		// Nothing to purge where the sensitive variables are not offered.
 		return new PageDisplayHandler( AbuseFilterCompat::offersProtectedVariables()
-			? max( 0, (int)$config->get( 'CaptchaGuardSensitivePurgeInterval' ) )
+			// 0 or less: page views never ask (policy::sensitive::purge_due).
+			? (int)$config->get( 'CaptchaGuardSensitivePurgeInterval' )
 			: 0 );
 	}
 

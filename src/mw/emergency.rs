@@ -202,7 +202,8 @@ impl EmergencyPolicy {
     /// Checks a requested change against the module's clock and the farm.
     /// Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
     /// 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
-    /// 'message', 'params']`.
+    /// 'message', 'params', 'code' (the API error code), 'durationParam'
+    /// (the parameter is seconds, shown as a duration)]`.
     pub fn validate(change: ChangeInput) -> PhpResult<ZBox<ZendHashTable>> {
         guard::trip("EmergencyPolicy::validate");
         let request = ChangeRequest {
@@ -239,6 +240,8 @@ impl EmergencyPolicy {
                 answer.insert("ok", false)?;
                 answer.insert("message", message)?;
                 answer.insert("params", params)?;
+                answer.insert("code", error.api_code())?;
+                answer.insert("durationParam", error.param_is_duration())?;
             }
         }
         Ok(answer)

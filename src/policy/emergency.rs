@@ -108,6 +108,28 @@ impl SwitchError {
     }
 }
 
+impl SwitchError {
+    /// The API error code (`action=emergencycaptcha`).
+    pub fn api_code(&self) -> &'static str {
+        match self {
+            SwitchError::UnknownAction(_) => "emergencycaptcha-action",
+            SwitchError::MissingReason => "emergencycaptcha-reason",
+            SwitchError::ReasonTooLong { .. } => "emergencycaptcha-reason-long",
+            SwitchError::MissingExpiry => "emergencycaptcha-expiry-missing",
+            SwitchError::UnparseableExpiry => "emergencycaptcha-expiry",
+            SwitchError::ExpiryInPast => "emergencycaptcha-expiry-past",
+            SwitchError::NeedsGlobalRight => "emergencycaptcha-global-right",
+            SwitchError::UnknownWiki(_) => "emergencycaptcha-wiki",
+            SwitchError::ExpiryOverCap { .. } => "emergencycaptcha-expiry-cap",
+        }
+    }
+
+    /// Whether the message's parameter is a number of seconds, shown as a duration.
+    pub fn param_is_duration(&self) -> bool {
+        matches!(self, SwitchError::ExpiryOverCap { .. })
+    }
+}
+
 /// A change as a user asked for it; the expiry was already read by MediaWiki
 /// (`None`: given but not understood).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -508,6 +530,33 @@ mod tests {
             covered_elsewhere(&list(&["*"]), "farm1", &known),
             list(&["farm2", "farm3"])
         );
+    }
+
+    #[test]
+    fn every_refusal_has_an_api_code_named_after_its_message() {
+        let all = [
+            SwitchError::UnknownAction("x".into()),
+            SwitchError::MissingReason,
+            SwitchError::ReasonTooLong { max: 1 },
+            SwitchError::MissingExpiry,
+            SwitchError::UnparseableExpiry,
+            SwitchError::ExpiryInPast,
+            SwitchError::ExpiryOverCap { max_seconds: 1 },
+            SwitchError::NeedsGlobalRight,
+            SwitchError::UnknownWiki("x".into()),
+        ];
+        for error in &all {
+            let (message, _) = error.message();
+            let suffix = message
+                .strip_prefix("captchaguard-emergency-error-")
+                .unwrap();
+            assert_eq!(
+                error.api_code(),
+                format!("emergencycaptcha-{suffix}"),
+                "{error:?}"
+            );
+            assert_eq!(error.param_is_duration(), suffix == "expiry-cap");
+        }
     }
 
     #[test]

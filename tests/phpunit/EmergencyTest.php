@@ -75,17 +75,27 @@ class EmergencyTest extends TestCase {
 			$args[3] += time();
 		}
 		$answer = self::validate( ...$args );
-		$this->assertSame( [ 'ok' => false, 'message' => $message, 'params' => $params ], $answer );
+		$this->assertSame( self::refusal( $message, $params ), $answer );
+	}
+
+	/**
+	 * A refusal as the module answers it: the message, its parameters, the API
+	 * code named after the message, and whether the parameter is a duration.
+	 */
+	private static function refusal( string $message, array $params ): array {
+		$suffix = substr( $message, strlen( 'captchaguard-emergency-error-' ) );
+		return [ 'ok' => false, 'message' => $message, 'params' => $params,
+			'code' => "emergencycaptcha-$suffix", 'durationParam' => $suffix === 'expiry-cap' ];
 	}
 
 	public function testOtherWikisNeedTheGlobalRightAndMustBeKnown() {
 		$in = time() + 60;
-		$this->assertSame( [ 'ok' => false, 'message' => 'captchaguard-emergency-error-global-right', 'params' => [] ],
+		$this->assertSame( self::refusal( 'captchaguard-emergency-error-global-right', [] ),
 			self::validate( true, [], true, $in, 'r', [ 'farm2' ] ) );
-		$this->assertSame( [ 'ok' => false, 'message' => 'captchaguard-emergency-error-global-right', 'params' => [] ],
+		$this->assertSame( self::refusal( 'captchaguard-emergency-error-global-right', [] ),
 			self::validate( true, [], true, $in, 'r', [ '*' ] ) );
 		$this->assertSame( [ 'farm1', 'farm2' ], self::validate( true, [], true, $in, 'r', [ 'farm1', 'farm2' ], true )['wikis'] );
-		$this->assertSame( [ 'ok' => false, 'message' => 'captchaguard-emergency-error-wiki', 'params' => [ 'farm3' ] ],
+		$this->assertSame( self::refusal( 'captchaguard-emergency-error-wiki', [ 'farm3' ] ),
 			self::validate( true, [], true, $in, 'r', [ 'farm3' ], true ) );
 	}
 
