@@ -7,6 +7,7 @@
 use super::host::{self, Level, Result};
 use super::{confirmedit, events, session};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
+use crate::policy::events::EventKind;
 use crate::state::{clock, request};
 
 /// Session key: the Unix time until which this session's sign-ups need a CAPTCHA.
@@ -22,8 +23,8 @@ pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Re
     }
     let until = clock::unix_now() + confirmedit::captcha_lifetime()?;
     session::set(PENDING_UNTIL, &until)?;
-    let event = events::refused_event("failed_accountcreation", filter, action, answer);
-    events::log_failure("failed_accountcreation", event);
+    let event = events::refused_event(EventKind::FailedAccountCreation, filter, action, answer);
+    events::log_failure(EventKind::FailedAccountCreation, event);
     Ok(true)
 }
 

@@ -9,6 +9,7 @@ use ext_php_rs::types::Zval;
 use super::host::{self, Level};
 use super::{confirmedit, events};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
+use crate::policy::events::EventKind;
 use crate::state::request;
 
 /// Records the demand and, if our edit hook already ran, stops the edit now.
@@ -57,6 +58,11 @@ pub fn apply(status: &Zval) {
         );
     }
     // Counted after the edit is stopped: an event never stands in its way.
-    let event = events::refused_event("failed_edit", &demand.filter, demand.action, demand.answer);
-    events::log_failure("failed_edit", event);
+    let event = events::refused_event(
+        EventKind::FailedEdit,
+        &demand.filter,
+        demand.action,
+        demand.answer,
+    );
+    events::log_failure(EventKind::FailedEdit, event);
 }

@@ -14,7 +14,8 @@ use super::score_store::{self, bucket_of, buckets, score_of};
 use super::session;
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::{
-    to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent, FailedEditEvent,
+    to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent, EventKind,
+    FailedEditEvent,
 };
 use crate::state::{clock, process};
 
@@ -35,10 +36,10 @@ fn client_data() -> Result<Option<ClientData>> {
     }))
 }
 
-fn configured(setting: &str, kind: &str) -> Result<Option<String>> {
+fn configured(setting: &str, kind: EventKind) -> Result<Option<String>> {
     Ok(host::config(setting)?
         .array()
-        .and_then(|map| map.get(kind))
+        .and_then(|map| map.get(kind.name()))
         .and_then(Zval::string)
         .filter(|value| !value.is_empty()))
 }
@@ -69,7 +70,7 @@ fn event_sink() -> Result<Option<EventSink>> {
     Ok(path.map(EventSink::File))
 }
 
-fn emit<E: serde::Serialize>(sink: &EventSink, kind: &str, event: &E) -> Result<()> {
+fn emit<E: serde::Serialize>(sink: &EventSink, kind: EventKind, event: &E) -> Result<()> {
     let (stream, schema) = stream_and_schema(
         kind,
         configured("CaptchaGuardEventStreams", kind)?,
@@ -97,15 +98,15 @@ fn emit<E: serde::Serialize>(sink: &EventSink, kind: &str, event: &E) -> Result<
     })
 }
 
-/// The stream and schema of an event of `kind`, where the wiki configured none.
+/// The stream and schema of an event of `kind`: the wiki's, or the defaults.
 fn stream_and_schema(
-    kind: &str,
+    kind: EventKind,
     stream: Option<String>,
     schema: Option<String>,
 ) -> (String, String) {
     (
-        stream.unwrap_or_else(|| format!("mediawiki.captchaguard.{kind}")),
-        schema.unwrap_or_else(|| format!("/analytics/mediawiki/captchaguard/{kind}/1.0.0")),
+        stream.unwrap_or_else(|| kind.default_stream().to_owned()),
+        schema.unwrap_or_else(|| kind.default_schema().to_owned()),
     )
 }
 
@@ -119,12 +120,12 @@ fn append_line(path: &str, line: &str) -> std::io::Result<()> {
 }
 
 /// An event failure is logged and never reaches the saved edit or account.
-pub fn log_failure(kind: &str, result: Result<()>) {
+pub fn log_failure(kind: EventKind, result: Result<()>) {
     if let Err(error) = result {
         host::log(
             Level::Error,
             "Could not send the {event} event: {error}",
-            &[("event", kind)],
+            &[("event", kind.name())],
             Some(&error),
         );
     }
@@ -157,7 +158,7 @@ pub fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> 
         h_captcha_score: bucket_of(&saved.performer_name)?,
         client: client_data()?,
     };
-    emit(&sink, "edit", &event)
+    emit(&sink, EventKind::Edit, &event)
 }
 
 pub fn account_creation_event(user: &Zval) -> Result<()> {
@@ -181,7 +182,7 @@ pub fn account_creation_event(user: &Zval) -> Result<()> {
         client: client_data()?,
     };
     match event_sink()? {
-        Some(sink) => emit(&sink, "accountcreation", &event),
+        Some(sink) => emit(&sink, EventKind::AccountCreation, &event),
         None => Ok(()),
     }
 }
@@ -189,7 +190,7 @@ pub fn account_creation_event(user: &Zval) -> Result<()> {
 /// An edit (`failed_edit`) or a sign-up (`failed_accountcreation`) a CAPTCHA
 /// filter stopped, for a missing or wrong answer.
 pub fn refused_event(
-    kind: &str,
+    kind: EventKind,
     filter: &str,
     action: CaptchaAction,
     answer: AnswerCheck,
@@ -218,15 +219,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn unconfigured_streams_and_schemas_are_named_after_the_event() {
+    fn unconfigured_streams_and_schemas_are_the_kinds_defaults() {
         assert_eq!(
-            stream_and_schema("edit", None, None),
+            stream_and_schema(EventKind::Edit, None, None),
             (
                 "mediawiki.captchaguard.edit".to_owned(),
                 "/analytics/mediawiki/captchaguard/edit/1.0.0".to_owned()
             )
         );
-        let configured = stream_and_schema("edit", Some("s".into()), Some("/x/1.0.0".into()));
+        assert_eq!(
+            stream_and_schema(EventKind::AccountCreation, None, None).0,
+            "eventlogging_ServerSideAccountCreation"
+        );
+        let configured =
+            stream_and_schema(EventKind::Edit, Some("s".into()), Some("/x/1.0.0".into()));
         assert_eq!(configured, ("s".to_owned(), "/x/1.0.0".to_owned()));
     }
 

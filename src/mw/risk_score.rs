@@ -10,6 +10,7 @@ use ext_php_rs::types::Zval;
 use super::events::{account_creation_event, edit_event, log_failure};
 use super::guard;
 use super::score_store::{buckets, record_verification, score_or_none};
+use crate::policy::events::EventKind;
 use crate::policy::score::NO_SCORE;
 use crate::state::request;
 
@@ -97,7 +98,12 @@ impl RiskScoreEventsHandler {
         guard::contained(
             "PageSaveComplete",
             || (),
-            || log_failure("edit", edit_event(wiki_page, user, revision_record)),
+            || {
+                log_failure(
+                    EventKind::Edit,
+                    edit_event(wiki_page, user, revision_record),
+                )
+            },
         );
     }
 
@@ -108,7 +114,7 @@ impl RiskScoreEventsHandler {
             || (),
             || {
                 if !autocreated.coerce_to_bool() {
-                    log_failure("accountcreation", account_creation_event(user));
+                    log_failure(EventKind::AccountCreation, account_creation_event(user));
                 }
             },
         );

@@ -66,6 +66,57 @@ pub struct FailedEditEvent {
     pub client: Option<ClientData>,
 }
 
+/// The kinds of event, each with the stream and schema it has unless the wiki
+/// configures others (`$wgCaptchaGuardEventStreams`, `…Schemas`; extension.json
+/// declares the same defaults, and a test holds them together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    AccountCreation,
+    Edit,
+    FailedEdit,
+    FailedAccountCreation,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 4] = [
+        EventKind::AccountCreation,
+        EventKind::Edit,
+        EventKind::FailedEdit,
+        EventKind::FailedAccountCreation,
+    ];
+
+    /// The key of its stream and schema in the settings.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::AccountCreation => "accountcreation",
+            EventKind::Edit => "edit",
+            EventKind::FailedEdit => "failed_edit",
+            EventKind::FailedAccountCreation => "failed_accountcreation",
+        }
+    }
+
+    pub fn default_stream(self) -> &'static str {
+        match self {
+            // The stream Wikimedia's account-creation events already go to.
+            EventKind::AccountCreation => "eventlogging_ServerSideAccountCreation",
+            EventKind::Edit => "mediawiki.captchaguard.edit",
+            EventKind::FailedEdit => "mediawiki.captchaguard.failed_edit",
+            EventKind::FailedAccountCreation => "mediawiki.captchaguard.failed_accountcreation",
+        }
+    }
+
+    pub fn default_schema(self) -> &'static str {
+        match self {
+            EventKind::AccountCreation => "/analytics/legacy/serversideaccountcreation/1.2.0",
+            EventKind::Edit => "/analytics/mediawiki/captchaguard/edit/1.0.0",
+            EventKind::FailedEdit => "/analytics/mediawiki/captchaguard/failed_edit/1.0.0",
+            EventKind::FailedAccountCreation => {
+                "/analytics/mediawiki/captchaguard/failed_accountcreation/1.0.0"
+            }
+        }
+    }
+}
+
 /// Where an event goes and what it claims to be: EventLogging drops an
 /// event without `$schema`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +183,29 @@ pub fn iso8601_utc(unix_time: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_defaults_are_extension_jsons() {
+        let extension: serde_json::Value =
+            serde_json::from_str(include_str!("../../extension.json")).unwrap();
+        let config = &extension["config"];
+        for kind in EventKind::ALL {
+            assert_eq!(
+                config["CaptchaGuardEventStreams"]["value"][kind.name()],
+                kind.default_stream(),
+                "{kind:?}"
+            );
+            assert_eq!(
+                config["CaptchaGuardEventSchemas"]["value"][kind.name()],
+                kind.default_schema(),
+                "{kind:?}"
+            );
+        }
+        let declared = config["CaptchaGuardEventStreams"]["value"]
+            .as_object()
+            .unwrap();
+        assert_eq!(declared.len(), EventKind::ALL.len());
+    }
     use serde_json::Value;
 
     fn edit(client: Option<ClientData>) -> EditEvent {
