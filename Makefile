@@ -11,10 +11,10 @@ DEPS_STAMP := build/.deps-installed
 DEBIAN_PACKAGES := php8.2-cli php8.2-fpm php8.2-dev php8.2-sqlite3 php8.2-mbstring \
 	php8.2-xml php8.2-intl php8.2-curl libclang-dev clang mediawiki nginx sqlite3 \
 	php8.2-apcu php8.2-mysql mariadb-server mariadb-client phpunit curl python3 ca-certificates valgrind memcached \
-	chromium chromium-driver python3-selenium
+	chromium chromium-driver python3-selenium php-codesniffer
 CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
-.PHONY: all deps build test unit clippy fmt-check stubs stubs-check phpunit \
+.PHONY: all deps build test check lint unit clippy fmt-check stubs stubs-check phpunit \
 	memcheck integration faults-module bench soak soak-baseline demo demo-stop clean
 
 all: build
@@ -31,6 +31,23 @@ $(MW143)/includes/Defines.php: | $(DEPS_STAMP)
 
 build: $(DEPS_STAMP)
 	cargo build --release
+
+# The linters (the machine's Node.js for the npm ones, as package-lock.json pins them).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# Every PHP file parses, PHP keeps .phpcs.xml's conventions (close to
+# MediaWiki's), and the JavaScript and messages pass eslint-config-wikimedia
+# and banana-checker.
+lint: $(DEPS_STAMP) node_modules/.package-lock.json
+	find . -name '*.php' -not -path './build/*' -not -path './target/*' -not -path './node_modules/*' \
+		-print0 | xargs -0 -n1 php -l -n | { grep -v '^No syntax errors' || true; }
+	@find . -name '*.php' -not -path './build/*' -not -path './target/*' -not -path './node_modules/*' \
+		-print0 | xargs -0 -n1 php -l -n >/dev/null
+	phpcs -q
+	npm test
+
+check: fmt-check lint clippy stubs-check
 
 unit: $(DEPS_STAMP)
 	cargo test --release
@@ -81,7 +98,7 @@ memcheck: phpunit
 integration: build faults-module $(MW143)/includes/Defines.php
 	tests/integration/run.sh $(MW139) $(MW143) $(WIKIS)
 
-test: fmt-check unit clippy stubs-check phpunit memcheck integration
+test: check unit phpunit memcheck integration
 
 # The emergency check in the module against the same check in plain PHP over
 # APCu, on both MediaWiki versions (wikis created, not served); then whole

@@ -32,7 +32,8 @@ class SensitiveValueStore {
 			self::TABLE,
 			[
 				'csv_var_dump' => $varDump,
-				'csv_values' => json_encode( $values, JSON_THROW_ON_ERROR | JSON_INVALID_UTF8_SUBSTITUTE | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ),
+				'csv_values' => json_encode( $values, JSON_THROW_ON_ERROR | JSON_INVALID_UTF8_SUBSTITUTE
+					| JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE ),
 				'csv_timestamp' => $dbw->timestamp(),
 			],
 			__METHOD__

@@ -117,6 +117,7 @@ if ( !empty( $captchaGuardFaultTests ) ) {
 					}
 					set_time_limit( 1 );
 					// @phan-suppress-next-line PhanInfiniteLoop Until PHP ends the request.
+					// phpcs:ignore Generic.CodeAnalysis.EmptyStatement -- burns CPU time until the limit
 					while ( true ) {
 					}
 				}

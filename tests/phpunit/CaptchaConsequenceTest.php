@@ -168,7 +168,9 @@ class CaptchaConsequenceTest extends TestCase {
 		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
 		$stopped = ( new EditFilterHandler() )->onEditFilterMergedContent( null, null, $status, '', null, false );
 		$this->assertFalse( $stopped, 'the edit is stopped although its Status could not be written' );
-		$this->assertNotEmpty( preg_grep( '/Could not show the CAPTCHA demanded by filter 7.*status broken/', LoggerFactory::$lines ) );
+		$this->assertNotEmpty(
+			preg_grep( '/Could not show the CAPTCHA demanded by filter 7.*status broken/', LoggerFactory::$lines )
+		);
 	}
 
 	public static function provideThrowingDependencies(): array {
@@ -212,7 +214,9 @@ class CaptchaConsequenceTest extends TestCase {
 		$out = new FakeOutput();
 		$out->failure = new RuntimeException( 'output closed' );
 		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
-		$this->assertNotEmpty( preg_grep( '/Could not add the CAPTCHA to the edit form: .*output closed/', LoggerFactory::$lines ) );
+		$this->assertNotEmpty(
+			preg_grep( '/Could not add the CAPTCHA to the edit form: .*output closed/', LoggerFactory::$lines )
+		);
 	}
 
 	public function testAPendingWarningLapsesWithItsCaptcha() {

@@ -94,15 +94,23 @@ class EmergencyTest extends TestCase {
 			self::validate( true, [], true, $in, 'r', [ 'farm2' ] ) );
 		$this->assertSame( self::refusal( 'captchaguard-emergency-error-global-right', [] ),
 			self::validate( true, [], true, $in, 'r', [ '*' ] ) );
-		$this->assertSame( [ 'farm1', 'farm2' ], self::validate( true, [], true, $in, 'r', [ 'farm1', 'farm2' ], true )['wikis'] );
+		$this->assertSame(
+			[ 'farm1', 'farm2' ],
+			self::validate( true, [], true, $in, 'r', [ 'farm1', 'farm2' ], true )['wikis']
+		);
 		$this->assertSame( self::refusal( 'captchaguard-emergency-error-wiki', [ 'farm3' ] ),
 			self::validate( true, [], true, $in, 'r', [ 'farm3' ], true ) );
 	}
 
 	public function testStateIsAskedOfTheModule() {
 		$now = time();
-		$on = EmergencyPolicy::state( (object)[ 'active' => true, 'actions' => 'createaccount,edit,teleport', 'expiry' => $now + 60 ] );
-		$this->assertEquals( (object)[ 'active' => true, 'actions' => [ 'edit', 'createaccount' ], 'expiry' => $now + 60 ], $on );
+		$on = EmergencyPolicy::state(
+			(object)[ 'active' => true, 'actions' => 'createaccount,edit,teleport', 'expiry' => $now + 60 ]
+		);
+		$this->assertEquals(
+			(object)[ 'active' => true, 'actions' => [ 'edit', 'createaccount' ], 'expiry' => $now + 60 ],
+			$on
+		);
 		$expired = EmergencyPolicy::state( (object)[ 'active' => true, 'actions' => 'edit', 'expiry' => $now - 1 ] );
 		$this->assertEquals( (object)[ 'active' => false, 'actions' => [], 'expiry' => null ], $expired );
 		$this->assertFalse( EmergencyPolicy::state( null )->active );
@@ -189,7 +197,9 @@ class EmergencyTest extends TestCase {
 	public function testAFailingStoreBeforeAnyReadMeansOff() {
 		EmergencyStore::$failure = new RuntimeException( 'DB down' );
 		$this->assertFalse( $this->ask( $this->handler(), 'edit' ) );
-		$this->assertNotEmpty( preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', LoggerFactory::$lines ) );
+		$this->assertNotEmpty(
+			preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', LoggerFactory::$lines )
+		);
 	}
 
 	public function testAFailingRightsCheckAsksForTheCaptcha() {
@@ -198,7 +208,9 @@ class EmergencyTest extends TestCase {
 		$user->failure = new RuntimeException( 'rights unavailable' );
 		RequestContext::$main = new RequestContext( $user, new FakeRequest() );
 		$this->assertTrue( $this->ask( $this->handler(), 'edit' ) );
-		$this->assertNotEmpty( preg_grep( '/Could not check captchaguard-exempt.*rights unavailable/', LoggerFactory::$lines ) );
+		$this->assertNotEmpty(
+			preg_grep( '/Could not check captchaguard-exempt.*rights unavailable/', LoggerFactory::$lines )
+		);
 	}
 
 	/**

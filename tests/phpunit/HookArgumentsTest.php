@@ -100,7 +100,10 @@ class HookArgumentsTest extends TestCase {
 		$typed = [
 			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'get', [ 'string' ], '?float' ],
 			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'bucketed', [ 'string' ], 'float' ],
-			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'recordVerification', [ 'string', '?string', 'string' ], 'bool' ],
+			[
+				MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'recordVerification',
+				[ 'string', '?string', 'string' ], 'bool'
+			],
 			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'verifiedInRequest', [ 'string' ], '?bool' ],
 			[ MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner::class, 'execute', [ 'object', 'string' ], 'bool' ],
 			[ MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy::class, 'state', [ '?object' ], 'object' ],

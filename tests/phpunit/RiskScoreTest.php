@@ -26,7 +26,9 @@ class RiskScoreTest extends TestCase {
 	}
 
 	protected function tearDown(): void {
-		@unlink( $this->eventFile );
+		if ( is_file( $this->eventFile ) ) {
+			unlink( $this->eventFile );
+		}
 	}
 
 	private function configure( array $overrides ): void {
@@ -149,7 +151,10 @@ class RiskScoreTest extends TestCase {
 		$this->configure( [ 'CaptchaGuardEventsIncludeClientData' => true ] );
 		$this->saveEdit( new FakeUser() );
 		$event = $this->events()[0];
-		$this->assertSame( [ '192.0.2.7', 'TestAgent/1.0', -1.0 ], [ $event['ip'], $event['userAgent'], $event['hCaptchaScore'] ] );
+		$this->assertSame(
+			[ '192.0.2.7', 'TestAgent/1.0', -1.0 ],
+			[ $event['ip'], $event['userAgent'], $event['hCaptchaScore'] ]
+		);
 	}
 
 	public function testAccountCreationEvent() {
@@ -227,7 +232,9 @@ class RiskScoreTest extends TestCase {
 	public function testAScoreThatCannotBeStoredStillPassesTheCaptcha() {
 		$this->stash->failure = new RuntimeException( 'stash down' );
 		$this->assertTrue( RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.2}' ) );
-		$this->assertNotEmpty( preg_grep( '/Could not store the hCaptcha risk score: .*stash down/', LoggerFactory::$lines ) );
+		$this->assertNotEmpty(
+			preg_grep( '/Could not store the hCaptcha risk score: .*stash down/', LoggerFactory::$lines )
+		);
 		$this->assertEmpty( preg_grep( '/0\.2/', LoggerFactory::$lines ), 'no score in the log' );
 	}
 

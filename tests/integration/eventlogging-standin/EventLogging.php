@@ -27,6 +27,7 @@ class EventLogging {
 			[ 'meta' => [ 'stream' => $streamName ] ]
 		);
 		$file = MediaWikiServices::getInstance()->getMainConfig()->get( 'EventLoggingStandInFile' );
+		// phpcs:ignore Generic.PHP.NoSilencedErrors -- EventLogging's own failure is what is tested
 		if ( @file_put_contents( $file, json_encode( $event ) . "\n", FILE_APPEND | LOCK_EX ) === false ) {
 			// What a caller sees when the event platform cannot be reached.
 			throw new \RuntimeException( "EventLogging stand-in could not write $file" );
