@@ -75,8 +75,8 @@ final class SensitiveRequests {
 	}
 
 	/**
-	 * Before list=abuselog queries (ApiQueryBaseBeforeQuery): for a viewer below
-	 * CheckUser level, a condition that leaves out the hits of protected
+	 * For list=abuselog's query (SensitiveQueryAbuseLog::select): for a viewer
+	 * below CheckUser level, a condition that leaves out the hits of protected
 	 * filters, so they are not listed at all; null when there is nothing to leave out.
 	 */
 	public static function hiddenHitsCondition( ApiQueryBase $module ): ?string {
