@@ -18,7 +18,8 @@ use Wikimedia\Rdbms\ILBFactory;
  */
 class EmergencyStore {
 
-	public const ALL_WIKIS = '*';
+	/** The module names it. */
+	public const ALL_WIKIS = EmergencyPolicy::ALL_WIKIS;
 	private const TABLE = 'captchaguard_emergency';
 
 	/**
