@@ -72,11 +72,17 @@ stubs-check: $(DEPS_STAMP) $(CARGO_PHP)
 	diff -u php-stubs/captchaguard.php build/captchaguard.stubs.php \
 		|| { echo "php-stubs/ is out of date: run 'make stubs'"; exit 1; }
 
-# Through a scan dir rather than -d, so phpunit's per-test child processes load it too.
-phpunit: build
+# The native classes with small MediaWiki stand-ins (tests/phpunit/unit), then
+# CaptchaGuard's database classes inside a real MediaWiki 1.43 with a throwaway
+# SQLite wiki (tests/phpunit/integration). Through a scan dir rather than -d,
+# so phpunit's per-test child processes load the module too.
+phpunit: build $(MW143)/includes/Defines.php
 	mkdir -p build/php-ini
 	echo "extension=$(CURDIR)/$(MODULE)" > build/php-ini/captchaguard.ini
-	PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini phpunit -c tests/phpunit/phpunit.xml
+	PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini phpunit -c tests/phpunit/unit/phpunit.xml
+	$(WIKI) create $(WIKIS)/phpunit143 $(MW143) 8199
+	MW_INSTALL_PATH=$(MW143) MW_CONFIG_FILE=$(WIKIS)/phpunit143/LocalSettings.php \
+		PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini phpunit -c tests/phpunit/integration/phpunit.xml
 
 # The module with the test-only fault-injection feature, for tests/integration/test_faults.py.
 faults-module: $(DEPS_STAMP)
@@ -89,7 +95,7 @@ memcheck: phpunit
 	rm -rf build/valgrind && mkdir -p build/valgrind
 	USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini \
 		valgrind -q --trace-children=yes --log-file=$(CURDIR)/build/valgrind/%p.log \
-		php -d pcre.jit=0 /usr/bin/phpunit -c tests/phpunit/phpunit.xml
+		php -d pcre.jit=0 /usr/bin/phpunit -c tests/phpunit/unit/phpunit.xml
 	@logs=$$(ls build/valgrind | wc -l); reports=$$(find build/valgrind -type f -name '*.log' -size +0 | wc -l); \
 		echo "valgrind: $$logs processes, $$reports with errors"; \
 		[ "$$logs" -gt 1 ] || { echo "valgrind did not follow phpunit's test processes"; exit 1; }; \

@@ -31,10 +31,16 @@ class SensitiveFilterLookup {
 		if ( !$this->mentionsAny( $rules, $names ) ) {
 			return false;
 		}
+		$checker = AbuseFilterServices::getRuleCheckerFactory()->newRuleChecker();
+		$byName = (bool)preg_match( '/\b(' . implode( '|', $names ) . ')\b/i', $rules );
 		try {
-			$used = AbuseFilterServices::getRuleCheckerFactory()->newRuleChecker()->getUsedVars( $rules );
+			// AbuseFilter answers no variables at all for rules it cannot parse.
+			if ( !$checker->checkSyntax( $rules )->isValid() ) {
+				return $byName;
+			}
+			$used = $checker->getUsedVars( $rules );
 		} catch ( Throwable $unparseable ) {
-			return (bool)preg_match( '/\b(' . implode( '|', $names ) . ')\b/i', $rules );
+			return $byName;
 		}
 		return (bool)array_intersect( array_map( 'strtolower', $used ), $names );
 	}

@@ -121,7 +121,7 @@ class SensitiveFiltersTest extends TestCase {
 	}
 
 	public function testTheRuleAbuseFiltersPermissionManagerAsksNamesWhatIsMissing() {
-		$extension = json_decode( file_get_contents( __DIR__ . '/../../extension.json' ), true );
+		$extension = json_decode( file_get_contents( __DIR__ . '/../../../extension.json' ), true );
 		$this->assertContains( SensitiveVariables::RIGHT, $extension['AvailableRights'] );
 		$this->assertTrue( SensitiveVariables::maySee( true, true ) );
 		$this->assertFalse( SensitiveVariables::maySee( true, false ) );
@@ -132,8 +132,8 @@ class SensitiveFiltersTest extends TestCase {
 	}
 
 	public function testEveryKindOfAccessIsALocalisedLogAction() {
-		$en = json_decode( file_get_contents( __DIR__ . '/../../i18n/en.json' ), true );
-		$qqq = json_decode( file_get_contents( __DIR__ . '/../../i18n/qqq.json' ), true );
+		$en = json_decode( file_get_contents( __DIR__ . '/../../../i18n/en.json' ), true );
+		$qqq = json_decode( file_get_contents( __DIR__ . '/../../../i18n/qqq.json' ), true );
 		$kinds = [ SensitiveAccess::VIEW_FILTER, SensitiveAccess::VIEW_HITS, SensitiveAccess::TEST ];
 		$this->assertSame( [ 'view-filter', 'view-hits', 'test' ], $kinds );
 		foreach ( $kinds as $kind ) {

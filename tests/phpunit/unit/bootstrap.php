@@ -12,7 +12,7 @@ require_once __DIR__ . '/StandIns.php';
 spl_autoload_register( static function ( string $class ) {
 	$prefix = 'MediaWiki\\Extension\\CaptchaGuard\\';
 	if ( str_starts_with( $class, $prefix ) ) {
-		$file = dirname( __DIR__, 2 ) . '/includes/' .
+		$file = dirname( __DIR__, 3 ) . '/includes/' .
 			str_replace( '\\', '/', substr( $class, strlen( $prefix ) ) ) . '.php';
 		if ( is_file( $file ) ) {
 			require_once $file;

@@ -10,7 +10,7 @@ class AbuseFilterHandlerTest extends TestCase {
 	private const CONSEQUENCE = 'MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence';
 
 	public function testTheActionNamesAreTheModulesEverywhere() {
-		$extension = json_decode( file_get_contents( __DIR__ . '/../../extension.json' ), true );
+		$extension = json_decode( file_get_contents( __DIR__ . '/../../../extension.json' ), true );
 		$this->assertSame(
 			[ ConsequenceRunner::SHOW, ConsequenceRunner::FORCE ],
 			$extension['config']['CaptchaGuardAbuseFilterActions']['value']
@@ -21,7 +21,7 @@ class AbuseFilterHandlerTest extends TestCase {
 		$this->assertSame( [ 'showcaptcha', 'forcecaptcha' ], array_keys( $actions ) );
 		foreach ( [ 'showcaptcha', 'forcecaptcha' ] as $action ) {
 			$this->assertArrayHasKey( "abusefilter-edit-action-$action",
-				json_decode( file_get_contents( __DIR__ . '/../../i18n/en.json' ), true ) );
+				json_decode( file_get_contents( __DIR__ . '/../../../i18n/en.json' ), true ) );
 		}
 	}
 

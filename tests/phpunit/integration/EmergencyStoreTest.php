@@ -1,0 +1,66 @@
+<?php
+
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\MediaWikiServices;
+
+require_once __DIR__ . '/DatabaseTestCase.php';
+
+class EmergencyStoreTest extends DatabaseTestCase {
+
+	private function store(): EmergencyStore {
+		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' );
+	}
+
+	private function change( bool $on, array $wikis = [] ): array {
+		$check = EmergencyPolicy::validate( (object)[
+			'on' => $on, 'actions' => [ 'edit', 'createaccount' ], 'expiry_given' => $on,
+			'expiry' => $on ? time() + 3600 : null, 'reason' => "spam wave $on", 'max_seconds' => 86400,
+			'wikis' => $wikis, 'current_wiki' => $this->store()->getWikiId(), 'known_wikis' => [],
+			'may_switch_others' => true,
+		] );
+		$this->assertTrue( $check['ok'], json_encode( $check ) );
+		return $check;
+	}
+
+	public function testAChangeIsReadBackWithItsReasonPerformerAndScope() {
+		$this->assertNull( $this->store()->current( true ) );
+		$change = $this->change( true );
+		$this->store()->insert( $change, $change['wikis'], $this->user( 'Admin' ) );
+		$stored = $this->store()->current( true );
+		$this->assertTrue( $stored->active );
+		$this->assertSame( $change['storedActions'], $stored->actions );
+		$this->assertSame( $change['expiry'], $stored->expiry );
+		$this->assertSame( 'spam wave 1', $stored->reason );
+		$this->assertSame( 'Admin', $stored->user );
+		$this->assertSame( $this->store()->getWikiId(), $stored->wiki );
+		// The hook reads only what the check needs, and it agrees.
+		$hook = EmergencyStore::currentForHook();
+		$this->assertSame( [ true, $change['storedActions'], $change['expiry'] ],
+			[ $hook->active, $hook->actions, $hook->expiry ] );
+	}
+
+	public function testTheLatestChangeWinsAndOtherWikisSwitchesAreNotThisWikis() {
+		$on = $this->change( true );
+		$this->store()->insert( $on, $on['wikis'], $this->user( 'Admin' ) );
+		$this->store()->insert( $on, [ 'otherwiki' ], $this->user( 'Admin' ) );
+		$this->assertSame( $this->store()->getWikiId(), $this->store()->current( true )->wiki );
+		$off = $this->change( false );
+		$this->store()->insert( $off, $off['wikis'], $this->user( 'Admin' ) );
+		$this->assertFalse( $this->store()->current( true )->active );
+		$this->assertSame( 0, $this->store()->current( true )->expiry, 'switching off has no expiry' );
+	}
+
+	public function testAFarmWideSwitchCoversThisWiki() {
+		$all = $this->change( true );
+		$this->store()->insert( $all, [ EmergencyStore::ALL_WIKIS ], $this->user( 'Admin' ) );
+		$stored = $this->store()->current( true );
+		$this->assertSame( EmergencyPolicy::ALL_WIKIS, $stored->wiki );
+		$this->assertTrue( $stored->active );
+	}
+
+	public function testAPerformerOfAnotherWikiIsNamedWithItsWiki() {
+		$this->assertSame( 'farm2>Alice', EmergencyStore::externalName( 'farm2', 'Alice' ) );
+		$this->assertSame( 'farm2>Alice', EmergencyStore::externalName( 'farm3', 'farm2>Alice' ) );
+	}
+}
