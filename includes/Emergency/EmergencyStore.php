@@ -18,8 +18,7 @@ use Wikimedia\Rdbms\ILBFactory;
  */
 class EmergencyStore {
 
-	/** The module names it. */
-	public const ALL_WIKIS = EmergencyPolicy::ALL_WIKIS;
+	public const ALL_WIKIS = '*';
 	private const TABLE = 'captchaguard_emergency';
 
 	/**

@@ -11,7 +11,7 @@ use super::host::{self, Adapter, Level, Result};
 use super::{account_creation, guard, session};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
-    ChangeRequest, ScopeRequest, Switch, Trigger, ALL_WIKIS,
+    ChangeRequest, ScopeRequest, Switch, Trigger,
 };
 use crate::state::clock;
 use crate::state::emergency_cache::{self, WikiKey};
@@ -199,9 +199,6 @@ pub struct EmergencyPolicy;
 
 #[php_impl]
 impl EmergencyPolicy {
-    /// The scope of a switch for every wiki of the farm, as stored in `ce_wiki`.
-    pub const ALL_WIKIS: &'static str = ALL_WIKIS;
-
     /// Checks a requested change against the module's clock and the farm.
     /// Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
     /// 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
