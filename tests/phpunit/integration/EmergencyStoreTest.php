@@ -55,7 +55,7 @@ class EmergencyStoreTest extends DatabaseTestCase {
 		$all = $this->change( true );
 		$this->store()->insert( $all, [ EmergencyStore::ALL_WIKIS ], $this->user( 'Admin' ) );
 		$stored = $this->store()->current( true );
-		$this->assertSame( EmergencyPolicy::ALL_WIKIS, $stored->wiki );
+		$this->assertSame( EmergencyStore::ALL_WIKIS, $stored->wiki );
 		$this->assertTrue( $stored->active );
 	}
 
