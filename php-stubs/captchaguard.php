@@ -242,7 +242,8 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
          * Checks a requested change against the module's clock and the farm.
          * Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
          * 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
-         * 'message', 'params']`.
+         * 'message', 'params', 'code' (the API error code), 'durationParam'
+         * (the parameter is seconds, shown as a duration)]`.
          *
          * @param object $change
          * @return array
