@@ -319,10 +319,17 @@ final class SensitiveRequests {
 	}
 
 	/**
-	 * Answers a special page request that was refused.
+	 * Answers a special page request that was refused: for the rights
+	 * missing, or, with none named, because the access could not be checked
+	 * or logged just now.
 	 */
 	public static function refusePage( SpecialPage $special, array $missingRights ): void {
 		$out = $special->getOutput();
+		if ( !$missingRights ) {
+			$out->setStatusCode( 503 );
+			$out->showErrorPage( 'captchaguard-sensitive-denied-title', 'captchaguard-sensitive-unavailable' );
+			return;
+		}
 		$out->setStatusCode( 403 );
 		$out->showErrorPage( 'captchaguard-sensitive-denied-title', 'captchaguard-sensitive-denied',
 			[ Message::listParam( $missingRights ), count( $missingRights ) ] );

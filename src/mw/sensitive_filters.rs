@@ -36,6 +36,7 @@ impl SensitiveAccessNames {
 /// Session key of what this session's accesses already logged.
 const SEEN_KEY: &str = "captchaguard-sensitive-seen";
 const REFUSAL: &str = "captchaguard-sensitive-denied";
+const UNAVAILABLE: &str = "captchaguard-sensitive-unavailable";
 
 /// A touch as the adapter lists it.
 #[derive(Debug, Clone, ZvalConvert)]
@@ -107,6 +108,9 @@ enum Decision {
     Allow,
     /// Refused, naming the rights the viewer lacks.
     Refuse(Vec<&'static str>),
+    /// Refused because the access could not be checked or logged just now
+    /// (a database busy, a bug): it says so, and names no rights.
+    Unavailable,
 }
 
 /// Allowed (and logged) or refused; an access that cannot be logged is refused.
@@ -122,14 +126,6 @@ fn decide(touches: &[Touch]) -> Result<Decision> {
         }
         Gate::Deny => Ok(Decision::Refuse(missing_rights(viewer))),
     }
-}
-
-/// Every right of the CheckUser level, for a refusal whose viewer could not be read.
-fn all_rights() -> Vec<&'static str> {
-    missing_rights(Viewer {
-        sensitive_right: false,
-        protected_access: false,
-    })
 }
 
 fn log_error(what: &str, error: &BindingError) {
@@ -168,6 +164,7 @@ impl SensitiveFiltersHandler {
         if !self.offered {
             return true;
         }
+        // No rights named: the access could not be checked (RefuseSensitivePage says so).
         let refuse = |missing: Vec<&'static str>| {
             if let Err(error) =
                 host::call_value(Adapter::RefuseSensitivePage, vec![special, &missing])
@@ -178,16 +175,17 @@ impl SensitiveFiltersHandler {
         };
         guard::contained(
             "SpecialPageBeforeExecute",
-            || refuse(all_rights()),
+            || refuse(vec![]),
             || {
                 let decided = touches(Adapter::SensitiveTouchesOfPage, vec![special, sub_page])
                     .and_then(|t| decide(&t));
                 match decided {
                     Ok(Decision::Allow) => true,
                     Ok(Decision::Refuse(missing)) => refuse(missing),
+                    Ok(Decision::Unavailable) => refuse(vec![]),
                     Err(error) => {
                         log_error("a special page", &error);
-                        refuse(all_rights())
+                        refuse(vec![])
                     }
                 }
             },
@@ -208,32 +206,31 @@ impl SensitiveFiltersHandler {
         }
         let decision = guard::contained(
             "ApiCheckCanExecute",
-            || Decision::Refuse(all_rights()),
+            || Decision::Unavailable,
             || {
                 let decided =
                     touches(Adapter::SensitiveTouchesOfApi, vec![module]).and_then(|t| decide(&t));
                 decided.unwrap_or_else(|error| {
                     log_error("an API module", &error);
-                    Decision::Refuse(all_rights())
+                    Decision::Unavailable
                 })
             },
         );
-        match decision {
-            Decision::Allow => true,
-            Decision::Refuse(missing) => {
-                // ApiMain::dieWithError takes [key, ...params].
-                let refusal = vec![
-                    REFUSAL.to_owned(),
-                    missing.join(", "),
-                    missing.len().to_string(),
-                ];
-                if refusal.set_zval(&mut message, false).is_err() {
-                    // ApiMain then refuses with its generic message.
-                    message.set_null();
-                }
-                false
-            }
+        // ApiMain::dieWithError takes [key, ...params].
+        let refusal = match decision {
+            Decision::Allow => return true,
+            Decision::Refuse(missing) => vec![
+                REFUSAL.to_owned(),
+                missing.join(", "),
+                missing.len().to_string(),
+            ],
+            Decision::Unavailable => vec![UNAVAILABLE.to_owned()],
+        };
+        if refusal.set_zval(&mut message, false).is_err() {
+            // ApiMain then refuses with its generic message.
+            message.set_null();
         }
+        false
     }
 
     /// Check syntax in the filter editor says why rules with CheckUser-level

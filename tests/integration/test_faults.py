@@ -129,7 +129,7 @@ class Faults(unittest.TestCase):
         client = WikiClient(BASE).login("Admin")
         client.headers["X-CaptchaGuard-Fault"] = "panic:ApiCheckCanExecute"
         answer = client.api(post={}, action="abusefilterchecksyntax", filter='user_name == "x"')
-        self.assertEqual(answer["error"]["code"], "captchaguard-sensitive-denied", answer)
+        self.assertEqual(answer["error"]["code"], "captchaguard-sensitive-unavailable", answer)
         self.assertIn("ApiCheckCanExecute panicked", logged("captchaguard.log"))
         self.assert_worker_clean()
 
