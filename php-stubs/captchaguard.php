@@ -4,6 +4,21 @@
 
 namespace MediaWiki\Extension\CaptchaGuard {
     /**
+     * What the module expects of PHP, for the structure test.
+     */
+    class Binding {
+        public function __construct() {}
+
+        /**
+         * Every PHP method the module calls: `[class, method, params (declared
+         * types), returns]`, the class fully qualified.
+         *
+         * @return array
+         */
+        public static function methods(): array {}
+    }
+
+    /**
      * Other extensions' in-process API (see README).
      */
     class RiskScore {
@@ -147,11 +162,11 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
          * `$action` is `showcaptcha` or `forcecaptcha`. Never throws for a failure
          * of MediaWiki: the failure is logged and the CAPTCHA demanded anyway.
          *
-         * @param object $hit
+         * @param \MediaWiki\Extension\CaptchaGuard\Value\FilterHit $hit
          * @param string $action
          * @return bool
          */
-        public static function execute(object $hit, string $action): bool {}
+        public static function execute(\MediaWiki\Extension\CaptchaGuard\Value\FilterHit $hit, string $action): bool {}
 
         /**
          * Used when the consequence could not even build its hit: demand the
@@ -166,7 +181,7 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter {
     /**
-     * The outcomes `ConfirmEditCompat::checkAnswer` reports, named by the module.
+     * The outcomes `checkAnswer` reports, named by the module.
      */
     class AnswerOutcome {
         public const NONE = 'none';
@@ -226,10 +241,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         /**
          * What a stored switch means now (null: never switched).
          *
-         * @param object|null $stored
-         * @return object
+         * @param \MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch|null $stored
+         * @return \MediaWiki\Extension\CaptchaGuard\Value\SwitchState
          */
-        public static function state(?object $stored = null): object {}
+        public static function state(?\MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch $stored = null): \MediaWiki\Extension\CaptchaGuard\Value\SwitchState {}
 
         /**
          * The triggers a switch may cover, in display order.
@@ -239,16 +254,13 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public static function triggers(): array {}
 
         /**
-         * Checks a requested change against the module's clock and the farm.
-         * Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
-         * 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
-         * 'message', 'params', 'code' (the API error code), 'durationParam'
-         * (the parameter is seconds, shown as a duration)]`.
+         * Checks a requested change against the module's clock and the farm:
+         * an `AcceptedChange` to store, or a `SwitchRefusal` that says why not.
          *
-         * @param object $change
-         * @return array
+         * @param \MediaWiki\Extension\CaptchaGuard\Value\SwitchChange $change
+         * @return mixed
          */
-        public static function validate(object $change): array {}
+        public static function validate(\MediaWiki\Extension\CaptchaGuard\Value\SwitchChange $change): mixed {}
     }
 }
 
@@ -506,5 +518,367 @@ namespace MediaWiki\Extension\CaptchaGuard\Sensitive {
         public const VIEW_HITS = 'view-hits';
 
         public function __construct() {}
+    }
+}
+
+namespace MediaWiki\Extension\CaptchaGuard\Value {
+    /**
+     * A change `EmergencyPolicy::validate` accepted, as the store keeps it.
+     */
+    class AcceptedChange {
+        /**
+         * Trigger names, in display order.
+         *
+         * @var array
+         */
+        public array $actions;
+
+        public bool $active;
+
+        /**
+         * Unix time; 0 when switching off.
+         *
+         * @var int
+         */
+        public int $expiry;
+
+        public string $reason;
+
+        /**
+         * The same, as the table stores them.
+         *
+         * @var string
+         */
+        public string $storedActions;
+
+        /**
+         * Wiki IDs, or `*` alone for every wiki.
+         *
+         * @var array
+         */
+        public array $wikis;
+
+        public function __construct() {}
+    }
+
+    /**
+     * The client of the current request (`MainRequest::client`).
+     */
+    class ClientFacts {
+        public string $ip;
+
+        /**
+         * Empty when the request had no User-Agent header.
+         *
+         * @var string
+         */
+        public string $userAgent;
+
+        /**
+         * @param string $ip
+         * @param string $userAgent
+         */
+        public function __construct(string $ip, string $userAgent) {}
+    }
+
+    /**
+     * A matching filter, as `AbuseFilterCompat::hit` reads it from AbuseFilter's Parameters.
+     */
+    class FilterHit {
+        /**
+         * The filter's ID, `global-N` for a global filter.
+         *
+         * @var string
+         */
+        public string $filter;
+
+        /**
+         * What the user did, as AbuseFilter names it (`edit`, `move`…).
+         *
+         * @var string
+         */
+        public string $filteredAction;
+
+        /**
+         * The session key AbuseFilter's `warn` uses for this filter, page and action.
+         *
+         * @var string
+         */
+        public string $warnKey;
+
+        /**
+         * @param string $filter
+         * @param string $filteredAction
+         * @param string $warnKey
+         */
+        public function __construct(string $filter, string $filteredAction, string $warnKey) {}
+    }
+
+    /**
+     * The current user, as CaptchaGuard's decisions see them (`MainRequest::performer`).
+     */
+    class PerformerFacts {
+        public bool $bot;
+
+        public bool $exempt;
+
+        /**
+         * 0 for anonymous users.
+         *
+         * @var int
+         */
+        public int $id;
+
+        public string $name;
+
+        public bool $registered;
+
+        public bool $skipsCaptcha;
+
+        public bool $system;
+
+        /**
+         * @param int $id
+         * @param string $name
+         * @param bool $registered
+         * @param bool $skipsCaptcha
+         * @param bool $exempt
+         * @param bool $bot
+         * @param bool $system
+         */
+        public function __construct(int $id, string $name, bool $registered, bool $skipsCaptcha, bool $exempt, bool $bot, bool $system) {}
+    }
+
+    /**
+     * A saved edit, from PageSaveComplete's objects (`HookObjects::savedEdit`).
+     */
+    class SavedEdit {
+        public int $pageId;
+
+        public int $performerId;
+
+        public string $performerName;
+
+        public int $revisionId;
+
+        /**
+         * @param int $performerId
+         * @param string $performerName
+         * @param int $pageId
+         * @param int $revisionId
+         */
+        public function __construct(int $performerId, string $performerName, int $pageId, int $revisionId) {}
+    }
+
+    /**
+     * One look at a CheckUser-level filter that a page or module is about to
+     * give (`SensitiveRequests::of*`).
+     */
+    class SensitiveTouch {
+        /**
+         * A `SensitiveAccess` constant.
+         *
+         * @var string
+         */
+        public string $access;
+
+        /**
+         * The filter or AbuseLog entry.
+         *
+         * @var string
+         */
+        public string $target;
+
+        /**
+         * The rules run, for a test; empty otherwise.
+         *
+         * @var string
+         */
+        public string $tested;
+
+        /**
+         * The page or API module actually used.
+         *
+         * @var string
+         */
+        public string $via;
+
+        /**
+         * @param string $access
+         * @param string $target
+         * @param string $via
+         * @param string $tested
+         */
+        public function __construct(string $access, string $target, string $via, string $tested) {}
+    }
+
+    /**
+     * The emergency switch as stored (`EmergencyStore::current`, and
+     * `currentForHook`, which reads only the first three fields);
+     * `EmergencyPolicy::state()` says what it means now.
+     */
+    class StoredSwitch {
+        /**
+         * As stored: comma-separated trigger names.
+         *
+         * @var string
+         */
+        public string $actions;
+
+        public bool $active;
+
+        /**
+         * Unix time; 0 when switched off.
+         *
+         * @var int
+         */
+        public int $expiry;
+
+        public string $reason;
+
+        /**
+         * Unix time of the change.
+         *
+         * @var int
+         */
+        public int $timestamp;
+
+        /**
+         * As this wiki names them: `origin>Name` for a change made on another wiki.
+         *
+         * @var string
+         */
+        public string $user;
+
+        /**
+         * The wiki it was made for, `*` for every wiki.
+         *
+         * @var string
+         */
+        public string $wiki;
+
+        /**
+         * @param bool $active
+         * @param string $actions
+         * @param int $expiry
+         * @param string|null $reason
+         * @param string|null $user
+         * @param int|null $timestamp
+         * @param string|null $wiki
+         */
+        public function __construct(bool $active, string $actions, int $expiry, ?string $reason = null, ?string $user = null, ?int $timestamp = null, ?string $wiki = null) {}
+    }
+
+    /**
+     * A change as Special:EmergencyCaptcha or the API received it, with what
+     * the farm and the performer's rights allow (`EmergencyPolicy::validate`).
+     */
+    class SwitchChange {
+        /**
+         * @param bool $on
+         * @param array $actions
+         * @param bool $expiryGiven
+         * @param string $reason
+         * @param int $maxSeconds
+         * @param array $wikis
+         * @param string $currentWiki
+         * @param array $knownWikis
+         * @param bool $maySwitchOthers
+         * @param int|null $expiry
+         */
+        public function __construct(bool $on, array $actions, bool $expiryGiven, string $reason, int $maxSeconds, array $wikis, string $currentWiki, array $knownWikis, bool $maySwitchOthers, ?int $expiry = null) {}
+    }
+
+    /**
+     * Why `EmergencyPolicy::validate` refused a change.
+     */
+    class SwitchRefusal {
+        /**
+         * The API error code.
+         *
+         * @var string
+         */
+        public string $code;
+
+        /**
+         * The first parameter is seconds, shown as a duration.
+         *
+         * @var bool
+         */
+        public bool $durationParam;
+
+        /**
+         * The message key.
+         *
+         * @var string
+         */
+        public string $message;
+
+        public array $params;
+
+        public function __construct() {}
+    }
+
+    /**
+     * The switch as people and the API see it (`EmergencyPolicy::state`).
+     */
+    class SwitchState {
+        /**
+         * Covered triggers, in display order; empty when not active.
+         *
+         * @var array
+         */
+        public array $actions;
+
+        public bool $active;
+
+        /**
+         * Unix time; null when not active.
+         *
+         * @var int|null
+         */
+        public ?int $expiry = null;
+
+        public function __construct() {}
+    }
+
+    /**
+     * A user a hook passed (`HookObjects::user`).
+     */
+    class UserFacts {
+        public int $id;
+
+        public string $name;
+
+        /**
+         * @param int $id
+         * @param string $name
+         */
+        public function __construct(int $id, string $name) {}
+    }
+
+    /**
+     * What the viewer holds of the two levels (`SensitiveRequests::viewer`).
+     */
+    class ViewerRights {
+        /**
+         * AbuseFilter's own level for protected variables.
+         *
+         * @var bool
+         */
+        public bool $protectedAccess;
+
+        /**
+         * `captchaguard-sensitive-filters`.
+         *
+         * @var bool
+         */
+        public bool $sensitiveRight;
+
+        /**
+         * @param bool $sensitiveRight
+         * @param bool $protectedAccess
+         */
+        public function __construct(bool $sensitiveRight, bool $protectedAccess) {}
     }
 }

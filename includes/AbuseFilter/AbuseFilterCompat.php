@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
 use MediaWiki\Extension\AbuseFilter\GlobalNameUtils;
 use MediaWiki\Extension\AbuseFilter\Variables\VariableHolder;
+use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 
 /**
  * What CaptchaGuard copies of AbuseFilter's internals, in one place.
@@ -14,19 +15,17 @@ final class AbuseFilterCompat {
 
 	/**
 	 * A matching filter as the module's ConsequenceRunner takes it.
-	 *
-	 * @return object{filter: string, filtered_action: string, warn_key: string}
 	 */
-	public static function hit( Parameters $parameters ): object {
+	public static function hit( Parameters $parameters ): FilterHit {
 		$filter = GlobalNameUtils::buildGlobalName(
 			$parameters->getFilter()->getID(),
 			$parameters->getIsGlobalFilter()
 		);
-		return (object)[
-			'filter' => $filter,
-			'filtered_action' => $parameters->getAction(),
-			'warn_key' => self::warnKey( $parameters, $filter ),
-		];
+		return new FilterHit(
+			filter: $filter,
+			filteredAction: $parameters->getAction(),
+			warnKey: self::warnKey( $parameters, $filter )
+		);
 	}
 
 	/**

@@ -9,6 +9,8 @@ use MediaWiki\Extension\AbuseFilter\Filter\Flags;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveAccess;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Extension\CaptchaGuard\SensitiveVariables;
+use MediaWiki\Extension\CaptchaGuard\Value\SensitiveTouch;
+use MediaWiki\Extension\CaptchaGuard\Value\ViewerRights;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\Message\Message;
 use RequestContext;
@@ -39,8 +41,8 @@ final class SensitiveRequests {
 		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.SensitiveFilterLookup' );
 	}
 
-	private static function touch( string $access, string $target, string $via, string $tested = '' ): object {
-		return (object)[ 'access' => $access, 'target' => $target, 'via' => $via, 'tested' => $tested ];
+	private static function touch( string $access, string $target, string $via, string $tested = '' ): SensitiveTouch {
+		return new SensitiveTouch( access: $access, target: $target, via: $via, tested: $tested );
 	}
 
 	/**
@@ -59,19 +61,16 @@ final class SensitiveRequests {
 		return AbuseFilterServices::getPermissionManager()->canViewProtectedVariables( $context->getAuthority() );
 	}
 
-	/**
-	 * @return object{sensitive_right: bool, protected_access: bool}
-	 */
-	public static function viewer(): object {
+	public static function viewer(): ViewerRights {
 		$viewer = RequestContext::getMain()->getAuthority();
 		$permissions = AbuseFilterServices::getPermissionManager();
-		return (object)[
-			'sensitive_right' => $viewer->isAllowed( SensitiveVariables::RIGHT ),
+		return new ViewerRights(
+			sensitiveRight: $viewer->isAllowed( SensitiveVariables::RIGHT ),
 			// AbuseFilter's own level, not the CheckUser level it was raised to.
-			'protected_access' => $permissions instanceof SensitivePermissionManager
+			protectedAccess: $permissions instanceof SensitivePermissionManager
 				? $permissions->hasProtectedLevel( $viewer )
-				: $permissions->canViewProtectedVariables( $viewer ),
-		];
+				: $permissions->canViewProtectedVariables( $viewer )
+		);
 	}
 
 	/**
@@ -153,7 +152,7 @@ final class SensitiveRequests {
 	}
 
 	/**
-	 * @return object[] Empty for any page but Special:AbuseFilter and Special:AbuseLog
+	 * @return SensitiveTouch[] Empty for any page but Special:AbuseFilter and Special:AbuseLog
 	 */
 	public static function ofSpecialPage( SpecialPage $special, ?string $subPage ): array {
 		$name = $special->getName();
@@ -255,7 +254,7 @@ final class SensitiveRequests {
 	/**
 	 * Before an API module runs: the rules it checks or runs, the entry it tests against.
 	 *
-	 * @return object[]
+	 * @return SensitiveTouch[]
 	 */
 	public static function ofApiModule( ApiBase $module ): array {
 		$name = $module->getModuleName();
@@ -283,7 +282,7 @@ final class SensitiveRequests {
 	 * removed from it when $remove (AbuseFilter has already left them out, and
 	 * SensitiveQueryAbuseLog the hits: this is the second line).
 	 *
-	 * @return object[]
+	 * @return SensitiveTouch[]
 	 */
 	public static function ofApiQueryResult( ApiQueryBase $module, bool $remove ): array {
 		$name = $module->getModuleName();

@@ -112,7 +112,7 @@ final class ConfirmEditCompat {
 	 * @param \Status|\MediaWiki\Status\Status $status The Status every EditFilterMergedContent handler shares
 	 * @param string $messageKey
 	 */
-	public static function failEdit( $status, string $messageKey ): void {
+	public static function failEdit( mixed $status, string $messageKey ): void {
 		$status->fatal( $messageKey );
 		$status->value = EditPage::AS_HOOK_ERROR_EXPECTED;
 		$status->statusData = self::apiData( $messageKey );
@@ -161,9 +161,9 @@ final class ConfirmEditCompat {
 	/**
 	 * The CAPTCHA and its input, at the top of the edit form.
 	 *
-	 * @param \OutputPage $out
+	 * @param OutputPage $out
 	 */
-	public static function addForm( $out ): void {
+	public static function addForm( OutputPage $out ): void {
 		$out->addHTML( '<div id="captchaguard-prompt" class="captchaguard-prompt">' );
 		self::captcha()->addFormToOutput( $out );
 		$out->addHTML( '</div>' );

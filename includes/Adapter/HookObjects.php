@@ -2,32 +2,27 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
+use MediaWiki\Extension\CaptchaGuard\Value\SavedEdit;
+use MediaWiki\Extension\CaptchaGuard\Value\UserFacts;
+use MediaWiki\Revision\RevisionRecord;
 use MediaWiki\User\UserIdentity;
+use WikiPage;
 
 /**
  * Plain facts from the MediaWiki objects a hook passes, for the native handlers.
  */
 final class HookObjects {
 
-	/**
-	 * @param \WikiPage $wikiPage
-	 * @param UserIdentity $user
-	 * @param \MediaWiki\Revision\RevisionRecord $revision
-	 * @return object{performer_id: int, performer_name: string, page_id: int, revision_id: int}
-	 */
-	public static function savedEdit( $wikiPage, UserIdentity $user, $revision ): object {
-		return (object)[
-			'performer_id' => $user->getId(),
-			'performer_name' => $user->getName(),
-			'page_id' => (int)$wikiPage->getId(),
-			'revision_id' => (int)$revision->getId(),
-		];
+	public static function savedEdit( WikiPage $wikiPage, UserIdentity $user, RevisionRecord $revision ): SavedEdit {
+		return new SavedEdit(
+			performerId: $user->getId(),
+			performerName: $user->getName(),
+			pageId: (int)$wikiPage->getId(),
+			revisionId: (int)$revision->getId()
+		);
 	}
 
-	/**
-	 * @return object{id: int, name: string}
-	 */
-	public static function user( UserIdentity $user ): object {
-		return (object)[ 'id' => $user->getId(), 'name' => $user->getName() ];
+	public static function user( UserIdentity $user ): UserFacts {
+		return new UserFacts( id: $user->getId(), name: $user->getName() );
 	}
 }

@@ -2,6 +2,8 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
+use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\User\UserIdentity;
 use RequestContext;
 
@@ -11,20 +13,17 @@ use RequestContext;
  */
 final class MainRequest {
 
-	/**
-	 * @return object{id: int, name: string, registered: bool, skips_captcha: bool, exempt: bool, bot: bool, system: bool}
-	 */
-	public static function performer(): object {
+	public static function performer(): PerformerFacts {
 		$user = RequestContext::getMain()->getUser();
-		return (object)[
-			'id' => $user->getId(),
-			'name' => $user->getName(),
-			'registered' => $user->isRegistered(),
-			'skips_captcha' => $user->isAllowed( 'skipcaptcha' ),
-			'exempt' => self::isExempt(),
-			'bot' => $user->isAllowed( 'bot' ),
-			'system' => $user->isSystemUser(),
-		];
+		return new PerformerFacts(
+			id: $user->getId(),
+			name: $user->getName(),
+			registered: $user->isRegistered(),
+			skipsCaptcha: $user->isAllowed( 'skipcaptcha' ),
+			exempt: self::isExempt(),
+			bot: $user->isAllowed( 'bot' ),
+			system: $user->isSystemUser()
+		);
 	}
 
 	/**
@@ -38,7 +37,7 @@ final class MainRequest {
 	 * @param string $key
 	 * @return mixed Null when the session has no such key
 	 */
-	public static function sessionGet( string $key ) {
+	public static function sessionGet( string $key ): mixed {
 		return RequestContext::getMain()->getRequest()->getSession()->get( $key );
 	}
 
@@ -46,7 +45,7 @@ final class MainRequest {
 	 * @param string $key
 	 * @param mixed $value
 	 */
-	public static function sessionSet( string $key, $value ): void {
+	public static function sessionSet( string $key, mixed $value ): void {
 		RequestContext::getMain()->getRequest()->getSession()->set( $key, $value );
 	}
 
@@ -61,15 +60,12 @@ final class MainRequest {
 		return (string)RequestContext::getMain()->getRequest()->getVal( $name, '' );
 	}
 
-	/**
-	 * @return object{ip: string, user_agent: string}
-	 */
-	public static function client(): object {
+	public static function client(): ClientFacts {
 		$request = RequestContext::getMain()->getRequest();
-		return (object)[
-			'ip' => (string)$request->getIP(),
-			'user_agent' => (string)( $request->getHeader( 'User-Agent' ) ?: '' ),
-		];
+		return new ClientFacts(
+			ip: (string)$request->getIP(),
+			userAgent: (string)( $request->getHeader( 'User-Agent' ) ?: '' )
+		);
 	}
 
 	/**

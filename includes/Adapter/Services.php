@@ -18,7 +18,7 @@ final class Services {
 	 * @param string $name Without the wg prefix
 	 * @return mixed
 	 */
-	public static function config( string $name ) {
+	public static function config( string $name ): mixed {
 		return MediaWikiServices::getInstance()->getMainConfig()->get( $name );
 	}
 
@@ -49,7 +49,7 @@ final class Services {
 	/**
 	 * @return mixed The stored score, false when there is none
 	 */
-	public static function stashedScore( string $userName ) {
+	public static function stashedScore( string $userName ): mixed {
 		// An anonymous score is kept under the session's ID: a session nobody
 		// kept (no cookie) is new in this request and has nothing stashed yet.
 		if ( MediaWikiServices::getInstance()->getUserNameUtils()->isIP( $userName )

@@ -37,10 +37,10 @@ class ApiEmergencyCaptcha extends ApiBase {
 		}
 		$change = $status->getValue();
 		$this->getResult()->addValue( null, $this->getModuleName(), [
-			'active' => $change['active'],
-			'actions' => $change['actions'],
-			'expiry' => $change['active'] ? wfTimestamp( TS_ISO_8601, $change['expiry'] ) : null,
-			'reason' => $change['reason'],
+			'active' => $change->active,
+			'actions' => $change->actions,
+			'expiry' => $change->active ? wfTimestamp( TS_ISO_8601, $change->expiry ) : null,
+			'reason' => $change->reason,
 		] );
 	}
 

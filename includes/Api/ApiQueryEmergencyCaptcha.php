@@ -24,8 +24,8 @@ class ApiQueryEmergencyCaptcha extends ApiQueryBase {
 			'active' => $state->active,
 			'actions' => $state->actions,
 			'expiry' => $state->active ? wfTimestamp( TS_ISO_8601, $state->expiry ) : null,
-			'reason' => $stored->reason ?? null,
-			'user' => $stored->user ?? null,
+			'reason' => $stored?->reason,
+			'user' => $stored?->user,
 			'timestamp' => $stored ? wfTimestamp( TS_ISO_8601, $stored->timestamp ) : null,
 		] );
 	}

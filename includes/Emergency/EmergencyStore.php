@@ -3,6 +3,8 @@
 namespace MediaWiki\Extension\CaptchaGuard\Emergency;
 
 use ExternalUserNames;
+use MediaWiki\Extension\CaptchaGuard\Value\AcceptedChange;
+use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\MediaWikiServices;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserIdentityValue;
@@ -46,11 +48,9 @@ class EmergencyStore {
 	 * The stored switch; what it means now is for EmergencyPolicy::state() to say.
 	 *
 	 * @param bool $latest Read the primary database (before a change), not a replica
-	 * @return object{active: bool, actions: string, expiry: int, reason: string, user: string,
-	 *   timestamp: int, wiki: string}|null The user as this wiki names them: "origin>Name"
-	 *   when the change was made on another wiki
+	 * @return StoredSwitch|null Null if never switched
 	 */
-	public function current( bool $latest = false ): ?object {
+	public function current( bool $latest = false ): ?StoredSwitch {
 		$comments = MediaWikiServices::getInstance()->getCommentStore();
 		$reason = $comments->getJoin( 'ce_reason' );
 		$row = $this->connection( $latest ? DB_PRIMARY : DB_REPLICA )->selectRow(
@@ -65,25 +65,24 @@ class EmergencyStore {
 		if ( !$row ) {
 			return null;
 		}
-		return (object)( self::switchFields( $row ) + [
-			'reason' => $comments->getComment( 'ce_reason', $row )->text,
-			'user' => $this->nameHere( $row->actor_name, $row->ce_origin_wiki ),
-			'timestamp' => (int)wfTimestamp( TS_UNIX, $row->ce_timestamp ),
-			'wiki' => (string)$row->ce_wiki,
-		] );
+		return new StoredSwitch(
+			...self::switchFields( $row ),
+			reason: $comments->getComment( 'ce_reason', $row )->text,
+			user: $this->nameHere( $row->actor_name, $row->ce_origin_wiki ),
+			timestamp: (int)wfTimestamp( TS_UNIX, $row->ce_timestamp ),
+			wiki: (string)$row->ce_wiki
+		);
 	}
 
 	/**
 	 * Read by the native hook handler when its copy of the switch is stale:
 	 * only what the check needs, without the actor and comment joins.
-	 *
-	 * @return object{active: bool, actions: string, expiry: int}|null
 	 */
-	public static function currentForHook(): ?object {
+	public static function currentForHook(): ?StoredSwitch {
 		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' )->currentSwitch();
 	}
 
-	private function currentSwitch(): ?object {
+	private function currentSwitch(): ?StoredSwitch {
 		$db = $this->connection( DB_REPLICA );
 		// In a section that can be cancelled: if the read fails (the table
 		// missing, its database down), the request's transaction, and with it
@@ -102,7 +101,7 @@ class EmergencyStore {
 			throw $e;
 		}
 		$db->endAtomic( __METHOD__ );
-		return $row ? (object)self::switchFields( $row ) : null;
+		return $row ? new StoredSwitch( ...self::switchFields( $row ) ) : null;
 	}
 
 	private static function switchFields( object $row ): array {
@@ -126,21 +125,21 @@ class EmergencyStore {
 	}
 
 	/**
-	 * @param array $change Validated by EmergencyPolicy::validate()
+	 * @param AcceptedChange $change
 	 * @param string[] $wikis Wiki IDs, or [ '*' ]
 	 * @param UserIdentity $performer A user of this wiki
 	 */
-	public function insert( array $change, array $wikis, UserIdentity $performer ): void {
+	public function insert( AcceptedChange $change, array $wikis, UserIdentity $performer ): void {
 		$dbw = $this->connection( DB_PRIMARY );
 		$now = $dbw->timestamp();
 		$shared = [
-			'ce_active' => $change['active'] ? 1 : 0,
-			'ce_actions' => $change['storedActions'],
-			'ce_expiry' => $change['active'] ? $dbw->timestamp( $change['expiry'] ) : null,
+			'ce_active' => $change->active ? 1 : 0,
+			'ce_actions' => $change->storedActions,
+			'ce_expiry' => $change->active ? $dbw->timestamp( $change->expiry ) : null,
 			'ce_actor' => self::acquireActor( $dbw, $performer, $this->wikiId ),
 			'ce_origin_wiki' => $this->wikiId,
 			'ce_timestamp' => $now,
-		] + MediaWikiServices::getInstance()->getCommentStore()->insert( $dbw, 'ce_reason', $change['reason'] );
+		] + MediaWikiServices::getInstance()->getCommentStore()->insert( $dbw, 'ce_reason', $change->reason );
 		$rows = [];
 		foreach ( $wikis as $wiki ) {
 			$rows[] = [ 'ce_wiki' => $wiki ] + $shared;

@@ -6,6 +6,8 @@ use ApiMessage;
 use Config;
 use InvalidArgumentException;
 use ManualLogEntry;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchRefusal;
 use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 use Message;
@@ -42,41 +44,41 @@ class EmergencySwitcher {
 		if ( !$performer->isAllowed( 'emergencycaptcha' ) ) {
 			return Status::newFatal( ApiMessage::create( 'captchaguard-emergency-error-right', 'permissiondenied' ) );
 		}
-		$check = EmergencyPolicy::validate( (object)[
-			'on' => $on,
-			'actions' => $actions,
-			'expiry_given' => trim( $expiry ) !== '',
-			'expiry' => self::parseExpiry( $expiry ),
-			'reason' => $reason,
-			'max_seconds' => (int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' ),
-			'wikis' => $wikis,
-			'current_wiki' => $this->store->getWikiId(),
-			'known_wikis' => $this->knownWikis(),
-			'may_switch_others' => $performer->isAllowed( 'emergencycaptcha-global' ),
-		] );
-		if ( !$check['ok'] ) {
-			$params = $check['durationParam']
-				? [ Message::durationParam( (int)$check['params'][0] ) ]
-				: $check['params'];
-			return Status::newFatal( ApiMessage::create( [ $check['message'], ...$params ], $check['code'] ) );
+		$check = EmergencyPolicy::validate( new SwitchChange(
+			on: $on,
+			actions: array_values( array_map( 'strval', $actions ) ),
+			expiryGiven: trim( $expiry ) !== '',
+			expiry: self::parseExpiry( $expiry ),
+			reason: $reason,
+			maxSeconds: (int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' ),
+			wikis: array_values( array_map( 'strval', $wikis ) ),
+			currentWiki: $this->store->getWikiId(),
+			knownWikis: $this->knownWikis(),
+			maySwitchOthers: $performer->isAllowed( 'emergencycaptcha-global' )
+		) );
+		if ( $check instanceof SwitchRefusal ) {
+			$params = $check->durationParam
+				? [ Message::durationParam( (int)$check->params[0] ) ]
+				: $check->params;
+			return Status::newFatal( ApiMessage::create( [ $check->message, ...$params ], $check->code ) );
 		}
-		$wikis = $check['wikis'];
+		$wikis = $check->wikis;
 
 		$wasActive = EmergencyPolicy::state( $this->store->current( true ) )->active;
 		$this->store->insert( $check, $wikis, $performer->getUser() );
 		EmergencyPolicy::forgetCachedSwitch();
 
-		$logAction = !$check['active'] ? 'off' : ( $wasActive ? 'change' : 'on' );
+		$logAction = !$check->active ? 'off' : ( $wasActive ? 'change' : 'on' );
 		$entry = new ManualLogEntry( 'emergencycaptcha', $logAction );
 		$entry->setPerformer( $performer->getUser() );
 		$entry->setTarget( SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
-		$entry->setComment( $check['reason'] );
+		$entry->setComment( $check->reason );
 		// Typed, so the log shows them localised and the API as data (EmergencyLogFormatter).
 		// Switching off has no expiry: an empty timestamp would read as "now".
 		$entry->setParameters( [
-			'4:array:actions' => $check['actions'],
+			'4:array:actions' => $check->actions,
 			'6:array:wikis' => $wikis,
-		] + ( $check['active'] ? [ '5:timestamp:expiry' => wfTimestamp( TS_MW, $check['expiry'] ) ] : [] ) );
+		] + ( $check->active ? [ '5:timestamp:expiry' => wfTimestamp( TS_MW, $check->expiry ) ] : [] ) );
 		$entry->publish( $entry->insert() );
 		$this->logOnOtherWikis(
 			$entry,

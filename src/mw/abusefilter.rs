@@ -5,8 +5,10 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
 use super::demand::demand;
-use super::host::{self, Level, Result};
-use super::{account_creation, confirmedit, guard, session};
+use super::php::services::{self, Level};
+use super::php::values::{FilterHit, PerformerFacts};
+use super::php::{confirm_edit_compat, main_request, Result};
+use super::{account_creation, guard};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
@@ -27,7 +29,7 @@ fn parse_actions(names: &[String]) -> Vec<CaptchaAction> {
 }
 
 fn enabled_actions() -> Result<Vec<CaptchaAction>> {
-    let names: Vec<String> = host::config(CONFIG_ACTIONS)?
+    let names: Vec<String> = services::config(CONFIG_ACTIONS)?
         .array()
         .map(|a| a.values().filter_map(Zval::string).collect())
         .unwrap_or_default();
@@ -100,7 +102,7 @@ impl AbuseFilterHandler {
             || (),
             || {
                 if let Err(error) = rearm_warnings() {
-                    host::log(
+                    services::log(
                         Level::Error,
                         "Could not restore AbuseFilter warnings: {error}",
                         &[],
@@ -115,7 +117,7 @@ impl AbuseFilterHandler {
 /// The session's pending warn keys that have not lapsed yet.
 fn pending_warnings() -> Result<PendingWarnings> {
     let stored = PendingWarnings::from_stored(
-        &session::get(PENDING_WARN_KEYS)?
+        &main_request::session_get(PENDING_WARN_KEYS)?
             .string()
             .unwrap_or_default(),
     );
@@ -123,13 +125,13 @@ fn pending_warnings() -> Result<PendingWarnings> {
     if stored.is_empty() {
         return Ok(stored);
     }
-    let lifetime = confirmedit::captcha_lifetime()?;
+    let lifetime = confirm_edit_compat::captcha_lifetime()?;
     Ok(stored.without_lapsed(clock::unix_now(), lifetime))
 }
 
 fn rearm_warnings() -> Result<()> {
     for key in pending_warnings()?.keys() {
-        session::set(key, &true)?;
+        main_request::session_set(key, &true)?;
     }
     Ok(())
 }
@@ -142,25 +144,14 @@ fn set_pending(key: &str, pending: bool) -> Result<()> {
         warnings.remove(key);
     }
     if warnings.is_empty() {
-        session::remove(PENDING_WARN_KEYS)
+        main_request::session_remove(PENDING_WARN_KEYS)
     } else {
-        session::set(PENDING_WARN_KEYS, &warnings.to_stored())
+        main_request::session_set(PENDING_WARN_KEYS, &warnings.to_stored())
     }
 }
 
-/// A matching filter, as the PHP consequence reads it from AbuseFilter's Parameters.
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct FilterHit {
-    /// The filter's ID, `global-N` for a global filter.
-    pub filter: String,
-    /// What the user did, as AbuseFilter names it (`edit`, `move`…).
-    pub filtered_action: String,
-    /// The session key AbuseFilter's `warn` uses for this filter, page and action.
-    pub warn_key: String,
-}
-
-impl From<&session::PerformerFacts> for Performer {
-    fn from(facts: &session::PerformerFacts) -> Performer {
+impl From<&PerformerFacts> for Performer {
+    fn from(facts: &PerformerFacts) -> Performer {
         Performer {
             skips_captcha: facts.skips_captcha,
             exempt: facts.exempt,
@@ -174,14 +165,14 @@ impl From<&session::PerformerFacts> for Performer {
 /// demanded, which is what AbuseLog records as the action taken.
 fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
     let enabled = enabled_actions()?.contains(&action);
-    let performer = Performer::from(&session::performer()?);
+    let performer = Performer::from(&main_request::performer()?);
     let filtered = FilteredAction::from_abusefilter(&hit.filtered_action);
     match decide(action, enabled, filtered, performer) {
         Decision::Skip(_) => Ok(false),
         Decision::Uncovered => {
             let key = format!("{}:{}:{}", hit.filter, action, hit.filtered_action);
             if process::first_warning(&key) {
-                host::log(
+                services::log(
                     Level::Warning,
                     "Filter {filter} has {action}, which cannot challenge the '{filtered_action}' action; it does nothing there.",
                     &[
@@ -195,7 +186,7 @@ fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
             Ok(false)
         }
         Decision::Challenge => {
-            let answer = confirmedit::check_answer()?;
+            let answer = confirm_edit_compat::check_answer()?;
             if filtered == FilteredAction::AccountCreation {
                 return account_creation::challenge(&hit.filter, action, answer);
             }
@@ -223,7 +214,7 @@ impl ConsequenceRunner {
 
     /// `$action` is `showcaptcha` or `forcecaptcha`. Never throws for a failure
     /// of MediaWiki: the failure is logged and the CAPTCHA demanded anyway.
-    pub fn execute(hit: FilterHit, action: &str) -> PhpResult<bool> {
+    pub fn execute(hit: &FilterHit, action: &str) -> PhpResult<bool> {
         let action: CaptchaAction =
             action
                 .parse()
@@ -238,8 +229,8 @@ impl ConsequenceRunner {
                 true
             },
             || {
-                execute(hit, action).unwrap_or_else(|error| {
-                    host::log(
+                execute(hit.clone(), action).unwrap_or_else(|error| {
+                    services::log(
                         Level::Error,
                         "CAPTCHA action {action} of filter {filter} failed, demanding a CAPTCHA anyway: {error}",
                         &[("action", action.name()), ("filter", &filter)],

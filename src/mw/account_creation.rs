@@ -4,8 +4,9 @@
 //! until the CAPTCHA's lifetime ends, so ConfirmEdit's trigger hook puts its
 //! CAPTCHA in the sign-up form (web and API) until it is answered.
 
-use super::host::{self, Level, Result};
-use super::{confirmedit, events, session};
+use super::events;
+use super::php::services::{self, Level};
+use super::php::{confirm_edit_compat, main_request, Result};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::EventKind;
 use crate::state::{clock, request};
@@ -18,11 +19,11 @@ const PENDING_UNTIL: &str = "captchaguard-createaccount-captcha-until";
 pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Result<bool> {
     if answer == AnswerCheck::Right {
         request::with(|s| s.mark_sign_up_answered());
-        session::remove(PENDING_UNTIL)?;
+        main_request::session_remove(PENDING_UNTIL)?;
         return Ok(false);
     }
-    let until = clock::unix_now() + confirmedit::captcha_lifetime()?;
-    session::set(PENDING_UNTIL, &until)?;
+    let until = clock::unix_now() + confirm_edit_compat::captcha_lifetime()?;
+    main_request::session_set(PENDING_UNTIL, &until)?;
     let event = events::refused_event(EventKind::FailedAccountCreation, filter, action, answer);
     events::log_failure(EventKind::FailedAccountCreation, event);
     Ok(true)
@@ -35,10 +36,10 @@ pub fn captcha_pending() -> bool {
     if request::with(|s| s.sign_up_was_answered()) {
         return false;
     }
-    match session::get(PENDING_UNTIL) {
+    match main_request::session_get(PENDING_UNTIL) {
         Ok(value) => value.long().is_some_and(|until| until > clock::unix_now()),
         Err(error) => {
-            host::log(
+            services::log(
                 Level::Error,
                 "Could not read the sign-up CAPTCHA demand, asking for a CAPTCHA: {error}",
                 &[],

@@ -8,8 +8,9 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Level};
-use super::{confirmedit, guard};
+use super::guard;
+use super::php::confirm_edit_compat;
+use super::php::services::{self, Level};
 use crate::state::request;
 
 #[php_class]
@@ -35,8 +36,8 @@ impl ApiHandler {
                 if !request::with(|s| s.edit_was_filtered()) {
                     return;
                 }
-                if let Err(error) = confirmedit::mark_answer_fields_used(module) {
-                    host::log(
+                if let Err(error) = confirm_edit_compat::mark_answer_fields_used(module) {
+                    services::log(
                         Level::Warning,
                         "Could not mark the CAPTCHA fields as read: {error}",
                         &[],

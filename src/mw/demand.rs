@@ -6,8 +6,9 @@
 
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Level};
-use super::{confirmedit, events};
+use super::events;
+use super::php::confirm_edit_compat;
+use super::php::services::{self, Level};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::EventKind;
 use crate::state::request;
@@ -49,8 +50,8 @@ pub fn apply(status: &Zval) {
     };
     // Marked first: even if what follows fails, the edit is stopped by our hook's answer.
     request::with(|s| s.mark_applied());
-    if let Err(error) = confirmedit::fail_edit(status, demand.message_key()) {
-        host::log(
+    if let Err(error) = confirm_edit_compat::fail_edit(status, demand.message_key()) {
+        services::log(
             Level::Error,
             "Could not show the CAPTCHA demanded by filter {filter} ({action}): {error}",
             &[("filter", &demand.filter), ("action", demand.action.name())],

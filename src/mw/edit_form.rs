@@ -3,8 +3,9 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Level};
-use super::{confirmedit, guard};
+use super::guard;
+use super::php::confirm_edit_compat;
+use super::php::services::{self, Level};
 use crate::state::request;
 
 #[php_class]
@@ -36,8 +37,8 @@ impl EditFormHandler {
                 if !request::with(|s| s.was_applied()) {
                     return;
                 }
-                if let Err(error) = confirmedit::add_form(output) {
-                    host::log(
+                if let Err(error) = confirm_edit_compat::add_form(output) {
+                    services::log(
                         Level::Error,
                         "Could not add the CAPTCHA to the edit form: {error}",
                         &[],

@@ -2,29 +2,20 @@
 //! hook, answered from process memory, and the rules the special page, the
 //! API and the log ask the module for (they hold none of their own).
 
-use ext_php_rs::boxed::ZBox;
-use ext_php_rs::convert::FromZval;
+use ext_php_rs::convert::IntoZval;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
+use ext_php_rs::types::{PhpRef, Zval};
 
-use super::host::{self, Adapter, Level, Result};
-use super::{account_creation, guard, session};
+use super::php::services::{self, Level};
+use super::php::values::{AcceptedChange, StoredSwitch, SwitchChange, SwitchRefusal, SwitchState};
+use super::php::{emergency_store, main_request, Result};
+use super::{account_creation, guard};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
     ChangeRequest, ScopeRequest, Switch, Trigger,
 };
 use crate::state::clock;
 use crate::state::emergency_cache::{self, WikiKey};
-
-/// The switch as the store hands it over (`EmergencyStore::current()`).
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct StoredSwitch {
-    pub active: bool,
-    /// As stored: comma-separated trigger names.
-    pub actions: String,
-    /// Unix time; 0 when switched off.
-    pub expiry: i64,
-}
 
 impl From<StoredSwitch> for Switch {
     fn from(stored: StoredSwitch) -> Switch {
@@ -37,18 +28,10 @@ impl From<StoredSwitch> for Switch {
 }
 
 fn load_switch() -> Result<Switch> {
-    let value = host::call_value(Adapter::StoredSwitch, vec![])?;
-    if value.is_null() {
-        // Never switched on for this wiki.
-        return Ok(Switch::default());
-    }
-    StoredSwitch::from_zval(&value)
+    // None: never switched on for this wiki.
+    Ok(emergency_store::current_for_hook()?
         .map(Switch::from)
-        .ok_or_else(|| host::BindingError::Unexpected {
-            call: Adapter::StoredSwitch,
-            expected: "a stored switch or null",
-            found: format!("{:?}", value.get_type()),
-        })
+        .unwrap_or_default())
 }
 
 /// Refreshes the process copy of the switch. If the database cannot be read,
@@ -57,7 +40,7 @@ fn load_switch() -> Result<Switch> {
 fn refresh(wiki: WikiKey) -> Switch {
     let switch = load_switch().unwrap_or_else(|error| {
         let fallback = emergency_cache::last_known(wiki).unwrap_or_default();
-        host::log(
+        services::log(
             Level::Error,
             "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
             &[(
@@ -145,8 +128,8 @@ impl EmergencyCaptchaHandler {
         if !covered {
             return false;
         }
-        let exempt = session::is_exempt().unwrap_or_else(|error| {
-            host::log(
+        let exempt = main_request::is_exempt().unwrap_or_else(|error| {
+            services::log(
                 Level::Error,
                 "Could not check captchaguard-exempt, asking for a CAPTCHA: {error}",
                 &[],
@@ -156,37 +139,6 @@ impl EmergencyCaptchaHandler {
         });
         !exempt
     }
-}
-
-/// A change as Special:EmergencyCaptcha or the API received it, with what
-/// the farm and the performer's rights allow.
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct ChangeInput {
-    pub on: bool,
-    pub actions: Vec<String>,
-    /// Whether an expiry was typed at all.
-    pub expiry_given: bool,
-    /// Unix time MediaWiki read from the expiry; null if it could not.
-    pub expiry: Option<i64>,
-    pub reason: String,
-    /// `$wgCaptchaGuardEmergencyMaxExpiry`.
-    pub max_seconds: i64,
-    /// As typed; empty for this wiki.
-    pub wikis: Vec<String>,
-    pub current_wiki: String,
-    pub known_wikis: Vec<String>,
-    /// Holds `emergencycaptcha-global`.
-    pub may_switch_others: bool,
-}
-
-/// The switch as people and the API see it.
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct SwitchState {
-    pub active: bool,
-    /// Covered triggers, in display order; empty when not active.
-    pub actions: Vec<String>,
-    /// Unix time; null when not active.
-    pub expiry: Option<i64>,
 }
 
 /// The emergency rules Special:EmergencyCaptcha, `action=emergencycaptcha`,
@@ -199,19 +151,16 @@ pub struct EmergencyPolicy;
 
 #[php_impl]
 impl EmergencyPolicy {
-    /// Checks a requested change against the module's clock and the farm.
-    /// Returns `['ok' => true, 'active', 'actions' (list), 'storedActions',
-    /// 'expiry', 'reason', 'wikis' (list, or `['*']`)]` or `['ok' => false,
-    /// 'message', 'params', 'code' (the API error code), 'durationParam'
-    /// (the parameter is seconds, shown as a duration)]`.
-    pub fn validate(change: ChangeInput) -> PhpResult<ZBox<ZendHashTable>> {
+    /// Checks a requested change against the module's clock and the farm:
+    /// an `AcceptedChange` to store, or a `SwitchRefusal` that says why not.
+    pub fn validate(change: &SwitchChange) -> PhpResult<Zval> {
         guard::trip("EmergencyPolicy::validate");
         let request = ChangeRequest {
             on: change.on,
-            actions: change.actions,
+            actions: change.actions.clone(),
             expiry_given: change.expiry_given,
             expiry: change.expiry,
-            reason: change.reason,
+            reason: change.reason.clone(),
         };
         let scope = ScopeRequest {
             requested: &change.wikis,
@@ -219,31 +168,29 @@ impl EmergencyPolicy {
             known_wikis: &change.known_wikis,
             may_switch_others: change.may_switch_others,
         };
-        let mut answer = ZendHashTable::new();
         let checked = validate(&request, clock::unix_now(), change.max_seconds)
             .and_then(|valid| Ok((valid, validate_scope(&scope)?)));
-        match checked {
-            Ok((valid, wikis)) => {
-                answer.insert("ok", true)?;
-                answer.insert("active", valid.on)?;
-                answer.insert(
-                    "actions",
-                    valid.actions.iter().map(|t| t.name()).collect::<Vec<_>>(),
-                )?;
-                answer.insert("storedActions", format_actions(&valid.actions))?;
-                answer.insert("expiry", valid.expiry)?;
-                answer.insert("reason", valid.reason)?;
-                answer.insert("wikis", wikis)?;
+        let answer = match checked {
+            Ok((valid, wikis)) => AcceptedChange {
+                active: valid.on,
+                actions: valid.actions.iter().map(|t| t.name().to_owned()).collect(),
+                stored_actions: format_actions(&valid.actions),
+                expiry: valid.expiry,
+                reason: valid.reason,
+                wikis,
             }
+            .into_zval(false)?,
             Err(error) => {
                 let (message, params) = error.message();
-                answer.insert("ok", false)?;
-                answer.insert("message", message)?;
-                answer.insert("params", params)?;
-                answer.insert("code", error.api_code())?;
-                answer.insert("durationParam", error.param_is_duration())?;
+                SwitchRefusal {
+                    message: message.to_owned(),
+                    params,
+                    code: error.api_code().to_owned(),
+                    duration_param: error.param_is_duration(),
+                }
+                .into_zval(false)?
             }
-        }
+        };
         Ok(answer)
     }
 
@@ -260,9 +207,9 @@ impl EmergencyPolicy {
     }
 
     /// What a stored switch means now (null: never switched).
-    pub fn state(stored: Option<StoredSwitch>) -> SwitchState {
+    pub fn state(stored: Option<&StoredSwitch>) -> SwitchState {
         guard::trip("EmergencyPolicy::state");
-        let switch = stored.map(Switch::from).unwrap_or_default();
+        let switch = stored.cloned().map(Switch::from).unwrap_or_default();
         let active = switch.is_active(clock::unix_now());
         SwitchState {
             active,

@@ -6,12 +6,11 @@
 
 use std::io::Write;
 
-use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Adapter, BindingError, Level, Result};
+use super::php::services::{self, Level};
+use super::php::{event_submitter, hook_objects, main_request, BindingError, Result};
 use super::score_store::{self, bucket_of, buckets, score_of};
-use super::session;
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::{
     to_json_line, AccountCreationEvent, ClientData, Destination, EditEvent, EventKind,
@@ -19,17 +18,11 @@ use crate::policy::events::{
 };
 use crate::state::{clock, process};
 
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct Client {
-    pub ip: String,
-    pub user_agent: String,
-}
-
 fn client_data() -> Result<Option<ClientData>> {
-    if !host::config("CaptchaGuardEventsIncludeClientData")?.coerce_to_bool() {
+    if !services::config("CaptchaGuardEventsIncludeClientData")?.coerce_to_bool() {
         return Ok(None);
     }
-    let client: Client = host::call(Adapter::Client, vec![])?;
+    let client = main_request::client()?;
     Ok(Some(ClientData {
         ip: client.ip,
         user_agent: client.user_agent,
@@ -37,7 +30,7 @@ fn client_data() -> Result<Option<ClientData>> {
 }
 
 fn configured(setting: &str, kind: EventKind) -> Result<Option<String>> {
-    Ok(host::config(setting)?
+    Ok(services::config(setting)?
         .array()
         .and_then(|map| map.get(kind.name()))
         .and_then(Zval::string)
@@ -53,14 +46,14 @@ enum EventSink {
 /// None (warned once per worker) when events have nowhere to go: then no
 /// event is built, and a clean edit pays nothing for it.
 fn event_sink() -> Result<Option<EventSink>> {
-    if host::call::<bool>(Adapter::EventLoggingLoaded, vec![])? {
+    if event_submitter::is_available()? {
         return Ok(Some(EventSink::EventLogging));
     }
-    let path = host::config("CaptchaGuardEventLogFile")?
+    let path = services::config("CaptchaGuardEventLogFile")?
         .string()
         .filter(|p| !p.is_empty());
     if path.is_none() && process::first_warning("no-event-destination") {
-        host::log(
+        services::log(
             Level::Warning,
             "Neither EventLogging nor $wgCaptchaGuardEventLogFile: events are dropped",
             &[],
@@ -87,9 +80,7 @@ fn emit<E: serde::Serialize>(sink: &EventSink, kind: EventKind, event: &E) -> Re
         reason: e.to_string(),
     })?;
     let path = match sink {
-        EventSink::EventLogging => {
-            return host::call_value(Adapter::SubmitEvent, vec![&stream, &line]).map(|_| ())
-        }
+        EventSink::EventLogging => return event_submitter::submit(&stream, &line),
         EventSink::File(path) => path.clone(),
     };
     append_line(&path, &line).map_err(|e| BindingError::Write {
@@ -122,7 +113,7 @@ fn append_line(path: &str, line: &str) -> std::io::Result<()> {
 /// An event failure is logged and never reaches the saved edit or account.
 pub fn log_failure(kind: EventKind, result: Result<()>) {
     if let Err(error) = result {
-        host::log(
+        services::log(
             Level::Error,
             "Could not send the {event} event: {error}",
             &[("event", kind.name())],
@@ -131,26 +122,11 @@ pub fn log_failure(kind: EventKind, result: Result<()>) {
     }
 }
 
-/// A saved edit, as the adapter reads it from the hook's objects.
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct SavedEdit {
-    pub performer_id: i64,
-    pub performer_name: String,
-    pub page_id: i64,
-    pub revision_id: i64,
-}
-
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct UserFacts {
-    pub id: i64,
-    pub name: String,
-}
-
 pub fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> {
     let Some(sink) = event_sink()? else {
         return Ok(());
     };
-    let saved: SavedEdit = host::call(Adapter::SavedEdit, vec![wiki_page, user, revision])?;
+    let saved = hook_objects::saved_edit(wiki_page, user, revision)?;
     let event = EditEvent {
         performer_id: saved.performer_id,
         revision_id: saved.revision_id,
@@ -162,22 +138,20 @@ pub fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> 
 }
 
 pub fn account_creation_event(user: &Zval) -> Result<()> {
-    let created: UserFacts = host::call(Adapter::User, vec![user])?;
-    let creator = session::performer()?;
+    let created = hook_objects::user(user)?;
+    let creator = main_request::performer()?;
     // Scored while the creator was still anonymous: keep it for the new name too.
     let score = score_of(&creator.name)?;
     score_store::keep_for(&created.name, score)?;
-    let request_value =
-        |name: &str| -> Result<String> { host::call(Adapter::RequestValue, vec![&name]) };
     let event = AccountCreationEvent {
         user_id: created.id,
         is_self_made: !creator.registered || creator.name == created.name,
         user_name: created.name,
-        campaign: request_value("campaign")?,
+        campaign: main_request::value("campaign")?,
         display_mobile: false,
-        token: request_value("campaign-token")?,
-        user_buckets: request_value("userBuckets")?,
-        is_api: host::call(Adapter::IsApi, vec![])?,
+        token: main_request::value("campaign-token")?,
+        user_buckets: main_request::value("userBuckets")?,
+        is_api: main_request::is_api()?,
         h_captcha_score: buckets().bucket(score),
         client: client_data()?,
     };
@@ -201,13 +175,13 @@ pub fn refused_event(
     let Some(sink) = event_sink()? else {
         return Ok(());
     };
-    let performer = session::performer()?;
+    let performer = main_request::performer()?;
     let event = FailedEditEvent {
         performer_id: performer.id,
         filter_id: filter.into(),
         captcha_action: action.name().into(),
         answer: answer.into(),
-        is_api: host::call(Adapter::IsApi, vec![])?,
+        is_api: main_request::is_api()?,
         h_captcha_score: bucket_of(&performer.name)?,
         client: client_data()?,
     };

@@ -7,8 +7,9 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Level};
-use super::{confirmedit, guard, sensitive_purge};
+use super::php::confirm_edit_compat;
+use super::php::services::{self, Level};
+use super::{guard, sensitive_purge};
 
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\PageDisplayHandler")]
@@ -34,8 +35,8 @@ impl PageDisplayHandler {
             || (),
             || {
                 sensitive_purge::ask_if_due(self.purge_interval);
-                if let Err(error) = confirmedit::add_reason_script(output) {
-                    host::log(
+                if let Err(error) = confirm_edit_compat::add_reason_script(output) {
+                    services::log(
                         Level::Warning,
                         "Could not add the CAPTCHA reason script: {error}",
                         &[],

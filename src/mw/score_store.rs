@@ -6,8 +6,8 @@
 
 use ext_php_rs::types::Zval;
 
-use super::host::{self, Adapter, Level, Result};
-use super::session;
+use super::php::services::{self, Level};
+use super::php::{main_request, Result};
 use crate::policy::score::{interpret, valid_score, Buckets};
 use crate::state::{process, request};
 
@@ -19,17 +19,14 @@ const CACHE_SECONDS: i64 = 300;
 fn remember(score: Option<f64>, user_name: &str) -> Result<()> {
     match score {
         Some(score) => {
-            session::set(SESSION_KEY, &score)?;
-            session::set(SESSION_OWNER_KEY, &user_name)?;
-            host::call_value(
-                Adapter::StashScore,
-                vec![&user_name, &score, &CACHE_SECONDS],
-            )?;
+            main_request::session_set(SESSION_KEY, &score)?;
+            main_request::session_set(SESSION_OWNER_KEY, &user_name)?;
+            services::stash_score(user_name, score, CACHE_SECONDS)?;
         }
         None => {
-            session::remove(SESSION_KEY)?;
-            session::remove(SESSION_OWNER_KEY)?;
-            host::call_value(Adapter::UnstashScore, vec![&user_name])?;
+            main_request::session_remove(SESSION_KEY)?;
+            main_request::session_remove(SESSION_OWNER_KEY)?;
+            services::unstash_score(user_name)?;
         }
     }
     Ok(())
@@ -47,20 +44,17 @@ fn valid(value: &Zval) -> Option<f64> {
 /// holds this user's score; then the stash (deferred updates and jobs, after
 /// the session is gone).
 pub fn score_of(user_name: &str) -> Result<Option<f64>> {
-    let owner = session::get(SESSION_OWNER_KEY)?.string();
+    let owner = main_request::session_get(SESSION_OWNER_KEY)?.string();
     if owner.as_deref() == Some(user_name) {
-        if let Some(score) = valid(&session::get(SESSION_KEY)?) {
+        if let Some(score) = valid(&main_request::session_get(SESSION_KEY)?) {
             return Ok(Some(score));
         }
     }
-    Ok(valid(&host::call_value(
-        Adapter::StashedScore,
-        vec![&user_name],
-    )?))
+    Ok(valid(&services::stashed_score(user_name)?))
 }
 
 pub fn buckets() -> Buckets {
-    let configured = host::config("CaptchaGuardRiskScoreBuckets")
+    let configured = services::config("CaptchaGuardRiskScoreBuckets")
         .ok()
         .and_then(|value| {
             value.array().map(|edges| {
@@ -74,7 +68,7 @@ pub fn buckets() -> Buckets {
         None => Buckets::deciles(),
         Some(edges) => Buckets::from_edges(edges).unwrap_or_else(|error| {
             if process::first_warning("buckets") {
-                host::log(
+                services::log(
                     Level::Warning,
                     "{problem}; using tenths",
                     &[("problem", &error.to_string())],
@@ -90,17 +84,17 @@ pub fn record_verification(token: &[u8], http_error: Option<&str>, body: &[u8]) 
     let verification = interpret(http_error, body);
     request::with(|s| s.remember_verification(token, verification.passed));
     if let Some(problem) = &verification.problem {
-        host::log(
+        services::log(
             Level::Warning,
             "hCaptcha verification: {problem}",
             &[("problem", &problem.to_string())],
             None,
         );
     }
-    let stored =
-        session::performer().and_then(|performer| remember(verification.score, &performer.name));
+    let stored = main_request::performer()
+        .and_then(|performer| remember(verification.score, &performer.name));
     if let Err(error) = stored {
-        host::log(
+        services::log(
             Level::Error,
             "Could not store the hCaptcha risk score: {error}",
             &[],
@@ -117,7 +111,7 @@ pub fn bucket_of(user_name: &str) -> Result<f64> {
 
 pub fn score_or_none(user_name: &str) -> Option<f64> {
     score_of(user_name).unwrap_or_else(|error| {
-        host::log(
+        services::log(
             Level::Error,
             "Could not read the hCaptcha risk score: {error}",
             &[],
@@ -131,10 +125,7 @@ pub fn score_or_none(user_name: &str) -> Option<f64> {
 /// its creator was still anonymous.
 pub fn keep_for(user_name: &str, score: Option<f64>) -> Result<()> {
     if let Some(score) = score {
-        host::call_value(
-            Adapter::StashScore,
-            vec![&user_name, &score, &CACHE_SECONDS],
-        )?;
+        services::stash_score(user_name, score, CACHE_SECONDS)?;
     }
     Ok(())
 }

@@ -14,8 +14,10 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::host::{self, Adapter, BindingError, Level, Result};
-use super::{guard, session};
+use super::guard;
+use super::php::services::{self, Level};
+use super::php::values::SensitiveTouch;
+use super::php::{main_request, sensitive_access_log, sensitive_requests, BindingError, Result};
 use crate::policy::sensitive::{
     gate, may_see_sensitive, missing_rights, Gate, SeenTouches, SensitiveAccess, Touch, Viewer,
 };
@@ -38,43 +40,24 @@ const SEEN_KEY: &str = "captchaguard-sensitive-seen";
 const REFUSAL: &str = "captchaguard-sensitive-denied";
 const UNAVAILABLE: &str = "captchaguard-sensitive-unavailable";
 
-/// A touch as the adapter lists it.
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct TouchFacts {
-    pub access: String,
-    pub target: String,
-    pub via: String,
-    pub tested: String,
-}
-
-#[derive(Debug, Clone, ZvalConvert)]
-pub struct ViewerRights {
-    pub sensitive_right: bool,
-    pub protected_access: bool,
-}
-
 pub fn viewer() -> Result<Viewer> {
-    let rights: ViewerRights = host::call(Adapter::SensitiveViewer, vec![])?;
+    let rights = sensitive_requests::viewer()?;
     Ok(Viewer {
         sensitive_right: rights.sensitive_right,
         protected_access: rights.protected_access,
     })
 }
 
-fn touches(
-    adapter: Adapter,
-    args: Vec<&dyn ext_php_rs::convert::IntoZvalDyn>,
-) -> Result<Vec<Touch>> {
-    let listed: Vec<TouchFacts> = host::call(adapter, args)?;
-    listed
+/// The looks as the policy takes them; an unknown kind is a bug of the adapter.
+fn touches(listed: Result<Vec<SensitiveTouch>>) -> Result<Vec<Touch>> {
+    listed?
         .into_iter()
         .map(|facts| {
             SensitiveAccess::from_name(&facts.access)
                 .map(|access| Touch::new(access, facts.target, facts.via, &facts.tested))
-                .map_err(|error| BindingError::Unexpected {
-                    call: adapter,
-                    expected: "a kind of access",
-                    found: error.to_string(),
+                .map_err(|error| BindingError::Build {
+                    what: "a look at a CheckUser-level filter",
+                    reason: error.to_string(),
                 })
         })
         .collect()
@@ -85,21 +68,22 @@ fn log_accesses(touches: &[Touch]) -> Result<()> {
     if touches.is_empty() {
         return Ok(());
     }
-    let mut seen = SeenTouches::from_stored(&session::get(SEEN_KEY)?.string().unwrap_or_default());
+    let mut seen = SeenTouches::from_stored(
+        &main_request::session_get(SEEN_KEY)?
+            .string()
+            .unwrap_or_default(),
+    );
     for touch in touches {
         if seen.first_time(touch) {
-            host::call_value(
-                Adapter::LogSensitiveAccess,
-                vec![
-                    &touch.access.name(),
-                    &touch.target.as_str(),
-                    &touch.via.as_str(),
-                    &touch.tested.as_str(),
-                ],
+            sensitive_access_log::write(
+                touch.access.name(),
+                &touch.target,
+                &touch.via,
+                &touch.tested,
             )?;
         }
     }
-    session::set(SEEN_KEY, &seen.to_stored())
+    main_request::session_set(SEEN_KEY, &seen.to_stored())
 }
 
 /// What the gate answers a request.
@@ -129,7 +113,7 @@ fn decide(touches: &[Touch]) -> Result<Decision> {
 }
 
 fn log_error(what: &str, error: &BindingError) {
-    host::log(
+    services::log(
         Level::Error,
         "Could not gate {what} for CheckUser-level filters; refused: {error}",
         &[("what", what)],
@@ -166,9 +150,7 @@ impl SensitiveFiltersHandler {
         }
         // No rights named: the access could not be checked (RefuseSensitivePage says so).
         let refuse = |missing: Vec<&'static str>| {
-            if let Err(error) =
-                host::call_value(Adapter::RefuseSensitivePage, vec![special, &missing])
-            {
+            if let Err(error) = sensitive_requests::refuse_page(special, missing) {
                 log_error("the refusal page", &error);
             }
             false
@@ -177,7 +159,7 @@ impl SensitiveFiltersHandler {
             "SpecialPageBeforeExecute",
             || refuse(vec![]),
             || {
-                let decided = touches(Adapter::SensitiveTouchesOfPage, vec![special, sub_page])
+                let decided = touches(sensitive_requests::of_special_page(special, sub_page))
                     .and_then(|t| decide(&t));
                 match decided {
                     Ok(Decision::Allow) => true,
@@ -209,7 +191,7 @@ impl SensitiveFiltersHandler {
             || Decision::Unavailable,
             || {
                 let decided =
-                    touches(Adapter::SensitiveTouchesOfApi, vec![module]).and_then(|t| decide(&t));
+                    touches(sensitive_requests::of_api_module(module)).and_then(|t| decide(&t));
                 decided.unwrap_or_else(|error| {
                     log_error("an API module", &error);
                     Decision::Unavailable
@@ -244,7 +226,7 @@ impl SensitiveFiltersHandler {
             "APIAfterExecute",
             || (),
             || {
-                if let Err(error) = host::call_value(Adapter::ExplainSyntaxCheck, vec![module]) {
+                if let Err(error) = sensitive_requests::explain_syntax_check(module) {
                     log_error("a syntax check", &error);
                 }
             },
@@ -258,16 +240,14 @@ impl SensitiveFiltersHandler {
             return;
         }
         let remove_all = || {
-            if let Err(error) =
-                host::call_value(Adapter::SensitiveTouchesOfQuery, vec![module, &true])
-            {
+            if let Err(error) = sensitive_requests::of_api_query_result(module, true) {
                 log_error("an API query result", &error);
             }
         };
         guard::contained("APIQueryAfterExecute", remove_all, || {
             let outcome = viewer().and_then(|viewer| {
                 let may_see = may_see_sensitive(viewer);
-                let shown = touches(Adapter::SensitiveTouchesOfQuery, vec![module, &!may_see])?;
+                let shown = touches(sensitive_requests::of_api_query_result(module, !may_see))?;
                 if may_see {
                     log_accesses(&shown)?;
                 }

@@ -8,7 +8,8 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::guard;
-use super::host::{self, Adapter, Level};
+use super::php::sensitive_purge_job;
+use super::php::services::{self, Level};
 use crate::policy::sensitive::{self, DEFAULT_MAX_AGE, PURGE_BATCH};
 use crate::state::{clock, process};
 
@@ -17,8 +18,8 @@ pub fn ask_if_due(interval: i64) {
     if !process::purge_ask_due(clock::unix_now(), interval) {
         return;
     }
-    if let Err(error) = host::call_value(Adapter::QueueSensitivePurge, vec![&interval]) {
-        host::log(
+    if let Err(error) = sensitive_purge_job::queue_once(interval) {
+        services::log(
             Level::Warning,
             "Could not queue the purge of aged CheckUser-level filter hits: {error}",
             &[],
@@ -46,7 +47,7 @@ impl SensitivePurge {
                     .or_else(|| max_age.string())
                     .unwrap_or_default();
                 let seconds = sensitive::max_age(&configured).unwrap_or_else(|error| {
-                    host::log(
+                    services::log(
                         Level::Warning,
                         "{problem}; using 90 days",
                         &[("problem", &error.to_string())],

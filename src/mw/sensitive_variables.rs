@@ -7,10 +7,10 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::events::Client;
-use super::host::{self, Adapter, Level, Result};
+use super::php::services::{self, Level};
+use super::php::{abuse_filter_compat, main_request, Result};
 use super::score_store;
-use super::{guard, sensitive_filters, session};
+use super::{guard, sensitive_filters};
 use crate::policy::score::NO_SCORE;
 use crate::policy::sensitive::{
     may_see_sensitive, missing_rights, value_of, FilteredIn, LiveRequest, SensitiveValue,
@@ -57,7 +57,7 @@ impl SensitiveVariablesHandler {
                         })
                     });
                 if !matches!(listed, Some(Ok(()))) {
-                    host::log(
+                    services::log(
                         Level::Warning,
                         "AbuseFilter-builder passed no variable list to add to",
                         &[],
@@ -86,7 +86,7 @@ impl SensitiveVariablesHandler {
             || (),
             || {
                 if let Err(error) = declare(vars, user, recent_change.is_null()) {
-                    host::log(
+                    services::log(
                         Level::Error,
                         "Could not declare the sensitive filter variables: {error}",
                         &[],
@@ -124,7 +124,7 @@ impl SensitiveVariablesHandler {
             }
         };
         if let Err(error) = set {
-            host::log(
+            services::log(
                 Level::Error,
                 "Could not hand a sensitive variable to AbuseFilter: {error}",
                 &[("error", &error.to_string())],
@@ -138,15 +138,11 @@ impl SensitiveVariablesHandler {
 
 fn declare(vars: &Zval, user: &Zval, live_action: bool) -> Result<()> {
     let from_web = ext_php_rs::zend::php_sapi_name().as_deref() != Some("cli");
-    let performer_is_requester: bool = host::call(Adapter::IsRequester, vec![user])?;
+    let performer_is_requester = main_request::is_requester(user)?;
     let own_request =
         FilteredIn::of(from_web, !live_action, performer_is_requester) == FilteredIn::OwnRequest;
     let names: Vec<&str> = SensitiveVariable::ALL.iter().map(|v| v.name()).collect();
-    host::call_value(
-        Adapter::DeclareSensitiveVariables,
-        vec![vars, &LAZY_METHOD, &names, &own_request],
-    )
-    .map(drop)
+    abuse_filter_compat::declare_sensitive_variables(vars, LAZY_METHOD, names, own_request)
 }
 
 fn compute(parameters: &Zval) -> SensitiveValue {
@@ -162,7 +158,7 @@ fn compute(parameters: &Zval) -> SensitiveValue {
     let variable = match SensitiveVariable::from_name(&name) {
         Ok(variable) => variable,
         Err(error) => {
-            host::log(
+            services::log(
                 Level::Error,
                 "AbuseFilter asked for {problem}",
                 &[("problem", &error.to_string())],
@@ -177,7 +173,7 @@ fn compute(parameters: &Zval) -> SensitiveValue {
     match live_request(variable) {
         Ok(request) => value_of(variable, Some(&request)),
         Err(error) => {
-            host::log(
+            services::log(
                 Level::Error,
                 "Could not read {variable} for a filter; it is empty: {error}",
                 &[("variable", variable.name())],
@@ -190,10 +186,10 @@ fn compute(parameters: &Zval) -> SensitiveValue {
 
 /// Reads only what `variable` needs: the session's score costs a look-up.
 fn live_request(variable: SensitiveVariable) -> Result<LiveRequest> {
-    let client: Client = host::call(Adapter::Client, vec![])?;
+    let client = main_request::client()?;
     let risk_bucket = match variable {
         SensitiveVariable::HCaptchaRiskBucket => {
-            score_store::bucket_of(&session::performer()?.name)?
+            score_store::bucket_of(&main_request::performer()?.name)?
         }
         _ => NO_SCORE,
     };
@@ -254,7 +250,7 @@ impl SensitiveVariables {
             || match sensitive_filters::viewer() {
                 Ok(viewer) => may_see_sensitive(viewer),
                 Err(error) => {
-                    host::log(
+                    services::log(
                         Level::Error,
                         "Could not read the viewer's rights; sensitive values stay hidden: {error}",
                         &[],

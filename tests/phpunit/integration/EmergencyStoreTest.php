@@ -2,6 +2,8 @@
 
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\Value\AcceptedChange;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
 use MediaWiki\MediaWikiServices;
 
 require_once __DIR__ . '/DatabaseTestCase.php';
@@ -12,41 +14,41 @@ class EmergencyStoreTest extends DatabaseTestCase {
 		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' );
 	}
 
-	private function change( bool $on, array $wikis = [] ): array {
-		$check = EmergencyPolicy::validate( (object)[
-			'on' => $on, 'actions' => [ 'edit', 'createaccount' ], 'expiry_given' => $on,
-			'expiry' => $on ? time() + 3600 : null, 'reason' => "spam wave $on", 'max_seconds' => 86400,
-			'wikis' => $wikis, 'current_wiki' => $this->store()->getWikiId(), 'known_wikis' => [],
-			'may_switch_others' => true,
-		] );
-		$this->assertTrue( $check['ok'], json_encode( $check ) );
+	private function change( bool $on, array $wikis = [] ): AcceptedChange {
+		$check = EmergencyPolicy::validate( new SwitchChange(
+			on: $on, actions: [ 'edit', 'createaccount' ], expiryGiven: $on,
+			expiry: $on ? time() + 3600 : null, reason: "spam wave $on", maxSeconds: 86400,
+			wikis: $wikis, currentWiki: $this->store()->getWikiId(), knownWikis: [],
+			maySwitchOthers: true
+		) );
+		$this->assertInstanceOf( AcceptedChange::class, $check, print_r( $check, true ) );
 		return $check;
 	}
 
 	public function testAChangeIsReadBackWithItsReasonPerformerAndScope() {
 		$this->assertNull( $this->store()->current( true ) );
 		$change = $this->change( true );
-		$this->store()->insert( $change, $change['wikis'], $this->user( 'Admin' ) );
+		$this->store()->insert( $change, $change->wikis, $this->user( 'Admin' ) );
 		$stored = $this->store()->current( true );
 		$this->assertTrue( $stored->active );
-		$this->assertSame( $change['storedActions'], $stored->actions );
-		$this->assertSame( $change['expiry'], $stored->expiry );
+		$this->assertSame( $change->storedActions, $stored->actions );
+		$this->assertSame( $change->expiry, $stored->expiry );
 		$this->assertSame( 'spam wave 1', $stored->reason );
 		$this->assertSame( 'Admin', $stored->user );
 		$this->assertSame( $this->store()->getWikiId(), $stored->wiki );
 		// The hook reads only what the check needs, and it agrees.
 		$hook = EmergencyStore::currentForHook();
-		$this->assertSame( [ true, $change['storedActions'], $change['expiry'] ],
+		$this->assertSame( [ true, $change->storedActions, $change->expiry ],
 			[ $hook->active, $hook->actions, $hook->expiry ] );
 	}
 
 	public function testTheLatestChangeWinsAndOtherWikisSwitchesAreNotThisWikis() {
 		$on = $this->change( true );
-		$this->store()->insert( $on, $on['wikis'], $this->user( 'Admin' ) );
+		$this->store()->insert( $on, $on->wikis, $this->user( 'Admin' ) );
 		$this->store()->insert( $on, [ 'otherwiki' ], $this->user( 'Admin' ) );
 		$this->assertSame( $this->store()->getWikiId(), $this->store()->current( true )->wiki );
 		$off = $this->change( false );
-		$this->store()->insert( $off, $off['wikis'], $this->user( 'Admin' ) );
+		$this->store()->insert( $off, $off->wikis, $this->user( 'Admin' ) );
 		$this->assertFalse( $this->store()->current( true )->active );
 		$this->assertSame( 0, $this->store()->current( true )->expiry, 'switching off has no expiry' );
 	}

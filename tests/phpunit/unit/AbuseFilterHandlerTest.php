@@ -55,7 +55,7 @@ class AbuseFilterHandlerTest extends TestCase {
 		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
 		$this->expectExceptionMessage( "unknown CaptchaGuard action 'captcha'" );
 		MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner::execute(
-			(object)[ 'filter' => '7', 'filtered_action' => 'edit', 'warn_key' => 'k' ], 'captcha'
+			new MediaWiki\Extension\CaptchaGuard\Value\FilterHit( '7', 'edit', 'k' ), 'captcha'
 		);
 	}
 

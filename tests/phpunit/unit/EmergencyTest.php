@@ -3,6 +3,11 @@
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
+use MediaWiki\Extension\CaptchaGuard\Value\AcceptedChange;
+use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchRefusal;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchState;
 use MediaWiki\Logger\LoggerFactory;
 use PHPUnit\Framework\TestCase;
 
@@ -27,16 +32,33 @@ class EmergencyTest extends TestCase {
 		EmergencyStore::$row = [ 'active' => true, 'actions' => $actions, 'expiry' => time() + $expiresIn ];
 	}
 
-	/** EmergencyPolicy::validate() as the switcher calls it, for a wiki of a two-wiki farm. */
+	/**
+	 * EmergencyPolicy::validate() as the switcher calls it, for a wiki of a
+	 * two-wiki farm, its typed answer read back as an array.
+	 */
 	private static function validate(
 		bool $on, array $actions, bool $expiryGiven, ?int $expiry, string $reason,
 		array $wikis = [], bool $global = false
 	): array {
-		return EmergencyPolicy::validate( (object)[
-			'on' => $on, 'actions' => $actions, 'expiry_given' => $expiryGiven, 'expiry' => $expiry,
-			'reason' => $reason, 'max_seconds' => self::WEEK, 'wikis' => $wikis,
-			'current_wiki' => 'farm1', 'known_wikis' => [ 'farm1', 'farm2' ], 'may_switch_others' => $global,
-		] );
+		$answer = EmergencyPolicy::validate( new SwitchChange(
+			on: $on, actions: $actions, expiryGiven: $expiryGiven, expiry: $expiry,
+			reason: $reason, maxSeconds: self::WEEK, wikis: $wikis,
+			currentWiki: 'farm1', knownWikis: [ 'farm1', 'farm2' ], maySwitchOthers: $global
+		) );
+		if ( $answer instanceof SwitchRefusal ) {
+			return [ 'ok' => false, 'message' => $answer->message, 'params' => $answer->params,
+				'code' => $answer->code, 'durationParam' => $answer->durationParam ];
+		}
+		self::assertInstanceOf( AcceptedChange::class, $answer );
+		return [ 'ok' => true, 'active' => $answer->active, 'actions' => $answer->actions,
+			'storedActions' => $answer->storedActions, 'expiry' => $answer->expiry,
+			'reason' => $answer->reason, 'wikis' => $answer->wikis ];
+	}
+
+	private static function stateOf( ?StoredSwitch $stored ): array {
+		$state = EmergencyPolicy::state( $stored );
+		self::assertInstanceOf( SwitchState::class, $state );
+		return [ 'active' => $state->active, 'actions' => $state->actions, 'expiry' => $state->expiry ];
 	}
 
 	protected function setUp(): void {
@@ -104,15 +126,15 @@ class EmergencyTest extends TestCase {
 
 	public function testStateIsAskedOfTheModule() {
 		$now = time();
-		$on = EmergencyPolicy::state(
-			(object)[ 'active' => true, 'actions' => 'createaccount,edit,teleport', 'expiry' => $now + 60 ]
+		$on = self::stateOf(
+			new StoredSwitch( active: true, actions: 'createaccount,edit,teleport', expiry: $now + 60 )
 		);
-		$this->assertEquals(
-			(object)[ 'active' => true, 'actions' => [ 'edit', 'createaccount' ], 'expiry' => $now + 60 ],
+		$this->assertSame(
+			[ 'active' => true, 'actions' => [ 'edit', 'createaccount' ], 'expiry' => $now + 60 ],
 			$on
 		);
-		$expired = EmergencyPolicy::state( (object)[ 'active' => true, 'actions' => 'edit', 'expiry' => $now - 1 ] );
-		$this->assertEquals( (object)[ 'active' => false, 'actions' => [], 'expiry' => null ], $expired );
+		$expired = self::stateOf( new StoredSwitch( active: true, actions: 'edit', expiry: $now - 1 ) );
+		$this->assertSame( [ 'active' => false, 'actions' => [], 'expiry' => null ], $expired );
 		$this->assertFalse( EmergencyPolicy::state( null )->active );
 		$this->assertSame( [ 'edit', 'addurl' ], EmergencyPolicy::parseActions( 'addurl,bogus,edit' ) );
 	}

@@ -75,16 +75,10 @@ class HookArgumentsTest extends TestCase {
 			'CaptchaGuardEventsIncludeClientData' => false,
 			'SecretKey' => 'test-secret',
 		] ), new FakeStash() );
-		$idOf = static fn ( $id ) => new class( $id ) {
-			public function __construct( private int $id ) {
-			}
-
-			public function getId() {
-				return $this->id;
-			}
-		};
 		$handler = new RiskScoreEventsHandler();
-		$handler->onPageSaveComplete( $idOf( 3 ), new FakeUser(), '', 0, $idOf( 4 ), null, self::EXTRA );
+		$handler->onPageSaveComplete(
+			new WikiPage( 3 ), new FakeUser(), '', 0, new MediaWiki\Revision\RevisionRecord( 4 ), null, self::EXTRA
+		);
 		$handler->onLocalUserCreated( new FakeUser( [], false, 'New', 9 ), false, self::EXTRA );
 		$events = array_map( 'json_decode', file( $file ) );
 		unlink( $file );
@@ -105,8 +99,15 @@ class HookArgumentsTest extends TestCase {
 				[ 'string', '?string', 'string' ], 'bool'
 			],
 			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'verifiedInRequest', [ 'string' ], '?bool' ],
-			[ MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner::class, 'execute', [ 'object', 'string' ], 'bool' ],
-			[ MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy::class, 'state', [ '?object' ], 'object' ],
+			[
+				MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner::class, 'execute',
+				[ MediaWiki\Extension\CaptchaGuard\Value\FilterHit::class, 'string' ], 'bool'
+			],
+			[
+				MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy::class, 'state',
+				[ '?' . MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch::class ],
+				MediaWiki\Extension\CaptchaGuard\Value\SwitchState::class
+			],
 		];
 		foreach ( $typed as [ $class, $method, $params, $return ] ) {
 			$reflection = new ReflectionMethod( $class, $method );

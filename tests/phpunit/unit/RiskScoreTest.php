@@ -119,17 +119,9 @@ class RiskScoreTest extends TestCase {
 	}
 
 	private function saveEdit( FakeUser $user ): void {
-		$page = new class {
-			public function getId() {
-				return 12;
-			}
-		};
-		$revision = new class {
-			public function getId() {
-				return 345;
-			}
-		};
-		( new RiskScoreEventsHandler() )->onPageSaveComplete( $page, $user, '', 0, $revision, null );
+		( new RiskScoreEventsHandler() )->onPageSaveComplete(
+			new WikiPage( 12 ), $user, '', 0, new MediaWiki\Revision\RevisionRecord( 345 ), null
+		);
 	}
 
 	public function testEditEventCarriesTheBucketOnly() {

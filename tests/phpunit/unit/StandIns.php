@@ -151,12 +151,12 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
 		public static int $loads = 0;
 		public static ?\Throwable $failure = null;
 
-		public static function currentForHook(): ?object {
+		public static function currentForHook(): ?\MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch {
 			self::$loads++;
 			if ( self::$failure ) {
 				throw self::$failure;
 			}
-			return self::$row === null ? null : (object)self::$row;
+			return self::$row === null ? null : new \MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch( ...self::$row );
 		}
 	}
 }
@@ -192,6 +192,18 @@ namespace MediaWiki {
 					return filter_var( $name, FILTER_VALIDATE_IP ) !== false;
 				}
 			};
+		}
+	}
+}
+
+namespace MediaWiki\Revision {
+	/** Only what the saved-edit event reads. */
+	class RevisionRecord {
+		public function __construct( private int $id ) {
+		}
+
+		public function getId() {
+			return $this->id;
 		}
 	}
 }
@@ -456,7 +468,20 @@ namespace {
 		}
 	}
 
-	class FakeOutput {
+	class OutputPage {
+	}
+
+	/** Only what the saved-edit event reads. */
+	class WikiPage {
+		public function __construct( private int $id ) {
+		}
+
+		public function getId() {
+			return $this->id;
+		}
+	}
+
+	class FakeOutput extends OutputPage {
 		public string $html = '';
 		public ?Throwable $failure = null;
 

@@ -1,0 +1,36 @@
+//! `AbuseFilter\AbuseFilterCompat`, what CaptchaGuard copies of AbuseFilter's internals.
+
+use ext_php_rs::types::Zval;
+
+use super::{call_value, Method, Result};
+
+const CLASS: &str = "AbuseFilter\\AbuseFilterCompat";
+
+const DECLARE_SENSITIVE_VARIABLES: Method = Method {
+    class: CLASS,
+    name: "declareSensitiveVariables",
+    params: &[
+        "MediaWiki\\Extension\\AbuseFilter\\Variables\\VariableHolder",
+        "string",
+        "array",
+        "bool",
+    ],
+    returns: "void",
+};
+
+pub(super) const METHODS: &[Method] = &[DECLARE_SENSITIVE_VARIABLES];
+
+/// Declares `names` in `vars` as computed on demand: AbuseFilter hands
+/// `lazy_method` back to AbuseFilter-interceptVariable when a filter reads one.
+pub fn declare_sensitive_variables(
+    vars: &Zval,
+    lazy_method: &str,
+    names: Vec<&str>,
+    own_request: bool,
+) -> Result<()> {
+    call_value(
+        &DECLARE_SENSITIVE_VARIABLES,
+        vec![vars, &lazy_method, &names, &own_request],
+    )
+    .map(drop)
+}

@@ -1,0 +1,20 @@
+//! `Sensitive\SensitiveAccessLog`: the `captchaguard-sensitive` log.
+
+use super::{call_value, Method, Result};
+
+const CLASS: &str = "Sensitive\\SensitiveAccessLog";
+
+const WRITE: Method = Method {
+    class: CLASS,
+    name: "write",
+    params: &["string", "string", "string", "string"],
+    returns: "void",
+};
+
+pub(super) const METHODS: &[Method] = &[WRITE];
+
+/// One look: its kind (a `SensitiveAccess` name), what was looked at, the
+/// page or module used, and the rules run for a test.
+pub fn write(access: &str, target: &str, via: &str, tested: &str) -> Result<()> {
+    call_value(&WRITE, vec![&access, &target, &via, &tested]).map(drop)
+}
