@@ -1,5 +1,7 @@
 <?php
 
+use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
@@ -9,31 +11,44 @@ use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 
 return [
-	'CaptchaGuard.EmergencyStore' => static function ( MediaWikiServices $services ): EmergencyStore {
+	CaptchaGuardServices::HOST => static function ( MediaWikiServices $services ): Host {
+		return new Host(
+			$services->getMainConfig(),
+			LoggerFactory::getInstance( 'CaptchaGuard' ),
+			$services->getMainObjectStash(),
+			$services->getUserNameUtils(),
+			CaptchaGuardServices::getEmergencyStore( $services )
+		);
+	},
+	CaptchaGuardServices::EMERGENCY_STORE => static function ( MediaWikiServices $services ): EmergencyStore {
 		return new EmergencyStore(
 			$services->getDBLoadBalancerFactory(),
 			$services->getMainConfig()->get( 'CaptchaGuardEmergencyDatabase' ),
 			WikiMap::getCurrentWikiId()
 		);
 	},
-	'CaptchaGuard.EmergencySwitcher' => static function ( MediaWikiServices $services ): EmergencySwitcher {
+	CaptchaGuardServices::EMERGENCY_SWITCHER => static function ( MediaWikiServices $services ): EmergencySwitcher {
 		return new EmergencySwitcher(
-			$services->get( 'CaptchaGuard.EmergencyStore' ),
+			CaptchaGuardServices::getEmergencyStore( $services ),
 			$services->getMainConfig()
 		);
 	},
-	'CaptchaGuard.SensitiveFilterLookup' => static function ( MediaWikiServices $services ): SensitiveFilterLookup {
+	CaptchaGuardServices::SENSITIVE_FILTER_LOOKUP => static function (
+		MediaWikiServices $services
+	): SensitiveFilterLookup {
 		return new SensitiveFilterLookup( $services->getDBLoadBalancerFactory() );
 	},
-	'CaptchaGuard.SensitivePurger' => static function ( MediaWikiServices $services ): SensitivePurger {
+	CaptchaGuardServices::SENSITIVE_PURGER => static function ( MediaWikiServices $services ): SensitivePurger {
 		return new SensitivePurger(
 			$services->getDBLoadBalancerFactory(),
-			$services->get( 'CaptchaGuard.SensitiveFilterLookup' ),
+			CaptchaGuardServices::getSensitiveFilterLookup( $services ),
 			$services->getMainConfig()->get( 'CaptchaGuardSensitiveMaxAge' ),
 			LoggerFactory::getInstance( 'CaptchaGuard' )
 		);
 	},
-	'CaptchaGuard.SensitiveValueStore' => static function ( MediaWikiServices $services ): SensitiveValueStore {
+	CaptchaGuardServices::SENSITIVE_VALUE_STORE => static function (
+		MediaWikiServices $services
+	): SensitiveValueStore {
 		return new SensitiveValueStore( $services->getDBLoadBalancerFactory() );
 	},
 ];

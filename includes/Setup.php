@@ -73,7 +73,7 @@ final class Setup {
 		$services->addServiceManipulator(
 			VariablesBlobStore::SERVICE_NAME,
 			static function ( VariablesBlobStore $store, MediaWikiServices $services ) {
-				return new SensitiveVariablesBlobStore( $store, $services->get( 'CaptchaGuard.SensitiveValueStore' ) );
+				return new SensitiveVariablesBlobStore( $store, CaptchaGuardServices::getSensitiveValueStore( $services ) );
 			}
 		);
 		$services->addServiceManipulator(
@@ -81,7 +81,7 @@ final class Setup {
 			static function ( FilterValidator $validator, MediaWikiServices $services ) {
 				// AbuseFilter's own wiring (REL1_43), plus the lookup.
 				return new SensitiveFilterValidator(
-					$services->get( 'CaptchaGuard.SensitiveFilterLookup' ),
+					CaptchaGuardServices::getSensitiveFilterLookup( $services ),
 					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
 					$services->get( ChangeTagValidator::SERVICE_NAME ),
 					$services->get( RuleCheckerFactory::SERVICE_NAME ),

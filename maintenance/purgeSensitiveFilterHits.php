@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Maintenance;
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use Maintenance;
 
 $IP = getenv( 'MW_INSTALL_PATH' );
@@ -23,7 +24,7 @@ class PurgeSensitiveFilterHits extends Maintenance {
 	}
 
 	public function execute() {
-		$purger = $this->getServiceContainer()->get( 'CaptchaGuard.SensitivePurger' );
+		$purger = CaptchaGuardServices::getSensitivePurger( $this->getServiceContainer() );
 		$batches = 1;
 		while ( $purger->purgeBatch() ) {
 			$this->waitForReplication();

@@ -11,7 +11,7 @@ namespace MediaWiki\Extension\CaptchaGuard {
 
         /**
          * Every PHP method the module calls: `[class, method, params (declared
-         * types), returns]`, the class fully qualified.
+         * types), returns, static]`, the class fully qualified.
          *
          * @return array
          */
@@ -176,6 +176,15 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
          * @return bool
          */
         public static function failSafe(string $action): bool {}
+
+        /**
+         * Whether AbuseFilter's `$filteredAction` is a sign-up, whose CAPTCHA
+         * is kept until answered (the consequence is then a hook aborter).
+         *
+         * @param string $filtered_action
+         * @return bool
+         */
+        public static function isSignUp(string $filtered_action): bool {}
     }
 }
 
@@ -269,9 +278,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         /**
          * `$enabledActions` is `$wgCaptchaGuardAbuseFilterActions` (see HandlerFactory).
          *
+         * @param mixed $host
          * @param array $enabled_actions
          */
-        public function __construct(array $enabled_actions) {}
+        public function __construct(mixed $host, array $enabled_actions) {}
 
         /**
          * Registers each enabled action; AbuseFilter calls `Class::factory( $params )`.
@@ -297,7 +307,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 
     class ApiHandler {
-        public function __construct() {}
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
 
         /**
          * Runs after the module, before ApiMain lists the parameters nobody read.
@@ -310,7 +323,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 
     class EditFilterHandler {
-        public function __construct() {}
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
 
         /**
          * Returns false (stop the edit) when a CAPTCHA was demanded and is now in the Status.
@@ -328,7 +344,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 
     class EditFormHandler {
-        public function __construct() {}
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
 
         /**
          * The error box with our message is already above the form (EditPage
@@ -347,10 +366,11 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh`, `$wikiId` the
          * wiki this request serves (see HandlerFactory).
          *
+         * @param mixed $host
          * @param int $refresh_seconds
          * @param string $wiki_id
          */
-        public function __construct(int $refresh_seconds, string $wiki_id) {}
+        public function __construct(mixed $host, int $refresh_seconds, string $wiki_id) {}
 
         /**
          * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
@@ -377,9 +397,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         /**
          * `$purgeInterval` is `$wgCaptchaGuardSensitivePurgeInterval` (see HandlerFactory).
          *
+         * @param mixed $host
          * @param int $purge_interval
          */
-        public function __construct(int $purge_interval) {}
+        public function __construct(mixed $host, int $purge_interval) {}
 
         /**
          * @param mixed $output
@@ -391,7 +412,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 
     class RiskScoreEventsHandler {
-        public function __construct() {}
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
 
         /**
          * @param mixed $user
@@ -418,9 +442,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         /**
          * `$offered`: AbuseFilter has protected variables (see HandlerFactory).
          *
+         * @param mixed $host
          * @param bool $offered
          */
-        public function __construct(bool $offered) {}
+        public function __construct(mixed $host, bool $offered) {}
 
         /**
          * Check syntax in the filter editor says why rules with CheckUser-level
@@ -467,9 +492,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         /**
          * `$offered`: AbuseFilter has protected variables (see HandlerFactory).
          *
+         * @param mixed $host
          * @param bool $offered
          */
-        public function __construct(bool $offered) {}
+        public function __construct(mixed $host, bool $offered) {}
 
         /**
          * Lists the variables in the filter editor, each with its localised description.
@@ -562,7 +588,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
     }
 
     /**
-     * The client of the current request (`MainRequest::client`).
+     * The client of the current request (`Host::client`).
      */
     class ClientFacts {
         public string $ip;
@@ -615,7 +641,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
     }
 
     /**
-     * The current user, as CaptchaGuard's decisions see them (`MainRequest::performer`).
+     * The current user, as CaptchaGuard's decisions see them (`Host::performer`).
      */
     class PerformerFacts {
         public bool $bot;
@@ -714,7 +740,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
 
     /**
      * The emergency switch as stored (`EmergencyStore::current`, and
-     * `currentForHook`, which reads only the first three fields);
+     * `currentSwitch`, which reads only the first three fields);
      * `EmergencyPolicy::state()` says what it means now.
      */
     class StoredSwitch {

@@ -48,6 +48,7 @@ pub fn startup(_type: i32, module_number: i32) -> i32 {
 extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
     let _ = std::panic::catch_unwind(|| {
         state::request::reset();
+        mw::php::host::abandon();
         clock::start_request();
     });
     0
@@ -56,6 +57,8 @@ extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
 extern "C" fn request_shutdown(_type: i32, _module: i32) -> i32 {
     let _ = std::panic::catch_unwind(|| {
         state::request::reset();
+        // While PHP's objects still exist: the host is one of them.
+        mw::php::host::forget();
         clock::end_request();
     });
     0

@@ -29,7 +29,7 @@ class CaptchaConsequence extends Consequence {
 	}
 
 	private static function newFor( Parameters $parameters, string $action ): self {
-		return $parameters->getAction() === 'createaccount'
+		return ConsequenceRunner::isSignUp( $parameters->getAction() )
 			? new AccountCreationCaptchaConsequence( $parameters, $action )
 			: new self( $parameters, $action );
 	}

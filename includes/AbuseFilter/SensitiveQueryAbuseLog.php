@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\AbuseFilter\Api\QueryAbuseLog;
 use MediaWiki\MediaWikiServices;
 
@@ -27,7 +28,7 @@ class SensitiveQueryAbuseLog extends QueryAbuseLog {
 			$this->addWhere( $condition );
 		}
 		$rows = parent::select( $method, $extraQuery, $hookData );
-		$protected = MediaWikiServices::getInstance()->get( 'CaptchaGuard.SensitiveFilterLookup' )
+		$protected = CaptchaGuardServices::getSensitiveFilterLookup()
 			->protectedFilterIds();
 		foreach ( $rows as $row ) {
 			if ( !$row->afl_global && in_array( (int)$row->afl_filter_id, $protected, true ) ) {

@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use ApiBase;
 use ApiQueryBase;
 use MediaWiki\Extension\AbuseFilter\AbuseFilterServices;
@@ -38,7 +39,7 @@ final class SensitiveRequests {
 	];
 
 	private static function lookup(): SensitiveFilterLookup {
-		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.SensitiveFilterLookup' );
+		return CaptchaGuardServices::getSensitiveFilterLookup();
 	}
 
 	private static function touch( string $access, string $target, string $via, string $tested = '' ): SensitiveTouch {

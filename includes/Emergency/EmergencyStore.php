@@ -18,7 +18,7 @@ use Wikimedia\Rdbms\ILBFactory;
  * at once are both kept and the later one wins. A wiki's switch is its newest
  * row, or the newest row for all wikis ("*"), whichever is newer.
  */
-class EmergencyStore {
+class EmergencyStore implements SwitchSource {
 
 	public const ALL_WIKIS = '*';
 	private const TABLE = 'captchaguard_emergency';
@@ -75,14 +75,10 @@ class EmergencyStore {
 	}
 
 	/**
-	 * Read by the native hook handler when its copy of the switch is stale:
-	 * only what the check needs, without the actor and comment joins.
+	 * Read by the native emergency check (through Adapter\Host) when its copy
+	 * of the switch is stale: without the actor and comment joins.
 	 */
-	public static function currentForHook(): ?StoredSwitch {
-		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' )->currentSwitch();
-	}
-
-	private function currentSwitch(): ?StoredSwitch {
+	public function currentSwitch(): ?StoredSwitch {
 		$db = $this->connection( DB_REPLICA );
 		// In a section that can be cancelled: if the read fails (the table
 		// missing, its database down), the request's transaction, and with it

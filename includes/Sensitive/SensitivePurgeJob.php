@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Sensitive;
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use GenericParameterJob;
 use Job;
 use JobSpecification;
@@ -35,7 +36,7 @@ class SensitivePurgeJob extends Job implements GenericParameterJob {
 
 	public function run() {
 		$services = MediaWikiServices::getInstance();
-		$purger = $services->get( 'CaptchaGuard.SensitivePurger' );
+		$purger = CaptchaGuardServices::getSensitivePurger( $services );
 		if ( $purger->purgeBatch() ) {
 			$services->getJobQueueGroup()->push( new JobSpecification( self::TYPE, [ 'next' => wfTimestampNow() ] ) );
 		}

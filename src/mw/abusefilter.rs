@@ -5,15 +5,15 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
 use super::demand::demand;
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use super::php::values::{FilterHit, PerformerFacts};
-use super::php::{confirm_edit_compat, main_request, Result};
+use super::php::{confirm_edit_compat, Result};
 use super::{account_creation, guard};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
 use crate::policy::pending_warnings::PendingWarnings;
-use crate::state::{clock, process};
+use crate::state::{clock, process, request};
 
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
 const CONSEQUENCE: &str = "MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence";
@@ -28,8 +28,19 @@ fn parse_actions(names: &[String]) -> Vec<CaptchaAction> {
         .collect()
 }
 
-fn enabled_actions() -> Result<Vec<CaptchaAction>> {
-    let names: Vec<String> = services::config(CONFIG_ACTIONS)?
+/// AbuseFilter builds a consequence only for an action registered in the
+/// same request, so the handler's list answers; the setting is read only
+/// where nothing registered (a consequence built by hand).
+fn is_enabled(action: CaptchaAction) -> Result<bool> {
+    if let Some(registered) = request::with(|s| s.registered_actions().map(|r| r.contains(&action)))
+    {
+        return Ok(registered);
+    }
+    Ok(configured_actions()?.contains(&action))
+}
+
+fn configured_actions() -> Result<Vec<CaptchaAction>> {
+    let names: Vec<String> = host::config(CONFIG_ACTIONS)?
         .array()
         .map(|a| a.values().filter_map(Zval::string).collect())
         .unwrap_or_default();
@@ -47,10 +58,11 @@ pub struct AbuseFilterHandler {
 #[allow(unused_variables)]
 impl AbuseFilterHandler {
     /// `$enabledActions` is `$wgCaptchaGuardAbuseFilterActions` (see HandlerFactory).
-    pub fn __construct(enabled_actions: Vec<String>) -> Self {
-        AbuseFilterHandler {
+    pub fn __construct(host: &Zval, enabled_actions: Vec<String>) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(AbuseFilterHandler {
             enabled: parse_actions(&enabled_actions),
-        }
+        })
     }
 
     /// Registers each enabled action; AbuseFilter calls `Class::factory( $params )`.
@@ -74,6 +86,7 @@ impl AbuseFilterHandler {
                         "AbuseFilterCustomActions passed a non-array".into(),
                     ));
                 };
+                request::with(|s| s.register_actions(&self.enabled));
                 for action in &self.enabled {
                     let factory = match action {
                         CaptchaAction::Show => format!("{CONSEQUENCE}::newShowCaptcha"),
@@ -102,7 +115,7 @@ impl AbuseFilterHandler {
             || (),
             || {
                 if let Err(error) = rearm_warnings() {
-                    services::log(
+                    host::log(
                         Level::Error,
                         "Could not restore AbuseFilter warnings: {error}",
                         &[],
@@ -117,7 +130,7 @@ impl AbuseFilterHandler {
 /// The session's pending warn keys that have not lapsed yet.
 fn pending_warnings() -> Result<PendingWarnings> {
     let stored = PendingWarnings::from_stored(
-        &main_request::session_get(PENDING_WARN_KEYS)?
+        &host::session_get(PENDING_WARN_KEYS)?
             .string()
             .unwrap_or_default(),
     );
@@ -131,7 +144,7 @@ fn pending_warnings() -> Result<PendingWarnings> {
 
 fn rearm_warnings() -> Result<()> {
     for key in pending_warnings()?.keys() {
-        main_request::session_set(key, &true)?;
+        host::session_set(key, &true)?;
     }
     Ok(())
 }
@@ -144,9 +157,9 @@ fn set_pending(key: &str, pending: bool) -> Result<()> {
         warnings.remove(key);
     }
     if warnings.is_empty() {
-        main_request::session_remove(PENDING_WARN_KEYS)
+        host::session_remove(PENDING_WARN_KEYS)
     } else {
-        main_request::session_set(PENDING_WARN_KEYS, &warnings.to_stored())
+        host::session_set(PENDING_WARN_KEYS, &warnings.to_stored())
     }
 }
 
@@ -164,15 +177,15 @@ impl From<&PerformerFacts> for Performer {
 /// Runs a matching filter's CAPTCHA action. Returns whether a CAPTCHA was
 /// demanded, which is what AbuseLog records as the action taken.
 fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
-    let enabled = enabled_actions()?.contains(&action);
-    let performer = Performer::from(&main_request::performer()?);
+    let enabled = is_enabled(action)?;
+    let performer = Performer::from(&host::performer()?);
     let filtered = FilteredAction::from_abusefilter(&hit.filtered_action);
     match decide(action, enabled, filtered, performer) {
         Decision::Skip(_) => Ok(false),
         Decision::Uncovered => {
             let key = format!("{}:{}:{}", hit.filter, action, hit.filtered_action);
             if process::first_warning(&key) {
-                services::log(
+                host::log(
                     Level::Warning,
                     "Filter {filter} has {action}, which cannot challenge the '{filtered_action}' action; it does nothing there.",
                     &[
@@ -230,7 +243,7 @@ impl ConsequenceRunner {
             },
             || {
                 execute(hit.clone(), action).unwrap_or_else(|error| {
-                    services::log(
+                    host::log(
                         Level::Error,
                         "CAPTCHA action {action} of filter {filter} failed, demanding a CAPTCHA anyway: {error}",
                         &[("action", action.name()), ("filter", &filter)],
@@ -241,6 +254,13 @@ impl ConsequenceRunner {
                 })
             },
         ))
+    }
+
+    /// Whether AbuseFilter's `$filteredAction` is a sign-up, whose CAPTCHA
+    /// is kept until answered (the consequence is then a hook aborter).
+    #[php(name = "isSignUp")]
+    pub fn is_sign_up(filtered_action: &str) -> bool {
+        FilteredAction::from_abusefilter(filtered_action) == FilteredAction::AccountCreation
     }
 
     /// Used when the consequence could not even build its hit: demand the

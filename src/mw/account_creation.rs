@@ -5,8 +5,8 @@
 //! CAPTCHA in the sign-up form (web and API) until it is answered.
 
 use super::events;
-use super::php::services::{self, Level};
-use super::php::{confirm_edit_compat, main_request, Result};
+use super::php::host::{self, Level};
+use super::php::{confirm_edit_compat, Result};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::EventKind;
 use crate::state::{clock, request};
@@ -19,11 +19,11 @@ const PENDING_UNTIL: &str = "captchaguard-createaccount-captcha-until";
 pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Result<bool> {
     if answer == AnswerCheck::Right {
         request::with(|s| s.mark_sign_up_answered());
-        main_request::session_remove(PENDING_UNTIL)?;
+        host::session_remove(PENDING_UNTIL)?;
         return Ok(false);
     }
     let until = clock::unix_now() + confirm_edit_compat::captcha_lifetime()?;
-    main_request::session_set(PENDING_UNTIL, &until)?;
+    host::session_set(PENDING_UNTIL, &until)?;
     let event = events::refused_event(EventKind::FailedAccountCreation, filter, action, answer);
     events::log_failure(EventKind::FailedAccountCreation, event);
     Ok(true)
@@ -36,10 +36,10 @@ pub fn captcha_pending() -> bool {
     if request::with(|s| s.sign_up_was_answered()) {
         return false;
     }
-    match main_request::session_get(PENDING_UNTIL) {
+    match host::session_get(PENDING_UNTIL) {
         Ok(value) => value.long().is_some_and(|until| until > clock::unix_now()),
         Err(error) => {
-            services::log(
+            host::log(
                 Level::Error,
                 "Could not read the sign-up CAPTCHA demand, asking for a CAPTCHA: {error}",
                 &[],

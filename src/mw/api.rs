@@ -10,7 +10,7 @@ use ext_php_rs::types::Zval;
 
 use super::guard;
 use super::php::confirm_edit_compat;
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use crate::state::request;
 
 #[php_class]
@@ -21,8 +21,9 @@ pub struct ApiHandler;
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl ApiHandler {
-    pub fn __construct() -> Self {
-        ApiHandler
+    pub fn __construct(host: &Zval) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(ApiHandler)
     }
 
     /// Runs after the module, before ApiMain lists the parameters nobody read.
@@ -37,7 +38,7 @@ impl ApiHandler {
                     return;
                 }
                 if let Err(error) = confirm_edit_compat::mark_answer_fields_used(module) {
-                    services::log(
+                    host::log(
                         Level::Warning,
                         "Could not mark the CAPTCHA fields as read: {error}",
                         &[],

@@ -8,7 +8,7 @@ use ext_php_rs::types::Zval;
 
 use super::events;
 use super::php::confirm_edit_compat;
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::EventKind;
 use crate::state::request;
@@ -51,7 +51,7 @@ pub fn apply(status: &Zval) {
     // Marked first: even if what follows fails, the edit is stopped by our hook's answer.
     request::with(|s| s.mark_applied());
     if let Err(error) = confirm_edit_compat::fail_edit(status, demand.message_key()) {
-        services::log(
+        host::log(
             Level::Error,
             "Could not show the CAPTCHA demanded by filter {filter} ({action}): {error}",
             &[("filter", &demand.filter), ("action", demand.action.name())],

@@ -11,6 +11,7 @@ use ext_php_rs::types::Zval;
 
 use super::demand::{self, apply};
 use super::guard;
+use super::php::host;
 use crate::state::request;
 
 #[php_class]
@@ -21,8 +22,9 @@ pub struct EditFilterHandler;
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl EditFilterHandler {
-    pub fn __construct() -> Self {
-        EditFilterHandler
+    pub fn __construct(host: &Zval) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(EditFilterHandler)
     }
 
     /// Returns false (stop the edit) when a CAPTCHA was demanded and is now in the Status.

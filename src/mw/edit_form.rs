@@ -5,7 +5,7 @@ use ext_php_rs::types::Zval;
 
 use super::guard;
 use super::php::confirm_edit_compat;
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use crate::state::request;
 
 #[php_class]
@@ -16,8 +16,9 @@ pub struct EditFormHandler;
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl EditFormHandler {
-    pub fn __construct() -> Self {
-        EditFormHandler
+    pub fn __construct(host: &Zval) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(EditFormHandler)
     }
 
     /// The error box with our message is already above the form (EditPage
@@ -38,7 +39,7 @@ impl EditFormHandler {
                     return;
                 }
                 if let Err(error) = confirm_edit_compat::add_form(output) {
-                    services::log(
+                    host::log(
                         Level::Error,
                         "Could not add the CAPTCHA to the edit form: {error}",
                         &[],

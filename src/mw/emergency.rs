@@ -6,9 +6,9 @@ use ext_php_rs::convert::IntoZval;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use super::php::values::{AcceptedChange, StoredSwitch, SwitchChange, SwitchRefusal, SwitchState};
-use super::php::{emergency_store, main_request, Result};
+use super::php::Result;
 use super::{account_creation, guard};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
@@ -29,9 +29,7 @@ impl From<StoredSwitch> for Switch {
 
 fn load_switch() -> Result<Switch> {
     // None: never switched on for this wiki.
-    Ok(emergency_store::current_for_hook()?
-        .map(Switch::from)
-        .unwrap_or_default())
+    Ok(host::stored_switch()?.map(Switch::from).unwrap_or_default())
 }
 
 /// Refreshes the process copy of the switch. If the database cannot be read,
@@ -40,7 +38,7 @@ fn load_switch() -> Result<Switch> {
 fn refresh(wiki: WikiKey) -> Switch {
     let switch = load_switch().unwrap_or_else(|error| {
         let fallback = emergency_cache::last_known(wiki).unwrap_or_default();
-        services::log(
+        host::log(
             Level::Error,
             "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
             &[(
@@ -74,11 +72,12 @@ pub struct EmergencyCaptchaHandler {
 impl EmergencyCaptchaHandler {
     /// `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh`, `$wikiId` the
     /// wiki this request serves (see HandlerFactory).
-    pub fn __construct(refresh_seconds: i64, wiki_id: &str) -> Self {
-        EmergencyCaptchaHandler {
+    pub fn __construct(host: &Zval, refresh_seconds: i64, wiki_id: &str) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(EmergencyCaptchaHandler {
             refresh_ms: refresh_seconds.max(0).saturating_mul(1000),
             wiki: WikiKey::of(wiki_id),
-        }
+        })
     }
 
     /// Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
@@ -128,8 +127,8 @@ impl EmergencyCaptchaHandler {
         if !covered {
             return false;
         }
-        let exempt = main_request::is_exempt().unwrap_or_else(|error| {
-            services::log(
+        let exempt = host::is_exempt().unwrap_or_else(|error| {
+            host::log(
                 Level::Error,
                 "Could not check captchaguard-exempt, asking for a CAPTCHA: {error}",
                 &[],

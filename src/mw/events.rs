@@ -8,8 +8,8 @@ use std::io::Write;
 
 use ext_php_rs::types::Zval;
 
-use super::php::services::{self, Level};
-use super::php::{event_submitter, hook_objects, main_request, BindingError, Result};
+use super::php::host::{self, Level};
+use super::php::{event_submitter, hook_objects, BindingError, Result};
 use super::score_store::{self, bucket_of, buckets, score_of};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
 use crate::policy::events::{
@@ -19,10 +19,10 @@ use crate::policy::events::{
 use crate::state::{clock, process};
 
 fn client_data() -> Result<Option<ClientData>> {
-    if !services::config("CaptchaGuardEventsIncludeClientData")?.coerce_to_bool() {
+    if !host::config("CaptchaGuardEventsIncludeClientData")?.coerce_to_bool() {
         return Ok(None);
     }
-    let client = main_request::client()?;
+    let client = host::client()?;
     Ok(Some(ClientData {
         ip: client.ip,
         user_agent: client.user_agent,
@@ -30,7 +30,7 @@ fn client_data() -> Result<Option<ClientData>> {
 }
 
 fn configured(setting: &str, kind: EventKind) -> Result<Option<String>> {
-    Ok(services::config(setting)?
+    Ok(host::config(setting)?
         .array()
         .and_then(|map| map.get(kind.name()))
         .and_then(Zval::string)
@@ -49,11 +49,11 @@ fn event_sink() -> Result<Option<EventSink>> {
     if event_submitter::is_available()? {
         return Ok(Some(EventSink::EventLogging));
     }
-    let path = services::config("CaptchaGuardEventLogFile")?
+    let path = host::config("CaptchaGuardEventLogFile")?
         .string()
         .filter(|p| !p.is_empty());
     if path.is_none() && process::first_warning("no-event-destination") {
-        services::log(
+        host::log(
             Level::Warning,
             "Neither EventLogging nor $wgCaptchaGuardEventLogFile: events are dropped",
             &[],
@@ -113,7 +113,7 @@ fn append_line(path: &str, line: &str) -> std::io::Result<()> {
 /// An event failure is logged and never reaches the saved edit or account.
 pub fn log_failure(kind: EventKind, result: Result<()>) {
     if let Err(error) = result {
-        services::log(
+        host::log(
             Level::Error,
             "Could not send the {event} event: {error}",
             &[("event", kind.name())],
@@ -139,7 +139,7 @@ pub fn edit_event(wiki_page: &Zval, user: &Zval, revision: &Zval) -> Result<()> 
 
 pub fn account_creation_event(user: &Zval) -> Result<()> {
     let created = hook_objects::user(user)?;
-    let creator = main_request::performer()?;
+    let creator = host::performer()?;
     // Scored while the creator was still anonymous: keep it for the new name too.
     let score = score_of(&creator.name)?;
     score_store::keep_for(&created.name, score)?;
@@ -147,11 +147,11 @@ pub fn account_creation_event(user: &Zval) -> Result<()> {
         user_id: created.id,
         is_self_made: !creator.registered || creator.name == created.name,
         user_name: created.name,
-        campaign: main_request::value("campaign")?,
+        campaign: host::value("campaign")?,
         display_mobile: false,
-        token: main_request::value("campaign-token")?,
-        user_buckets: main_request::value("userBuckets")?,
-        is_api: main_request::is_api()?,
+        token: host::value("campaign-token")?,
+        user_buckets: host::value("userBuckets")?,
+        is_api: host::is_api()?,
         h_captcha_score: buckets().bucket(score),
         client: client_data()?,
     };
@@ -175,13 +175,13 @@ pub fn refused_event(
     let Some(sink) = event_sink()? else {
         return Ok(());
     };
-    let performer = main_request::performer()?;
+    let performer = host::performer()?;
     let event = FailedEditEvent {
         performer_id: performer.id,
         filter_id: filter.into(),
         captcha_action: action.name().into(),
         answer: answer.into(),
-        is_api: main_request::is_api()?,
+        is_api: host::is_api()?,
         h_captcha_score: bucket_of(&performer.name)?,
         client: client_data()?,
     };

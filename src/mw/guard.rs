@@ -11,7 +11,7 @@
 use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 
 pub fn contained<T>(
     entry: &'static str,
@@ -24,7 +24,7 @@ pub fn contained<T>(
     })) {
         Ok(answer) => answer,
         Err(payload) => {
-            services::log(
+            host::log(
                 Level::Error,
                 "{entry} panicked, answering as it does on failure: {panic}",
                 &[("entry", entry), ("panic", panic_message(payload.as_ref()))],

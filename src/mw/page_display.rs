@@ -8,7 +8,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::php::confirm_edit_compat;
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use super::{guard, sensitive_purge};
 
 #[php_class]
@@ -23,8 +23,9 @@ pub struct PageDisplayHandler {
 #[allow(unused_variables)]
 impl PageDisplayHandler {
     /// `$purgeInterval` is `$wgCaptchaGuardSensitivePurgeInterval` (see HandlerFactory).
-    pub fn __construct(purge_interval: i64) -> Self {
-        PageDisplayHandler { purge_interval }
+    pub fn __construct(host: &Zval, purge_interval: i64) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(PageDisplayHandler { purge_interval })
     }
 
     #[php(name = "onBeforePageDisplay")]
@@ -36,7 +37,7 @@ impl PageDisplayHandler {
             || {
                 sensitive_purge::ask_if_due(self.purge_interval);
                 if let Err(error) = confirm_edit_compat::add_reason_script(output) {
-                    services::log(
+                    host::log(
                         Level::Warning,
                         "Could not add the CAPTCHA reason script: {error}",
                         &[],

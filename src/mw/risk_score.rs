@@ -9,6 +9,7 @@ use ext_php_rs::types::Zval;
 
 use super::events::{account_creation_event, edit_event, log_failure};
 use super::guard;
+use super::php::host;
 use super::score_store::{buckets, record_verification, score_or_none};
 use crate::policy::events::EventKind;
 use crate::policy::score::NO_SCORE;
@@ -78,8 +79,9 @@ pub struct RiskScoreEventsHandler;
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
 #[allow(unused_variables)]
 impl RiskScoreEventsHandler {
-    pub fn __construct() -> Self {
-        RiskScoreEventsHandler
+    pub fn __construct(host: &Zval) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(RiskScoreEventsHandler)
     }
 
     #[php(name = "onPageSaveComplete")]

@@ -6,8 +6,8 @@
 
 use ext_php_rs::types::Zval;
 
-use super::php::services::{self, Level};
-use super::php::{main_request, Result};
+use super::php::host::{self, Level};
+use super::php::Result;
 use crate::policy::score::{interpret, valid_score, Buckets};
 use crate::state::{process, request};
 
@@ -19,14 +19,14 @@ const CACHE_SECONDS: i64 = 300;
 fn remember(score: Option<f64>, user_name: &str) -> Result<()> {
     match score {
         Some(score) => {
-            main_request::session_set(SESSION_KEY, &score)?;
-            main_request::session_set(SESSION_OWNER_KEY, &user_name)?;
-            services::stash_score(user_name, score, CACHE_SECONDS)?;
+            host::session_set(SESSION_KEY, &score)?;
+            host::session_set(SESSION_OWNER_KEY, &user_name)?;
+            host::stash_score(user_name, score, CACHE_SECONDS)?;
         }
         None => {
-            main_request::session_remove(SESSION_KEY)?;
-            main_request::session_remove(SESSION_OWNER_KEY)?;
-            services::unstash_score(user_name)?;
+            host::session_remove(SESSION_KEY)?;
+            host::session_remove(SESSION_OWNER_KEY)?;
+            host::unstash_score(user_name)?;
         }
     }
     Ok(())
@@ -44,17 +44,17 @@ fn valid(value: &Zval) -> Option<f64> {
 /// holds this user's score; then the stash (deferred updates and jobs, after
 /// the session is gone).
 pub fn score_of(user_name: &str) -> Result<Option<f64>> {
-    let owner = main_request::session_get(SESSION_OWNER_KEY)?.string();
+    let owner = host::session_get(SESSION_OWNER_KEY)?.string();
     if owner.as_deref() == Some(user_name) {
-        if let Some(score) = valid(&main_request::session_get(SESSION_KEY)?) {
+        if let Some(score) = valid(&host::session_get(SESSION_KEY)?) {
             return Ok(Some(score));
         }
     }
-    Ok(valid(&services::stashed_score(user_name)?))
+    Ok(valid(&host::stashed_score(user_name)?))
 }
 
 pub fn buckets() -> Buckets {
-    let configured = services::config("CaptchaGuardRiskScoreBuckets")
+    let configured = host::config("CaptchaGuardRiskScoreBuckets")
         .ok()
         .and_then(|value| {
             value.array().map(|edges| {
@@ -68,7 +68,7 @@ pub fn buckets() -> Buckets {
         None => Buckets::deciles(),
         Some(edges) => Buckets::from_edges(edges).unwrap_or_else(|error| {
             if process::first_warning("buckets") {
-                services::log(
+                host::log(
                     Level::Warning,
                     "{problem}; using tenths",
                     &[("problem", &error.to_string())],
@@ -84,17 +84,17 @@ pub fn record_verification(token: &[u8], http_error: Option<&str>, body: &[u8]) 
     let verification = interpret(http_error, body);
     request::with(|s| s.remember_verification(token, verification.passed));
     if let Some(problem) = &verification.problem {
-        services::log(
+        host::log(
             Level::Warning,
             "hCaptcha verification: {problem}",
             &[("problem", &problem.to_string())],
             None,
         );
     }
-    let stored = main_request::performer()
-        .and_then(|performer| remember(verification.score, &performer.name));
+    let stored =
+        host::performer().and_then(|performer| remember(verification.score, &performer.name));
     if let Err(error) = stored {
-        services::log(
+        host::log(
             Level::Error,
             "Could not store the hCaptcha risk score: {error}",
             &[],
@@ -111,7 +111,7 @@ pub fn bucket_of(user_name: &str) -> Result<f64> {
 
 pub fn score_or_none(user_name: &str) -> Option<f64> {
     score_of(user_name).unwrap_or_else(|error| {
-        services::log(
+        host::log(
             Level::Error,
             "Could not read the hCaptcha risk score: {error}",
             &[],
@@ -125,7 +125,7 @@ pub fn score_or_none(user_name: &str) -> Option<f64> {
 /// its creator was still anonymous.
 pub fn keep_for(user_name: &str, score: Option<f64>) -> Result<()> {
     if let Some(score) = score {
-        services::stash_score(user_name, score, CACHE_SECONDS)?;
+        host::stash_score(user_name, score, CACHE_SECONDS)?;
     }
     Ok(())
 }

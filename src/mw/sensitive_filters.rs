@@ -15,9 +15,9 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
 use super::guard;
-use super::php::services::{self, Level};
+use super::php::host::{self, Level};
 use super::php::values::SensitiveTouch;
-use super::php::{main_request, sensitive_access_log, sensitive_requests, BindingError, Result};
+use super::php::{sensitive_access_log, sensitive_requests, BindingError, Result};
 use crate::policy::sensitive::{
     gate, may_see_sensitive, missing_rights, Gate, SeenTouches, SensitiveAccess, Touch, Viewer,
 };
@@ -68,11 +68,8 @@ fn log_accesses(touches: &[Touch]) -> Result<()> {
     if touches.is_empty() {
         return Ok(());
     }
-    let mut seen = SeenTouches::from_stored(
-        &main_request::session_get(SEEN_KEY)?
-            .string()
-            .unwrap_or_default(),
-    );
+    let mut seen =
+        SeenTouches::from_stored(&host::session_get(SEEN_KEY)?.string().unwrap_or_default());
     for touch in touches {
         if seen.first_time(touch) {
             sensitive_access_log::write(
@@ -83,7 +80,7 @@ fn log_accesses(touches: &[Touch]) -> Result<()> {
             )?;
         }
     }
-    main_request::session_set(SEEN_KEY, &seen.to_stored())
+    host::session_set(SEEN_KEY, &seen.to_stored())
 }
 
 /// What the gate answers a request.
@@ -113,7 +110,7 @@ fn decide(touches: &[Touch]) -> Result<Decision> {
 }
 
 fn log_error(what: &str, error: &BindingError) {
-    services::log(
+    host::log(
         Level::Error,
         "Could not gate {what} for CheckUser-level filters; refused: {error}",
         &[("what", what)],
@@ -133,8 +130,9 @@ pub struct SensitiveFiltersHandler {
 #[allow(unused_variables)]
 impl SensitiveFiltersHandler {
     /// `$offered`: AbuseFilter has protected variables (see HandlerFactory).
-    pub fn __construct(offered: bool) -> Self {
-        SensitiveFiltersHandler { offered }
+    pub fn __construct(host: &Zval, offered: bool) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(SensitiveFiltersHandler { offered })
     }
 
     /// Special:AbuseFilter and Special:AbuseLog; returns false to stop the page.

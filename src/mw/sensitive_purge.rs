@@ -8,8 +8,8 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::guard;
+use super::php::host::{self, Level};
 use super::php::sensitive_purge_job;
-use super::php::services::{self, Level};
 use crate::policy::sensitive::{self, DEFAULT_MAX_AGE, PURGE_BATCH};
 use crate::state::{clock, process};
 
@@ -19,7 +19,7 @@ pub fn ask_if_due(interval: i64) {
         return;
     }
     if let Err(error) = sensitive_purge_job::queue_once(interval) {
-        services::log(
+        host::log(
             Level::Warning,
             "Could not queue the purge of aged CheckUser-level filter hits: {error}",
             &[],
@@ -47,7 +47,7 @@ impl SensitivePurge {
                     .or_else(|| max_age.string())
                     .unwrap_or_default();
                 let seconds = sensitive::max_age(&configured).unwrap_or_else(|error| {
-                    services::log(
+                    host::log(
                         Level::Warning,
                         "{problem}; using 90 days",
                         &[("problem", &error.to_string())],

@@ -7,8 +7,8 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
 
-use super::php::services::{self, Level};
-use super::php::{abuse_filter_compat, main_request, Result};
+use super::php::host::{self, Level};
+use super::php::{abuse_filter_compat, Result};
 use super::score_store;
 use super::{guard, sensitive_filters};
 use crate::policy::score::NO_SCORE;
@@ -32,8 +32,9 @@ pub struct SensitiveVariablesHandler {
 #[allow(unused_variables)]
 impl SensitiveVariablesHandler {
     /// `$offered`: AbuseFilter has protected variables (see HandlerFactory).
-    pub fn __construct(offered: bool) -> Self {
-        SensitiveVariablesHandler { offered }
+    pub fn __construct(host: &Zval, offered: bool) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(SensitiveVariablesHandler { offered })
     }
 
     /// Lists the variables in the filter editor, each with its localised description.
@@ -57,7 +58,7 @@ impl SensitiveVariablesHandler {
                         })
                     });
                 if !matches!(listed, Some(Ok(()))) {
-                    services::log(
+                    host::log(
                         Level::Warning,
                         "AbuseFilter-builder passed no variable list to add to",
                         &[],
@@ -86,7 +87,7 @@ impl SensitiveVariablesHandler {
             || (),
             || {
                 if let Err(error) = declare(vars, user, recent_change.is_null()) {
-                    services::log(
+                    host::log(
                         Level::Error,
                         "Could not declare the sensitive filter variables: {error}",
                         &[],
@@ -124,7 +125,7 @@ impl SensitiveVariablesHandler {
             }
         };
         if let Err(error) = set {
-            services::log(
+            host::log(
                 Level::Error,
                 "Could not hand a sensitive variable to AbuseFilter: {error}",
                 &[("error", &error.to_string())],
@@ -138,7 +139,7 @@ impl SensitiveVariablesHandler {
 
 fn declare(vars: &Zval, user: &Zval, live_action: bool) -> Result<()> {
     let from_web = ext_php_rs::zend::php_sapi_name().as_deref() != Some("cli");
-    let performer_is_requester = main_request::is_requester(user)?;
+    let performer_is_requester = host::is_requester(user)?;
     let own_request =
         FilteredIn::of(from_web, !live_action, performer_is_requester) == FilteredIn::OwnRequest;
     let names: Vec<&str> = SensitiveVariable::ALL.iter().map(|v| v.name()).collect();
@@ -158,7 +159,7 @@ fn compute(parameters: &Zval) -> SensitiveValue {
     let variable = match SensitiveVariable::from_name(&name) {
         Ok(variable) => variable,
         Err(error) => {
-            services::log(
+            host::log(
                 Level::Error,
                 "AbuseFilter asked for {problem}",
                 &[("problem", &error.to_string())],
@@ -173,7 +174,7 @@ fn compute(parameters: &Zval) -> SensitiveValue {
     match live_request(variable) {
         Ok(request) => value_of(variable, Some(&request)),
         Err(error) => {
-            services::log(
+            host::log(
                 Level::Error,
                 "Could not read {variable} for a filter; it is empty: {error}",
                 &[("variable", variable.name())],
@@ -186,11 +187,9 @@ fn compute(parameters: &Zval) -> SensitiveValue {
 
 /// Reads only what `variable` needs: the session's score costs a look-up.
 fn live_request(variable: SensitiveVariable) -> Result<LiveRequest> {
-    let client = main_request::client()?;
+    let client = host::client()?;
     let risk_bucket = match variable {
-        SensitiveVariable::HCaptchaRiskBucket => {
-            score_store::bucket_of(&main_request::performer()?.name)?
-        }
+        SensitiveVariable::HCaptchaRiskBucket => score_store::bucket_of(&host::performer()?.name)?,
         _ => NO_SCORE,
     };
     Ok(LiveRequest {
@@ -250,7 +249,7 @@ impl SensitiveVariables {
             || match sensitive_filters::viewer() {
                 Ok(viewer) => may_see_sensitive(viewer),
                 Err(error) => {
-                    services::log(
+                    host::log(
                         Level::Error,
                         "Could not read the viewer's rights; sensitive values stay hidden: {error}",
                         &[],

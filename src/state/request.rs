@@ -42,6 +42,9 @@ pub struct RequestState<S> {
     edit_filtered: bool,
     /// Set when this request's sign-up answered the CAPTCHA a filter asked for.
     sign_up_answered: bool,
+    /// The actions AbuseFilterHandler registered with AbuseFilter in this
+    /// request (its settings, read once by HandlerFactory).
+    registered_actions: Option<Vec<CaptchaAction>>,
 }
 
 impl<S> Default for RequestState<S> {
@@ -53,6 +56,7 @@ impl<S> Default for RequestState<S> {
             verification: None,
             edit_filtered: false,
             sign_up_answered: false,
+            registered_actions: None,
         }
     }
 }
@@ -88,6 +92,15 @@ impl<S> RequestState<S> {
 
     pub fn edit_was_filtered(&self) -> bool {
         self.edit_filtered
+    }
+
+    pub fn register_actions(&mut self, actions: &[CaptchaAction]) {
+        self.registered_actions = Some(actions.to_vec());
+    }
+
+    /// None when AbuseFilter did not ask for the actions in this request.
+    pub fn registered_actions(&self) -> Option<&[CaptchaAction]> {
+        self.registered_actions.as_deref()
     }
 
     pub fn mark_sign_up_answered(&mut self) {

@@ -16,6 +16,7 @@ const DECLARE_SENSITIVE_VARIABLES: Method = Method {
         "bool",
     ],
     returns: "void",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[DECLARE_SENSITIVE_VARIABLES];

@@ -15,36 +15,42 @@ const CHECK_ANSWER: Method = Method {
     name: "checkAnswer",
     params: &[],
     returns: "string",
+    is_static: true,
 };
 const CAPTCHA_LIFETIME: Method = Method {
     class: CLASS,
     name: "captchaLifetime",
     params: &[],
     returns: "int",
+    is_static: true,
 };
 const FAIL_EDIT: Method = Method {
     class: CLASS,
     name: "failEdit",
     params: &["mixed", "string"],
     returns: "void",
+    is_static: true,
 };
 const ADD_FORM: Method = Method {
     class: CLASS,
     name: "addForm",
     params: &["OutputPage"],
     returns: "void",
+    is_static: true,
 };
 const MARK_ANSWER_FIELDS_USED: Method = Method {
     class: CLASS,
     name: "markAnswerFieldsUsed",
     params: &["ApiBase"],
     returns: "void",
+    is_static: true,
 };
 const ADD_REASON_SCRIPT: Method = Method {
     class: CLASS,
     name: "addReasonScript",
     params: &["OutputPage"],
     returns: "void",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[

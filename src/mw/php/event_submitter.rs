@@ -9,12 +9,14 @@ const IS_AVAILABLE: Method = Method {
     name: "isAvailable",
     params: &[],
     returns: "bool",
+    is_static: true,
 };
 const SUBMIT: Method = Method {
     class: CLASS,
     name: "submit",
     params: &["string", "string"],
     returns: "void",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[IS_AVAILABLE, SUBMIT];

@@ -16,12 +16,14 @@ const SAVED_EDIT: Method = Method {
         "MediaWiki\\Revision\\RevisionRecord",
     ],
     returns: "MediaWiki\\Extension\\CaptchaGuard\\Value\\SavedEdit",
+    is_static: true,
 };
 const USER: Method = Method {
     class: CLASS,
     name: "user",
     params: &["MediaWiki\\User\\UserIdentity"],
     returns: "MediaWiki\\Extension\\CaptchaGuard\\Value\\UserFacts",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[SAVED_EDIT, USER];

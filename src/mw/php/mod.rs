@@ -9,14 +9,12 @@
 
 pub mod abuse_filter_compat;
 pub mod confirm_edit_compat;
-pub mod emergency_store;
 pub mod event_submitter;
 pub mod hook_objects;
-pub mod main_request;
+pub mod host;
 pub mod sensitive_access_log;
 pub mod sensitive_purge_job;
 pub mod sensitive_requests;
-pub mod services;
 pub mod values;
 
 use std::fmt;
@@ -31,7 +29,7 @@ use thiserror::Error;
 
 const NAMESPACE: &str = "MediaWiki\\Extension\\CaptchaGuard\\";
 
-/// One public static PHP method the module calls, as PHP declares it: the
+/// One public PHP method the module calls, as PHP declares it: the
 /// structure test (`tests/phpunit/integration/BindingTest.php`) holds each
 /// to its declaration by reflection, through [`Binding::methods`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +40,8 @@ pub struct Method {
     /// Each parameter's declared type, as reflection prints it.
     pub params: &'static [&'static str],
     pub returns: &'static str,
+    /// Called on the class; otherwise on the request's `Adapter\Host`.
+    pub is_static: bool,
 }
 
 impl fmt::Display for Method {
@@ -54,14 +54,12 @@ impl fmt::Display for Method {
 const ALL_METHODS: &[&[Method]] = &[
     abuse_filter_compat::METHODS,
     confirm_edit_compat::METHODS,
-    emergency_store::METHODS,
     event_submitter::METHODS,
     hook_objects::METHODS,
-    main_request::METHODS,
+    host::METHODS,
     sensitive_access_log::METHODS,
     sensitive_purge_job::METHODS,
     sensitive_requests::METHODS,
-    services::METHODS,
 ];
 
 /// What the module expects of PHP, for the structure test.
@@ -72,7 +70,7 @@ pub struct Binding;
 #[php_impl]
 impl Binding {
     /// Every PHP method the module calls: `[class, method, params (declared
-    /// types), returns]`, the class fully qualified.
+    /// types), returns, static]`, the class fully qualified.
     pub fn methods() -> PhpResult<Vec<ZBox<ZendHashTable>>> {
         ALL_METHODS
             .iter()
@@ -83,6 +81,7 @@ impl Binding {
                 row.insert("method", method.name)?;
                 row.insert("params", method.params.to_vec())?;
                 row.insert("returns", method.returns)?;
+                row.insert("static", method.is_static)?;
                 Ok(row)
             })
             .collect()
@@ -167,16 +166,22 @@ pub(crate) fn call_value(method: &'static Method, args: Vec<&dyn IntoZvalDyn>) -
     let name = format!("{NAMESPACE}{method}");
     let outcome = ZendCallable::try_from_name(&name).and_then(|f| f.try_call(args));
     // A PHP method that throws still "returns": the exception stays pending.
-    if let Some(exception) = CaughtException::take() {
-        return Err(BindingError::Threw {
-            call: method,
-            exception,
-        });
-    }
+    take_exception(method)?;
     outcome.map_err(|e| BindingError::NotCallable {
         call: method,
         reason: e.to_string(),
     })
+}
+
+/// A PHP exception `method` left pending, taken off the engine.
+fn take_exception(method: &'static Method) -> Result<()> {
+    match CaughtException::take() {
+        Some(exception) => Err(BindingError::Threw {
+            call: method,
+            exception,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Calls `method`, whose declared return type converts to `T`.

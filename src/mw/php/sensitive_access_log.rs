@@ -9,6 +9,7 @@ const WRITE: Method = Method {
     name: "write",
     params: &["string", "string", "string", "string"],
     returns: "void",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[WRITE];

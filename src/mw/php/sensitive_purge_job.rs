@@ -9,6 +9,7 @@ const QUEUE_ONCE: Method = Method {
     name: "queueOnce",
     params: &["int"],
     returns: "void",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[QUEUE_ONCE];

@@ -13,36 +13,42 @@ const VIEWER: Method = Method {
     name: "viewer",
     params: &[],
     returns: "MediaWiki\\Extension\\CaptchaGuard\\Value\\ViewerRights",
+    is_static: true,
 };
 const OF_SPECIAL_PAGE: Method = Method {
     class: CLASS,
     name: "ofSpecialPage",
     params: &["SpecialPage", "?string"],
     returns: "array",
+    is_static: true,
 };
 const OF_API_MODULE: Method = Method {
     class: CLASS,
     name: "ofApiModule",
     params: &["ApiBase"],
     returns: "array",
+    is_static: true,
 };
 const OF_API_QUERY_RESULT: Method = Method {
     class: CLASS,
     name: "ofApiQueryResult",
     params: &["ApiQueryBase", "bool"],
     returns: "array",
+    is_static: true,
 };
 const REFUSE_PAGE: Method = Method {
     class: CLASS,
     name: "refusePage",
     params: &["SpecialPage", "array"],
     returns: "void",
+    is_static: true,
 };
 const EXPLAIN_SYNTAX_CHECK: Method = Method {
     class: CLASS,
     name: "explainSyntaxCheck",
     params: &["ApiBase"],
     returns: "void",
+    is_static: true,
 };
 
 pub(super) const METHODS: &[Method] = &[

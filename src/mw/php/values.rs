@@ -9,7 +9,7 @@
 
 use ext_php_rs::prelude::*;
 
-/// The current user, as CaptchaGuard's decisions see them (`MainRequest::performer`).
+/// The current user, as CaptchaGuard's decisions see them (`Host::performer`).
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\PerformerFacts")]
 #[derive(Debug, Clone)]
@@ -54,7 +54,7 @@ impl PerformerFacts {
     }
 }
 
-/// The client of the current request (`MainRequest::client`).
+/// The client of the current request (`Host::client`).
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\ClientFacts")]
 #[derive(Debug, Clone)]
@@ -182,7 +182,7 @@ impl SensitiveTouch {
 }
 
 /// The emergency switch as stored (`EmergencyStore::current`, and
-/// `currentForHook`, which reads only the first three fields);
+/// `currentSwitch`, which reads only the first three fields);
 /// `EmergencyPolicy::state()` says what it means now.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\StoredSwitch")]

@@ -6,6 +6,7 @@
 //   MW_INSTALL_PATH=… MW_CONFIG_FILE=… php -d extension=… emergency-read-paths.php
 // Prints one line per path: "<path>=<index>,<index>…".
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\MediaWikiServices;
 use Wikimedia\Rdbms\IDatabase;
@@ -37,7 +38,7 @@ class EmergencyReadPaths extends Maintenance {
 				return parent::connection( $index );
 			}
 		};
-		$services->redefineService( 'CaptchaGuard.EmergencyStore', fn () => $this->store );
+		$services->redefineService( CaptchaGuardServices::EMERGENCY_STORE, fn () => $this->store );
 		$admin = $services->getUserFactory()->newFromName( 'Admin' );
 
 		$this->report( 'meta', static function () {
@@ -53,7 +54,7 @@ class EmergencyReadPaths extends Maintenance {
 			$page->setContext( $context );
 			$page->execute( null );
 		} );
-		$switcher = $services->get( 'CaptchaGuard.EmergencySwitcher' );
+		$switcher = CaptchaGuardServices::getEmergencySwitcher( $services );
 		$this->report( 'change', static function () use ( $switcher, $admin ) {
 			$switcher->change( $admin, true, [ 'create' ], '1 hour', 'read paths', [] );
 			$switcher->change( $admin, false, [], '', 'read paths over', [] );

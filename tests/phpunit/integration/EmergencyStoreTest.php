@@ -1,5 +1,6 @@
 <?php
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Value\AcceptedChange;
@@ -11,7 +12,7 @@ require_once __DIR__ . '/DatabaseTestCase.php';
 class EmergencyStoreTest extends DatabaseTestCase {
 
 	private function store(): EmergencyStore {
-		return MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' );
+		return CaptchaGuardServices::getEmergencyStore();
 	}
 
 	private function change( bool $on, array $wikis = [] ): AcceptedChange {
@@ -37,7 +38,7 @@ class EmergencyStoreTest extends DatabaseTestCase {
 		$this->assertSame( 'Admin', $stored->user );
 		$this->assertSame( $this->store()->getWikiId(), $stored->wiki );
 		// The hook reads only what the check needs, and it agrees.
-		$hook = EmergencyStore::currentForHook();
+		$hook = $this->store()->currentSwitch();
 		$this->assertSame( [ true, $change->storedActions, $change->expiry ],
 			[ $hook->active, $hook->actions, $hook->expiry ] );
 	}

@@ -1,5 +1,6 @@
 <?php
 
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyTableMigration;
 use MediaWiki\MediaWikiServices;
 
@@ -22,7 +23,7 @@ class EmergencyTableMigrationTest extends DatabaseTestCase {
 
 	public function testZeroOneRowsGetAnActorAndAComment() {
 		$db = $this->db();
-		$store = MediaWikiServices::getInstance()->get( 'CaptchaGuard.EmergencyStore' );
+		$store = CaptchaGuardServices::getEmergencyStore();
 		$wiki = $store->getWikiId();
 		$db->query( 'ALTER TABLE ' . $db->tableName( 'captchaguard_emergency' )
 			. " ADD COLUMN ce_user_text BLOB NOT NULL DEFAULT ''", __METHOD__ );

@@ -5,6 +5,7 @@ use MediaWiki\Extension\AbuseFilter\Filter\Flags;
 use MediaWiki\Extension\AbuseFilter\Filter\MutableFilter;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveFilterValidator;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitivePermissionManager;
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitivePurger;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
@@ -78,7 +79,7 @@ class SensitiveFiltersDatabaseTest extends DatabaseTestCase {
 	}
 
 	public function testValuesAreKeptByDumpAndReadBack() {
-		$store = $this->service( 'CaptchaGuard.SensitiveValueStore' );
+		$store = CaptchaGuardServices::getSensitiveValueStore();
 		$this->assertInstanceOf( SensitiveValueStore::class, $store );
 		$store->save( 'tt:424242', [ 'user_agent' => "Bot/1.0 \u{00e9}", 'user_ip' => '2001:db8::1' ] );
 		$this->assertSame( [ 'user_agent' => "Bot/1.0 \u{00e9}", 'user_ip' => '2001:db8::1' ],
@@ -92,12 +93,12 @@ class SensitiveFiltersDatabaseTest extends DatabaseTestCase {
 		[ $aged, $agedDump ] = $this->hit( $sensitive, 100, '{"user_name":"Alice"}' );
 		[ $fresh ] = $this->hit( $sensitive, 1 );
 		[ $agedPublic ] = $this->hit( $public, 100 );
-		$values = $this->service( 'CaptchaGuard.SensitiveValueStore' );
+		$values = CaptchaGuardServices::getSensitiveValueStore();
 		$values->save( $agedDump, [ 'user_agent' => 'Bot/1.0' ] );
 		$this->db()->update( 'captchaguard_sensitive_value',
 			[ 'csv_timestamp' => $this->db()->timestamp( time() - 100 * 86400 ) ],
 			[ 'csv_var_dump' => $agedDump ], __METHOD__ );
-		$purger = $this->service( 'CaptchaGuard.SensitivePurger' );
+		$purger = CaptchaGuardServices::getSensitivePurger();
 		$this->assertInstanceOf( SensitivePurger::class, $purger );
 		$this->assertFalse( $purger->purgeBatch(), 'one batch holds it all' );
 		$left = array_map( 'intval', $this->db()->selectFieldValues( 'abuse_filter_log', 'afl_id',

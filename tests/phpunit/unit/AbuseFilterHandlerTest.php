@@ -16,7 +16,7 @@ class AbuseFilterHandlerTest extends TestCase {
 			$extension['config']['CaptchaGuardAbuseFilterActions']['value']
 		);
 		$actions = [];
-		( new AbuseFilterHandler( [ ConsequenceRunner::SHOW, ConsequenceRunner::FORCE ] ) )
+		( new AbuseFilterHandler( testHost(), [ ConsequenceRunner::SHOW, ConsequenceRunner::FORCE ] ) )
 			->onAbuseFilterCustomActions( $actions );
 		$this->assertSame( [ 'showcaptcha', 'forcecaptcha' ], array_keys( $actions ) );
 		foreach ( [ 'showcaptcha', 'forcecaptcha' ] as $action ) {
@@ -26,7 +26,7 @@ class AbuseFilterHandlerTest extends TestCase {
 	}
 
 	public function testRegistersBothActionsByDefault() {
-		$handler = new AbuseFilterHandler( [ 'showcaptcha', 'forcecaptcha' ] );
+		$handler = new AbuseFilterHandler( testHost(), [ 'showcaptcha', 'forcecaptcha' ] );
 		$actions = [ 'other' => 'keep' ];
 		$handler->onAbuseFilterCustomActions( $actions );
 		$this->assertSame( [
@@ -38,14 +38,14 @@ class AbuseFilterHandlerTest extends TestCase {
 	}
 
 	public function testConfigTurnsAnActionOff() {
-		$handler = new AbuseFilterHandler( [ 'forcecaptcha', 'notanaction' ] );
+		$handler = new AbuseFilterHandler( testHost(), [ 'forcecaptcha', 'notanaction' ] );
 		$actions = [];
 		$handler->onAbuseFilterCustomActions( $actions );
 		$this->assertSame( [ 'forcecaptcha' ], array_keys( $actions ) );
 	}
 
 	public function testRejectsWhatIsNotAnActionList() {
-		$handler = new AbuseFilterHandler( [] );
+		$handler = new AbuseFilterHandler( testHost(), [] );
 		$notAnArray = 'showcaptcha';
 		$this->expectExceptionMessage( 'AbuseFilterCustomActions passed a non-array' );
 		$handler->onAbuseFilterCustomActions( $notAnArray );
@@ -61,20 +61,20 @@ class AbuseFilterHandlerTest extends TestCase {
 
 	public function testEditFormShowsNothingWithoutADemand() {
 		$out = new FakeOutput();
-		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
+		( new EditFormHandler( testHost() ) )->onEditPage__showEditForm_fields( null, $out );
 		$this->assertSame( '', $out->html );
 	}
 
 	public function testEditFormShowsThePromptAfterADemand() {
 		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
 		$status = new FakeStatus();
-		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler() )
+		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler( testHost() ) )
 			->onEditFilterMergedContent( null, null, $status, '', null, false );
 		( new MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence(
 			new MediaWiki\Extension\AbuseFilter\Consequences\Parameters(), 'showcaptcha'
 		) )->execute();
 		$out = new FakeOutput();
-		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
+		( new EditFormHandler( testHost() ) )->onEditPage__showEditForm_fields( null, $out );
 		$this->assertStringContainsString( 'id="captchaguard-prompt"', $out->html );
 		$this->assertSame( 1, substr_count( $out->html, 'wpCaptchaWord' ) );
 	}

@@ -22,7 +22,7 @@ class CaptchaConsequenceTest extends TestCase {
 
 	private function runEdit( string $action, bool $hookFirst, ?Parameters $params = null ): array {
 		$status = new FakeStatus();
-		$handler = new EditFilterHandler();
+		$handler = new EditFilterHandler( testHost() );
 		$hookResults = [];
 		if ( $hookFirst ) {
 			$hookResults[] = $handler->onEditFilterMergedContent( null, null, $status, '', null, false );
@@ -125,7 +125,7 @@ class CaptchaConsequenceTest extends TestCase {
 		$this->assertEqualsWithDelta( time(), $pending[0]['set_at'], 5 );
 		// AbuseFilter's warn has since cleared its key; the next save must pass it.
 		$session->set( $warnKey, false );
-		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( [ 'showcaptcha' ] );
+		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( testHost(), [ 'showcaptcha' ] );
 		$skip = [];
 		$handler->onAbuseFilterShouldFilterAction( null, null, null, $skip );
 		$this->assertTrue( $session->get( $warnKey ) );
@@ -166,7 +166,8 @@ class CaptchaConsequenceTest extends TestCase {
 		$status = new FakeStatus();
 		$status->failure = new RuntimeException( 'status broken' );
 		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
-		$stopped = ( new EditFilterHandler() )->onEditFilterMergedContent( null, null, $status, '', null, false );
+		$stopped = ( new EditFilterHandler( testHost() ) )
+			->onEditFilterMergedContent( null, null, $status, '', null, false );
 		$this->assertFalse( $stopped, 'the edit is stopped although its Status could not be written' );
 		$this->assertNotEmpty(
 			preg_grep( '/Could not show the CAPTCHA demanded by filter 7.*status broken/', LoggerFactory::$lines )
@@ -209,11 +210,13 @@ class CaptchaConsequenceTest extends TestCase {
 
 	public function testAThrowingOutputIsLoggedAndTheFormStillRenders() {
 		$this->context();
-		( new EditFilterHandler() )->onEditFilterMergedContent( null, null, new FakeStatus(), '', null, false );
+		( new EditFilterHandler( testHost() ) )
+			->onEditFilterMergedContent( null, null, new FakeStatus(), '', null, false );
 		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
 		$out = new FakeOutput();
 		$out->failure = new RuntimeException( 'output closed' );
-		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler() )->onEditPage__showEditForm_fields( null, $out );
+		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler( testHost() ) )
+			->onEditPage__showEditForm_fields( null, $out );
 		$this->assertNotEmpty(
 			preg_grep( '/Could not add the CAPTCHA to the edit form: .*output closed/', LoggerFactory::$lines )
 		);
@@ -228,7 +231,7 @@ class CaptchaConsequenceTest extends TestCase {
 			json_encode( [ [ 'key' => $warnKey, 'set_at' => time() - 1801 ] ] ) );
 		$session->set( $warnKey, false );
 		$skip = [];
-		( new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( [ 'showcaptcha' ] ) )
+		( new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( testHost(), [ 'showcaptcha' ] ) )
 			->onAbuseFilterShouldFilterAction( null, null, null, $skip );
 		$this->assertFalse( $session->get( $warnKey ), 'the filter warns again' );
 	}
@@ -244,7 +247,8 @@ class CaptchaConsequenceTest extends TestCase {
 
 	private function signUpNeedsCaptcha(): bool {
 		$result = false;
-		( new EmergencyCaptchaHandler( 5, 'testwiki' ) )->onConfirmEditTriggersCaptcha( 'createaccount', null, $result );
+		( new EmergencyCaptchaHandler( testHost(), 5, 'testwiki' ) )
+			->onConfirmEditTriggersCaptcha( 'createaccount', null, $result );
 		return $result;
 	}
 

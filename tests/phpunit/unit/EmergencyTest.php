@@ -1,7 +1,6 @@
 <?php
 
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
-use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\CaptchaGuard\Value\AcceptedChange;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
@@ -20,7 +19,7 @@ class EmergencyTest extends TestCase {
 	private const WEEK = 604800;
 
 	private function handler( int $refresh = 60 ): EmergencyCaptchaHandler {
-		return new EmergencyCaptchaHandler( $refresh, 'testwiki' );
+		return new EmergencyCaptchaHandler( testHost(), $refresh, 'testwiki' );
 	}
 
 	private function ask( EmergencyCaptchaHandler $handler, string $action, bool $result = false ): bool {
@@ -29,7 +28,7 @@ class EmergencyTest extends TestCase {
 	}
 
 	private function switchOn( string $actions, int $expiresIn = 3600 ): void {
-		EmergencyStore::$row = [ 'active' => true, 'actions' => $actions, 'expiry' => time() + $expiresIn ];
+		FakeSwitchSource::$row = [ 'active' => true, 'actions' => $actions, 'expiry' => time() + $expiresIn ];
 	}
 
 	/**
@@ -175,15 +174,15 @@ class EmergencyTest extends TestCase {
 		for ( $i = 0; $i < 100; $i++ ) {
 			$this->assertTrue( $this->ask( $handler, 'edit' ) );
 		}
-		$this->assertSame( 1, EmergencyStore::$loads );
+		$this->assertSame( 1, FakeSwitchSource::$loads );
 		// A second handler in the same worker shares the process copy.
 		$this->assertTrue( $this->ask( $this->handler( 60 ), 'edit' ) );
-		$this->assertSame( 1, EmergencyStore::$loads );
+		$this->assertSame( 1, FakeSwitchSource::$loads );
 		// A change made here is seen at once.
-		EmergencyStore::$row = null;
+		FakeSwitchSource::$row = null;
 		EmergencyPolicy::forgetCachedSwitch();
 		$this->assertFalse( $this->ask( $handler, 'edit' ) );
-		$this->assertSame( 2, EmergencyStore::$loads );
+		$this->assertSame( 2, FakeSwitchSource::$loads );
 	}
 
 	/**
@@ -194,18 +193,18 @@ class EmergencyTest extends TestCase {
 		$this->switchOn( 'edit', 2 );
 		$handler = $this->handler( 1 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ) );
-		EmergencyStore::$row = [ 'active' => true, 'actions' => 'create', 'expiry' => time() + 3600 ];
+		FakeSwitchSource::$row = [ 'active' => true, 'actions' => 'create', 'expiry' => time() + 3600 ];
 		sleep( 3 );
 		$this->assertFalse( $this->ask( $handler, 'edit' ), 'expired' );
 		$this->assertTrue( $this->ask( $handler, 'create' ), 'refreshed' );
-		$this->assertSame( 2, EmergencyStore::$loads );
+		$this->assertSame( 2, FakeSwitchSource::$loads );
 	}
 
 	public function testAFailingStoreAnswersFromTheLastKnownSwitchAndIsLogged() {
 		$this->switchOn( 'edit' );
 		$handler = $this->handler( 0 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ) );
-		EmergencyStore::$failure = new RuntimeException( 'DB down' );
+		FakeSwitchSource::$failure = new RuntimeException( 'DB down' );
 		usleep( 1100000 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ), 'last known switch' );
 		$this->assertFalse( $this->ask( $handler, 'create' ) );
@@ -217,7 +216,7 @@ class EmergencyTest extends TestCase {
 	}
 
 	public function testAFailingStoreBeforeAnyReadMeansOff() {
-		EmergencyStore::$failure = new RuntimeException( 'DB down' );
+		FakeSwitchSource::$failure = new RuntimeException( 'DB down' );
 		$this->assertFalse( $this->ask( $this->handler(), 'edit' ) );
 		$this->assertNotEmpty(
 			preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', LoggerFactory::$lines )
@@ -240,13 +239,13 @@ class EmergencyTest extends TestCase {
 	 */
 	public function testEachWikiOfASharedWorkerAnswersWithItsOwnSwitch() {
 		$this->switchOn( 'edit' );
-		$wikiA = new EmergencyCaptchaHandler( 60, 'wiki_a' );
+		$wikiA = new EmergencyCaptchaHandler( testHost(), 60, 'wiki_a' );
 		$this->assertTrue( $this->ask( $wikiA, 'edit' ) );
 		// What the store answers for wiki_b, served next by the same worker.
-		EmergencyStore::$row = null;
-		$wikiB = new EmergencyCaptchaHandler( 60, 'wiki_b' );
+		FakeSwitchSource::$row = null;
+		$wikiB = new EmergencyCaptchaHandler( testHost(), 60, 'wiki_b' );
 		$this->assertFalse( $this->ask( $wikiB, 'edit' ) );
 		$this->assertTrue( $this->ask( $wikiA, 'edit' ), 'wiki_a keeps its own copy' );
-		$this->assertSame( 2, EmergencyStore::$loads );
+		$this->assertSame( 2, FakeSwitchSource::$loads );
 	}
 }

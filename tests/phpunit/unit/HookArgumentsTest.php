@@ -23,7 +23,7 @@ class HookArgumentsTest extends TestCase {
 	}
 
 	public function testAbuseFilterHooks() {
-		$handler = new AbuseFilterHandler( [ 'showcaptcha' ] );
+		$handler = new AbuseFilterHandler( testHost(), [ 'showcaptcha' ] );
 		$actions = [];
 		$handler->onAbuseFilterCustomActions( $actions, self::EXTRA );
 		$this->assertSame( [ 'showcaptcha' ], array_keys( $actions ) );
@@ -34,34 +34,38 @@ class HookArgumentsTest extends TestCase {
 	public function testEditFilterMergedContent() {
 		$status = new FakeStatus();
 		$this->assertTrue(
-			( new EditFilterHandler() )->onEditFilterMergedContent( null, null, $status, '', null, false, 'main', self::EXTRA )
+			( new EditFilterHandler( testHost() ) )
+				->onEditFilterMergedContent( null, null, $status, '', null, false, 'main', self::EXTRA )
 		);
 	}
 
 	public function testEditFormFields() {
 		$out = new FakeOutput();
-		( new EditFormHandler() )->onEditPage__showEditForm_fields( null, $out, self::EXTRA );
+		( new EditFormHandler( testHost() ) )->onEditPage__showEditForm_fields( null, $out, self::EXTRA );
 		$this->assertSame( '', $out->html );
 	}
 
 	public function testApiAfterExecute() {
 		// No edit went through the edit filter in this request: nothing to mark.
-		$this->assertNull( ( new ApiHandler() )->onAPIAfterExecute( null, self::EXTRA ) );
+		$this->assertNull( ( new ApiHandler( testHost() ) )->onAPIAfterExecute( null, self::EXTRA ) );
 	}
 
 	public function testBeforePageDisplay() {
 		$out = new FakeOutput();
 		// The stand-in is not an OutputPage: the adapter refuses it, which is logged, not thrown.
-		$this->assertNull( ( new PageDisplayHandler( 0 ) )->onBeforePageDisplay( $out, null, self::EXTRA ) );
+		$this->assertNull( ( new PageDisplayHandler( testHost(), 0 ) )
+			->onBeforePageDisplay( $out, null, self::EXTRA ) );
 		$this->assertSame( '', $out->html );
 	}
 
 	public function testConfirmEditTriggersCaptcha() {
 		$result = false;
-		( new EmergencyCaptchaHandler( 5, 'testwiki' ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, self::EXTRA );
+		( new EmergencyCaptchaHandler( testHost(), 5, 'testwiki' ) )
+			->onConfirmEditTriggersCaptcha( 'edit', null, $result, self::EXTRA );
 		$this->assertFalse( $result );
 		// The per-call hot path takes a bounded number of extra arguments (see the method).
-		( new EmergencyCaptchaHandler( 5, 'testwiki' ) )->onConfirmEditTriggersCaptcha( 'edit', null, $result, 1, 2, 3 );
+		( new EmergencyCaptchaHandler( testHost(), 5, 'testwiki' ) )
+			->onConfirmEditTriggersCaptcha( 'edit', null, $result, 1, 2, 3 );
 		$this->assertFalse( $result );
 	}
 
@@ -75,7 +79,7 @@ class HookArgumentsTest extends TestCase {
 			'CaptchaGuardEventsIncludeClientData' => false,
 			'SecretKey' => 'test-secret',
 		] ), new FakeStash() );
-		$handler = new RiskScoreEventsHandler();
+		$handler = new RiskScoreEventsHandler( testHost() );
 		$handler->onPageSaveComplete(
 			new WikiPage( 3 ), new FakeUser(), '', 0, new MediaWiki\Revision\RevisionRecord( 4 ), null, self::EXTRA
 		);

@@ -40,6 +40,9 @@ class RiskScoreTest extends TestCase {
 			'CaptchaGuardEventsIncludeClientData' => false,
 			'SecretKey' => 'test-secret',
 		] ), $this->stash );
+		// The module keeps the request's host: a handler built with the new
+		// one installs it, as the next request's handlers would.
+		new RiskScoreEventsHandler( testHost() );
 	}
 
 	/** The documented key: an HMAC of the session (anonymous users) or the name. */
@@ -119,7 +122,7 @@ class RiskScoreTest extends TestCase {
 	}
 
 	private function saveEdit( FakeUser $user ): void {
-		( new RiskScoreEventsHandler() )->onPageSaveComplete(
+		( new RiskScoreEventsHandler( testHost() ) )->onPageSaveComplete(
 			new WikiPage( 12 ), $user, '', 0, new MediaWiki\Revision\RevisionRecord( 345 ), null
 		);
 	}
@@ -151,7 +154,7 @@ class RiskScoreTest extends TestCase {
 
 	public function testAccountCreationEvent() {
 		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.41}' );
-		( new RiskScoreEventsHandler() )->onLocalUserCreated( new FakeUser( [], false, 'Newcomer', 99 ), false );
+		( new RiskScoreEventsHandler( testHost() ) )->onLocalUserCreated( new FakeUser( [], false, 'Newcomer', 99 ), false );
 		$event = $this->events()[0];
 		$this->assertSame( 'test.account', $event['$stream'] );
 		$this->assertSame( [ 99, 'Newcomer', true, 0.4 ], [
@@ -160,7 +163,7 @@ class RiskScoreTest extends TestCase {
 		$this->assertArrayNotHasKey( 'revisionId', $event );
 		$this->assertArrayNotHasKey( 'ip', $event );
 		$this->assertSame( 0.41, RiskScore::get( 'Newcomer' ), 'kept for the new name too' );
-		( new RiskScoreEventsHandler() )->onLocalUserCreated( new FakeUser( [], false, 'Auto', 100 ), true );
+		( new RiskScoreEventsHandler( testHost() ) )->onLocalUserCreated( new FakeUser( [], false, 'Auto', 100 ), true );
 		$this->assertCount( 1, $this->events(), 'no event for auto-created accounts' );
 	}
 

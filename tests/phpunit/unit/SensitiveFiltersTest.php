@@ -27,7 +27,7 @@ class SensitiveFiltersTest extends TestCase {
 
 	public function testTheEditorListsTheVariablesOnlyWhereTheyAreOffered() {
 		$values = [ 'vars' => [ 'user_name' => 'user-name' ] ];
-		( new SensitiveVariablesHandler( true ) )->onAbuseFilter_builder( $values, self::EXTRA );
+		( new SensitiveVariablesHandler( testHost(), true ) )->onAbuseFilter_builder( $values, self::EXTRA );
 		$this->assertSame( [
 			'user_name' => 'user-name',
 			'user_agent' => 'captchaguard-user-agent',
@@ -36,18 +36,18 @@ class SensitiveFiltersTest extends TestCase {
 		], $values['vars'] );
 
 		$old = [ 'vars' => [] ];
-		( new SensitiveVariablesHandler( false ) )->onAbuseFilter_builder( $old );
+		( new SensitiveVariablesHandler( testHost(), false ) )->onAbuseFilter_builder( $old );
 		$this->assertSame( [ 'vars' => [] ], $old );
 
 		$broken = [];
-		( new SensitiveVariablesHandler( true ) )->onAbuseFilter_builder( $broken );
+		( new SensitiveVariablesHandler( testHost(), true ) )->onAbuseFilter_builder( $broken );
 		$this->assertSame( [], $broken );
 		$this->assertStringContainsString( 'no variable list', implode( "\n", LoggerFactory::$lines ) );
 	}
 
 	public function testVariablesAreDeclaredLazilyAndNeverForTheCli() {
 		$vars = new VariableHolder();
-		( new SensitiveVariablesHandler( true ) )
+		( new SensitiveVariablesHandler( testHost(), true ) )
 			->onAbuseFilter_generateUserVars( $vars, RequestContext::getMain()->getUser(), null, self::EXTRA );
 		$this->assertSame( self::NAMES, array_keys( $vars->lazy ) );
 		foreach ( $vars->lazy as $name => [ $method, $parameters ] ) {
@@ -57,13 +57,13 @@ class SensitiveFiltersTest extends TestCase {
 		}
 
 		$none = new VariableHolder();
-		( new SensitiveVariablesHandler( false ) )->onAbuseFilter_generateUserVars( $none, new FakeUser(), null );
+		( new SensitiveVariablesHandler( testHost(), false ) )->onAbuseFilter_generateUserVars( $none, new FakeUser(), null );
 		$this->assertSame( [], $none->lazy );
 	}
 
 	public function testOtherVariablesAreLeftToAbuseFilter() {
 		$result = 'untouched';
-		$handler = new SensitiveVariablesHandler( true );
+		$handler = new SensitiveVariablesHandler( testHost(), true );
 		$this->assertTrue(
 			$handler->onAbuseFilter_interceptVariable( 'diff', null, [], $result, self::EXTRA )
 		);
@@ -71,7 +71,7 @@ class SensitiveFiltersTest extends TestCase {
 	}
 
 	public function testTheRequestsOwnValues() {
-		$handler = new SensitiveVariablesHandler( true );
+		$handler = new SensitiveVariablesHandler( testHost(), true );
 		$expected = [ 'user_agent' => 'TestAgent/1.0', 'user_ip' => '192.0.2.7', 'hcaptcha_risk_bucket' => -1.0 ];
 		foreach ( $expected as $name => $value ) {
 			$result = null;
@@ -83,7 +83,7 @@ class SensitiveFiltersTest extends TestCase {
 	}
 
 	public function testElsewhereTheValuesAreEmpty() {
-		$handler = new SensitiveVariablesHandler( true );
+		$handler = new SensitiveVariablesHandler( testHost(), true );
 		$expected = [ 'user_agent' => '', 'user_ip' => '', 'hcaptcha_risk_bucket' => -1.0 ];
 		foreach ( $expected as $name => $value ) {
 			$result = null;
@@ -95,7 +95,7 @@ class SensitiveFiltersTest extends TestCase {
 	}
 
 	public function testAnUnknownOrMalformedRequestIsEmptyAndLogged() {
-		$handler = new SensitiveVariablesHandler( true );
+		$handler = new SensitiveVariablesHandler( testHost(), true );
 		foreach ( [ [ 'variable' => 'user_unnamed_ip', 'own_request' => true ], 'not an array', [] ] as $parameters ) {
 			$result = null;
 			$this->assertFalse(
@@ -152,13 +152,13 @@ class SensitiveFiltersTest extends TestCase {
 
 	public function testTheGateStandsAsideWhereNothingIsSensitive() {
 		$message = null;
-		$old = new SensitiveFiltersHandler( false );
+		$old = new SensitiveFiltersHandler( testHost(), false );
 		$this->assertTrue( $old->onSpecialPageBeforeExecute( null, null, self::EXTRA ) );
 		$this->assertTrue( $old->onApiCheckCanExecute( null, null, $message, self::EXTRA ) );
 		$this->assertNull( $old->onAPIQueryAfterExecute( null, self::EXTRA ) );
 		$this->assertNull( $message );
 
-		$gate = new SensitiveFiltersHandler( true );
+		$gate = new SensitiveFiltersHandler( testHost(), true );
 		$this->assertTrue( $gate->onSpecialPageBeforeExecute( new SpecialPage( 'Version' ), null, self::EXTRA ) );
 		$this->assertTrue( $gate->onApiCheckCanExecute( new ApiBase( 'edit' ), null, $message, self::EXTRA ) );
 		$this->assertNull( $message );
@@ -166,7 +166,7 @@ class SensitiveFiltersTest extends TestCase {
 
 	public function testAGateThatCannotTellRefuses() {
 		$message = null;
-		$gate = new SensitiveFiltersHandler( true );
+		$gate = new SensitiveFiltersHandler( testHost(), true );
 		// Not an API module: what it touches cannot be read, so it is refused.
 		$this->assertFalse( $gate->onApiCheckCanExecute( 'not a module', null, $message ) );
 		// It says the access could not be checked, and names no rights it cannot know are missing.

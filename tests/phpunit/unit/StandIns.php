@@ -144,26 +144,33 @@ namespace MediaWiki\Extension\ConfirmEdit {
 	}
 }
 
-namespace MediaWiki\Extension\CaptchaGuard\Emergency {
-	/** Stands in for the database-backed store; counts reads, throws on demand. */
-	class EmergencyStore {
-		public static ?array $row = null;
-		public static int $loads = 0;
-		public static ?\Throwable $failure = null;
+namespace Psr\Log {
+	if ( !interface_exists( LoggerInterface::class ) ) {
+		interface LoggerInterface {
+			public function log( $level, $message, array $context = [] );
+		}
+	}
+}
 
-		public static function currentForHook(): ?\MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch {
-			self::$loads++;
-			if ( self::$failure ) {
-				throw self::$failure;
-			}
-			return self::$row === null ? null : new \MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch( ...self::$row );
+namespace Psr\Container {
+	if ( !interface_exists( ContainerInterface::class ) ) {
+		interface ContainerInterface {
+			public function get( string $id );
+
+			public function has( string $id ): bool;
 		}
 	}
 }
 
 namespace MediaWiki {
-	/** Just the services the risk score code uses. */
-	class MediaWikiServices {
+	use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+	use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
+	use MediaWiki\Logger\LoggerFactory;
+	use MediaWiki\User\UserNameUtils;
+	use Psr\Container\ContainerInterface;
+
+	/** Just the services the risk score code uses, and CaptchaGuard's Host built from them. */
+	class MediaWikiServices implements ContainerInterface {
 		public static ?MediaWikiServices $instance = null;
 
 		public function __construct( public \FakeConfig $config, public \FakeStash $stash ) {
@@ -187,11 +194,22 @@ namespace MediaWiki {
 		}
 
 		public function getUserNameUtils() {
-			return new class {
-				public function isIP( $name ) {
-					return filter_var( $name, FILTER_VALIDATE_IP ) !== false;
-				}
-			};
+			return new UserNameUtils();
+		}
+
+		/** A new Host each time: tests change the services between handlers. */
+		public function get( string $id ) {
+			if ( $id !== CaptchaGuardServices::HOST ) {
+				throw new \LogicException( "No stand-in for the service $id" );
+			}
+			return new Host(
+				$this->config, LoggerFactory::getInstance( 'CaptchaGuard' ), $this->stash,
+				$this->getUserNameUtils(), new \FakeSwitchSource()
+			);
+		}
+
+		public function has( string $id ): bool {
+			return $id === CaptchaGuardServices::HOST;
 		}
 	}
 }
@@ -209,6 +227,12 @@ namespace MediaWiki\Revision {
 }
 
 namespace MediaWiki\User {
+	class UserNameUtils {
+		public function isIP( $name ) {
+			return filter_var( $name, FILTER_VALIDATE_IP ) !== false;
+		}
+	}
+
 	interface UserIdentity {
 		public function getId();
 
@@ -226,11 +250,11 @@ namespace MediaWiki\Logger {
 		public static array $records = [];
 
 		public static function getInstance( string $channel ): object {
-			return new class( $channel ) {
+			return new class( $channel ) implements \Psr\Log\LoggerInterface {
 				public function __construct( private string $channel ) {
 				}
 
-				public function log( $level, $message, $context = [] ) {
+				public function log( $level, $message, array $context = [] ) {
 					LoggerFactory::$records[] = [ $this->channel, $level, $message, $context ];
 					$filled = preg_replace_callback( '/\{(\w+)\}/', static function ( $m ) use ( $context ) {
 						$value = $context[$m[1]] ?? $m[0];
@@ -256,7 +280,40 @@ namespace {
 		public const AS_HOOK_ERROR_EXPECTED = 212;
 	}
 
-	class FakeConfig {
+	interface Config {
+		public function get( $name );
+
+		public function has( $name );
+	}
+
+	abstract class BagOStuff {
+	}
+
+	/**
+	 * The emergency switch's stored row for the handler's check: counts
+	 * reads, throws on demand (EmergencyStore itself is tested on a real
+	 * wiki, tests/phpunit/integration).
+	 */
+	class FakeSwitchSource implements MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource {
+		public static ?array $row = null;
+		public static int $loads = 0;
+		public static ?Throwable $failure = null;
+
+		public function currentSwitch(): ?MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch {
+			self::$loads++;
+			if ( self::$failure ) {
+				throw self::$failure;
+			}
+			return self::$row === null ? null : new MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch( ...self::$row );
+		}
+	}
+
+	/** The Host the handlers under test get, built from the stand-in services. */
+	function testHost(): MediaWiki\Extension\CaptchaGuard\Adapter\Host {
+		return MediaWiki\Extension\CaptchaGuard\Adapter\Host::fromServices();
+	}
+
+	class FakeConfig implements Config {
 		public ?Throwable $failure = null;
 
 		public function __construct( public array $values ) {
@@ -286,7 +343,7 @@ namespace {
 		}
 	}
 
-	class FakeStash {
+	class FakeStash extends BagOStuff {
 		public array $data = [];
 		public array $ttl = [];
 		public ?Throwable $failure = null;

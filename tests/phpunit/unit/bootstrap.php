@@ -7,8 +7,6 @@ if ( !extension_loaded( 'captchaguard' ) ) {
 	exit( 1 );
 }
 
-require_once __DIR__ . '/StandIns.php';
-
 spl_autoload_register( static function ( string $class ) {
 	$prefix = 'MediaWiki\\Extension\\CaptchaGuard\\';
 	if ( str_starts_with( $class, $prefix ) ) {
@@ -19,3 +17,6 @@ spl_autoload_register( static function ( string $class ) {
 		}
 	}
 } );
+
+// After the autoloader: FakeSwitchSource implements CaptchaGuard's SwitchSource.
+require_once __DIR__ . '/StandIns.php';

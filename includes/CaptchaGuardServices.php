@@ -1,0 +1,56 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard;
+
+use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitivePurger;
+use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
+use MediaWiki\MediaWikiServices;
+use Psr\Container\ContainerInterface;
+
+/**
+ * CaptchaGuard's services (includes/ServiceWiring.php), each named once: the
+ * constants are the names extension.json and the wiring use, the getters are
+ * for the few classes MediaWiki builds without injecting anything (jobs,
+ * static hook callbacks), as AbuseFilterServices does.
+ */
+final class CaptchaGuardServices {
+
+	public const HOST = 'CaptchaGuard.Host';
+	public const EMERGENCY_STORE = 'CaptchaGuard.EmergencyStore';
+	public const EMERGENCY_SWITCHER = 'CaptchaGuard.EmergencySwitcher';
+	public const SENSITIVE_FILTER_LOOKUP = 'CaptchaGuard.SensitiveFilterLookup';
+	public const SENSITIVE_PURGER = 'CaptchaGuard.SensitivePurger';
+	public const SENSITIVE_VALUE_STORE = 'CaptchaGuard.SensitiveValueStore';
+
+	private static function container( ?ContainerInterface $services ): ContainerInterface {
+		return $services ?? MediaWikiServices::getInstance();
+	}
+
+	public static function getHost( ?ContainerInterface $services = null ): Host {
+		return self::container( $services )->get( self::HOST );
+	}
+
+	public static function getEmergencyStore( ?ContainerInterface $services = null ): EmergencyStore {
+		return self::container( $services )->get( self::EMERGENCY_STORE );
+	}
+
+	public static function getEmergencySwitcher( ?ContainerInterface $services = null ): EmergencySwitcher {
+		return self::container( $services )->get( self::EMERGENCY_SWITCHER );
+	}
+
+	public static function getSensitiveFilterLookup( ?ContainerInterface $services = null ): SensitiveFilterLookup {
+		return self::container( $services )->get( self::SENSITIVE_FILTER_LOOKUP );
+	}
+
+	public static function getSensitivePurger( ?ContainerInterface $services = null ): SensitivePurger {
+		return self::container( $services )->get( self::SENSITIVE_PURGER );
+	}
+
+	public static function getSensitiveValueStore( ?ContainerInterface $services = null ): SensitiveValueStore {
+		return self::container( $services )->get( self::SENSITIVE_VALUE_STORE );
+	}
+}

@@ -1,0 +1,268 @@
+//! `Adapter\Host`: the wiki and the request being served, as the handler
+//! factory builds it from injected services (configuration, the log channel,
+//! the object stash, the emergency switch's store, the request's performer,
+//! session and fields).
+//!
+//! Each native hook handler is constructed with the host and installs it
+//! for the request; the RiskScore API, which other extensions call before
+//! any handler may exist, asks `Host::fromServices()` once. The host is
+//! forgotten when the request ends, so a worker never keeps one request's
+//! host (or wiki) for the next.
+
+use std::cell::RefCell;
+use std::mem::ManuallyDrop;
+
+use ext_php_rs::convert::IntoZvalDyn;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use ext_php_rs::zend::ClassEntry;
+
+use super::values::{ClientFacts, PerformerFacts, StoredSwitch};
+use super::{
+    call_value, read_object, take_exception, unexpected, BindingError, Method, Result, NAMESPACE,
+};
+
+const CLASS: &str = "Adapter\\Host";
+
+const fn host_method(
+    name: &'static str,
+    params: &'static [&'static str],
+    returns: &'static str,
+) -> Method {
+    Method {
+        class: CLASS,
+        name,
+        params,
+        returns,
+        is_static: false,
+    }
+}
+
+const FROM_SERVICES: Method = Method {
+    class: CLASS,
+    name: "fromServices",
+    params: &[],
+    returns: "self",
+    is_static: true,
+};
+const CONFIG: Method = host_method("config", &["string"], "mixed");
+const LOG: Method = host_method("log", &["string", "string", "array"], "void");
+const STASHED_SCORE: Method = host_method("stashedScore", &["string"], "mixed");
+const STASH_SCORE: Method = host_method("stashScore", &["string", "float", "int"], "void");
+const UNSTASH_SCORE: Method = host_method("unstashScore", &["string"], "void");
+const STORED_SWITCH: Method = host_method(
+    "storedSwitch",
+    &[],
+    "?MediaWiki\\Extension\\CaptchaGuard\\Value\\StoredSwitch",
+);
+const PERFORMER: Method = host_method(
+    "performer",
+    &[],
+    "MediaWiki\\Extension\\CaptchaGuard\\Value\\PerformerFacts",
+);
+const IS_EXEMPT: Method = host_method("isExempt", &[], "bool");
+const SESSION_GET: Method = host_method("sessionGet", &["string"], "mixed");
+const SESSION_SET: Method = host_method("sessionSet", &["string", "mixed"], "void");
+const SESSION_REMOVE: Method = host_method("sessionRemove", &["string"], "void");
+const VALUE: Method = host_method("value", &["string"], "string");
+const CLIENT: Method = host_method(
+    "client",
+    &[],
+    "MediaWiki\\Extension\\CaptchaGuard\\Value\\ClientFacts",
+);
+const IS_REQUESTER: Method = host_method("isRequester", &["MediaWiki\\User\\UserIdentity"], "bool");
+const IS_API: Method = host_method("isApi", &[], "bool");
+
+pub(super) const METHODS: &[Method] = &[
+    FROM_SERVICES,
+    CONFIG,
+    LOG,
+    STASHED_SCORE,
+    STASH_SCORE,
+    UNSTASH_SCORE,
+    STORED_SWITCH,
+    PERFORMER,
+    IS_EXEMPT,
+    SESSION_GET,
+    SESSION_SET,
+    SESSION_REMOVE,
+    VALUE,
+    CLIENT,
+    IS_REQUESTER,
+    IS_API,
+];
+
+thread_local! {
+    /// This request's host. ManuallyDrop: only `forget` at the request's end
+    /// releases it, while PHP's objects still exist, never a thread's exit.
+    static CURRENT: RefCell<Option<ManuallyDrop<Zval>>> = const { RefCell::new(None) };
+}
+
+/// Makes `host` this request's host; a handler's constructor calls it.
+pub fn install(host: &Zval) -> Result<()> {
+    let class = format!("{NAMESPACE}{CLASS}");
+    let is_host = ClassEntry::try_find(&class)
+        .zip(host.object())
+        .is_some_and(|(class, object)| object.instance_of(class));
+    if !is_host {
+        return Err(BindingError::Build {
+            what: "a native hook handler",
+            reason: format!("its host must be an {class}"),
+        });
+    }
+    replace(Some(host.shallow_clone()));
+    Ok(())
+}
+
+fn replace(host: Option<Zval>) {
+    let previous = CURRENT.with(|slot| slot.replace(host.map(ManuallyDrop::new)));
+    if let Some(previous) = previous {
+        drop(ManuallyDrop::into_inner(previous));
+    }
+}
+
+/// At the request's end: releases the host while its objects are still alive.
+pub fn forget() {
+    replace(None);
+}
+
+/// At the request's start: a host still here belongs to a request whose
+/// objects are gone, so it is let go without being touched.
+pub fn abandon() {
+    let _ = CURRENT.with(|slot| slot.take());
+}
+
+fn current() -> Result<Zval> {
+    if let Some(host) = CURRENT.with(|slot| slot.borrow().as_deref().map(Zval::shallow_clone)) {
+        return Ok(host);
+    }
+    let host = call_value(&FROM_SERVICES, vec![])?;
+    install(&host)?;
+    Ok(host)
+}
+
+/// Calls `method` on this request's host.
+fn call_host(method: &'static Method, args: Vec<&dyn IntoZvalDyn>) -> Result<Zval> {
+    let host = current()?;
+    let outcome = host.try_call_method(method.name, args);
+    // A PHP method that throws still "returns": the exception stays pending.
+    take_exception(method)?;
+    outcome.map_err(|e| BindingError::NotCallable {
+        call: method,
+        reason: e.to_string(),
+    })
+}
+
+fn call_host_as<T>(method: &'static Method, args: Vec<&dyn IntoZvalDyn>) -> Result<T>
+where
+    T: for<'a> ext_php_rs::convert::FromZval<'a>,
+{
+    let value = call_host(method, args)?;
+    T::from_zval(&value).ok_or_else(|| unexpected(method, std::any::type_name::<T>(), &value))
+}
+
+/// A setting of the wiki (`$wg` + name).
+pub fn config(name: &str) -> Result<Zval> {
+    call_host(&CONFIG, vec![&name])
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Warning,
+    Error,
+}
+
+impl Level {
+    fn name(self) -> &'static str {
+        match self {
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// Writes to MediaWiki's `CaptchaGuard` log channel, PSR-3 style: `message`
+/// names {placeholders} that `context` fills; an error adds `error` and, for
+/// a PHP exception, `exception`. Logging never fails the request.
+pub fn log(level: Level, message: &str, context: &[(&str, &str)], error: Option<&BindingError>) {
+    let mut table = ZendHashTable::new();
+    let mut filled = || -> ext_php_rs::error::Result<()> {
+        for (key, value) in context {
+            table.insert(*key, *value)?;
+        }
+        if let Some(error) = error {
+            table.insert("error", error.to_string())?;
+            if let Some(exception) = error.exception() {
+                table.insert("exception", exception.object.shallow_clone())?;
+            }
+        }
+        Ok(())
+    };
+    // A context that could not be completed still goes out with what it has;
+    // a logger that fails has nowhere left to report to (its exception is cleared).
+    let _ = filled();
+    let _ = call_host(&LOG, vec![&level.name(), &message, &table]);
+}
+
+/// The stashed score of `user_name` as stored (false when there is none).
+pub fn stashed_score(user_name: &str) -> Result<Zval> {
+    call_host(&STASHED_SCORE, vec![&user_name])
+}
+
+pub fn stash_score(user_name: &str, score: f64, ttl_seconds: i64) -> Result<()> {
+    call_host(&STASH_SCORE, vec![&user_name, &score, &ttl_seconds]).map(drop)
+}
+
+pub fn unstash_score(user_name: &str) -> Result<()> {
+    call_host(&UNSTASH_SCORE, vec![&user_name]).map(drop)
+}
+
+/// The stored switch of this wiki (or of every wiki); None if never switched.
+pub fn stored_switch() -> Result<Option<StoredSwitch>> {
+    let value = call_host(&STORED_SWITCH, vec![])?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    read_object(&STORED_SWITCH, &value).map(Some)
+}
+
+pub fn performer() -> Result<PerformerFacts> {
+    let value = call_host(&PERFORMER, vec![])?;
+    read_object(&PERFORMER, &value)
+}
+
+/// Only the exemption, for the emergency check (one rights lookup, not four).
+pub fn is_exempt() -> Result<bool> {
+    call_host_as(&IS_EXEMPT, vec![])
+}
+
+/// Null when the session has no such key.
+pub fn session_get(key: &str) -> Result<Zval> {
+    call_host(&SESSION_GET, vec![&key])
+}
+
+pub fn session_set(key: &str, value: &dyn IntoZvalDyn) -> Result<()> {
+    call_host(&SESSION_SET, vec![&key, value]).map(drop)
+}
+
+pub fn session_remove(key: &str) -> Result<()> {
+    call_host(&SESSION_REMOVE, vec![&key]).map(drop)
+}
+
+/// A request parameter as text, empty when absent.
+pub fn value(name: &str) -> Result<String> {
+    call_host_as(&VALUE, vec![&name])
+}
+
+pub fn client() -> Result<ClientFacts> {
+    let value = call_host(&CLIENT, vec![])?;
+    read_object(&CLIENT, &value)
+}
+
+/// Whether `user` (a hook's UserIdentity) is the one this request acts for.
+pub fn is_requester(user: &Zval) -> Result<bool> {
+    call_host_as(&IS_REQUESTER, vec![user])
+}
+
+pub fn is_api() -> Result<bool> {
+    call_host_as(&IS_API, vec![])
+}
