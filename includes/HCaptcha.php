@@ -21,9 +21,12 @@ class HCaptcha extends ConfirmEditHCaptcha {
 	/**
 	 * @param mixed $_ Not used
 	 * @param string|null $token The widget's response token
+	 * @param mixed $user Passed by ConfirmEdit since REL1_44 (not used): optional,
+	 *   so the method fits both the two-parameter parent (1.39, 1.43) and the
+	 *   three-parameter one (HCaptchaTest checks)
 	 * @return bool
 	 */
-	protected function passCaptcha( $_, $token ) {
+	protected function passCaptcha( $_, $token, $user = null ) {
 		if ( $token === null || $token === '' ) {
 			return false;
 		}
