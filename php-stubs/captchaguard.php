@@ -214,6 +214,15 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
         public function __construct() {}
 
         /**
+         * What `$wikis` holds for every wiki of the farm, and the store's
+         * `ce_wiki` for a farm-wide switch. (A method: cargo-php's stub
+         * generator crashes on a string constant of this class.)
+         *
+         * @return string
+         */
+        public static function allWikis(): string {}
+
+        /**
          * The wikis other than `$currentWiki` that a validated change to
          * `$wikis` covers, and so must log it (`*`: every wiki of the farm).
          *

@@ -20,7 +20,6 @@ use Wikimedia\Rdbms\ILBFactory;
  */
 class EmergencyStore implements SwitchSource {
 
-	public const ALL_WIKIS = '*';
 	private const TABLE = 'captchaguard_emergency';
 
 	/**
@@ -57,7 +56,7 @@ class EmergencyStore implements SwitchSource {
 			[ self::TABLE, 'actor' ] + $reason['tables'],
 			[ 'ce_active', 'ce_actions', 'ce_expiry', 'ce_timestamp', 'ce_wiki', 'ce_origin_wiki', 'actor_name' ]
 				+ $reason['fields'],
-			[ 'ce_wiki' => [ $this->wikiId, self::ALL_WIKIS ] ],
+			[ 'ce_wiki' => [ $this->wikiId, EmergencyPolicy::allWikis() ] ],
 			__METHOD__,
 			[ 'ORDER BY' => 'ce_id DESC' ],
 			[ 'actor' => [ 'JOIN', 'actor_id = ce_actor' ] ] + $reason['joins']
@@ -88,7 +87,7 @@ class EmergencyStore implements SwitchSource {
 			$row = $db->selectRow(
 				self::TABLE,
 				[ 'ce_active', 'ce_actions', 'ce_expiry' ],
-				[ 'ce_wiki' => [ $this->wikiId, self::ALL_WIKIS ] ],
+				[ 'ce_wiki' => [ $this->wikiId, EmergencyPolicy::allWikis() ] ],
 				__METHOD__,
 				[ 'ORDER BY' => 'ce_id DESC' ]
 			);

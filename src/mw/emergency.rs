@@ -12,7 +12,7 @@ use super::php::Result;
 use super::{account_creation, guard};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
-    ChangeRequest, ScopeRequest, Switch, Trigger,
+    ChangeRequest, ScopeRequest, Switch, Trigger, ALL_WIKIS,
 };
 use crate::state::clock;
 use crate::state::emergency_cache::{self, WikiKey};
@@ -229,6 +229,14 @@ impl EmergencyPolicy {
             .iter()
             .map(|t| t.name().to_owned())
             .collect()
+    }
+
+    /// What `$wikis` holds for every wiki of the farm, and the store's
+    /// `ce_wiki` for a farm-wide switch. (A method: cargo-php's stub
+    /// generator crashes on a string constant of this class.)
+    #[php(name = "allWikis")]
+    pub fn all_wikis() -> &'static str {
+        ALL_WIKIS
     }
 
     /// The triggers a switch may cover, in display order.

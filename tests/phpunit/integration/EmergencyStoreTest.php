@@ -56,9 +56,9 @@ class EmergencyStoreTest extends DatabaseTestCase {
 
 	public function testAFarmWideSwitchCoversThisWiki() {
 		$all = $this->change( true );
-		$this->store()->insert( $all, [ EmergencyStore::ALL_WIKIS ], $this->user( 'Admin' ) );
+		$this->store()->insert( $all, [ EmergencyPolicy::allWikis() ], $this->user( 'Admin' ) );
 		$stored = $this->store()->current( true );
-		$this->assertSame( EmergencyStore::ALL_WIKIS, $stored->wiki );
+		$this->assertSame( EmergencyPolicy::allWikis(), $stored->wiki );
 		$this->assertTrue( $stored->active );
 	}
 
