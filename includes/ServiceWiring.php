@@ -23,6 +23,7 @@ return [
 	CaptchaGuardServices::EMERGENCY_STORE => static function ( MediaWikiServices $services ): EmergencyStore {
 		return new EmergencyStore(
 			$services->getDBLoadBalancerFactory(),
+			$services->getCommentStore(),
 			$services->getMainConfig()->get( 'CaptchaGuardEmergencyDatabase' ),
 			WikiMap::getCurrentWikiId()
 		);
@@ -30,7 +31,8 @@ return [
 	CaptchaGuardServices::EMERGENCY_SWITCHER => static function ( MediaWikiServices $services ): EmergencySwitcher {
 		return new EmergencySwitcher(
 			CaptchaGuardServices::getEmergencyStore( $services ),
-			$services->getMainConfig()
+			$services->getMainConfig(),
+			$services->getJobQueueGroupFactory()
 		);
 	},
 	CaptchaGuardServices::SENSITIVE_FILTER_LOOKUP => static function (

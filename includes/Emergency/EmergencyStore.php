@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Emergency;
 
+use CommentStore;
 use ExternalUserNames;
 use MediaWiki\Extension\CaptchaGuard\Value\AcceptedChange;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
@@ -29,6 +30,7 @@ class EmergencyStore implements SwitchSource {
 	 */
 	public function __construct(
 		private ILBFactory $lbFactory,
+		private CommentStore $comments,
 		private $database,
 		private string $wikiId
 	) {
@@ -50,8 +52,7 @@ class EmergencyStore implements SwitchSource {
 	 * @return StoredSwitch|null Null if never switched
 	 */
 	public function current( bool $latest = false ): ?StoredSwitch {
-		$comments = MediaWikiServices::getInstance()->getCommentStore();
-		$reason = $comments->getJoin( 'ce_reason' );
+		$reason = $this->comments->getJoin( 'ce_reason' );
 		$row = $this->connection( $latest ? DB_PRIMARY : DB_REPLICA )->selectRow(
 			[ self::TABLE, 'actor' ] + $reason['tables'],
 			[ 'ce_active', 'ce_actions', 'ce_expiry', 'ce_timestamp', 'ce_wiki', 'ce_origin_wiki', 'actor_name' ]
@@ -66,7 +67,7 @@ class EmergencyStore implements SwitchSource {
 		}
 		return new StoredSwitch(
 			...self::switchFields( $row ),
-			reason: $comments->getComment( 'ce_reason', $row )->text,
+			reason: $this->comments->getComment( 'ce_reason', $row )->text,
 			user: $this->nameHere( $row->actor_name, $row->ce_origin_wiki ),
 			timestamp: (int)wfTimestamp( TS_UNIX, $row->ce_timestamp ),
 			wiki: (string)$row->ce_wiki
@@ -134,7 +135,7 @@ class EmergencyStore implements SwitchSource {
 			'ce_actor' => self::acquireActor( $dbw, $performer, $this->wikiId ),
 			'ce_origin_wiki' => $this->wikiId,
 			'ce_timestamp' => $now,
-		] + MediaWikiServices::getInstance()->getCommentStore()->insert( $dbw, 'ce_reason', $change->reason );
+		] + $this->comments->insert( $dbw, 'ce_reason', $change->reason );
 		$rows = [];
 		foreach ( $wikis as $wiki ) {
 			$rows[] = [ 'ce_wiki' => $wiki ] + $shared;

@@ -8,8 +8,8 @@ use InvalidArgumentException;
 use ManualLogEntry;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchRefusal;
+use MediaWiki\JobQueue\JobQueueGroupFactory;
 use MediaWiki\Logger\LoggerFactory;
-use MediaWiki\MediaWikiServices;
 use Message;
 use MediaWiki\Permissions\Authority;
 use SpecialPage;
@@ -25,7 +25,8 @@ class EmergencySwitcher {
 
 	public function __construct(
 		private EmergencyStore $store,
-		private Config $config
+		private Config $config,
+		private JobQueueGroupFactory $jobs
 	) {
 	}
 
@@ -109,12 +110,11 @@ class EmergencySwitcher {
 	 */
 	private function logOnOtherWikis( ManualLogEntry $entry, array $otherWikis ): void {
 		$here = $this->store->getWikiId();
-		$jobs = MediaWikiServices::getInstance()->getJobQueueGroupFactory();
 		foreach ( $otherWikis as $wiki ) {
 			// The switch is stored and logged here: a wiki that cannot be reached
 			// must not undo it.
 			try {
-				$jobs->makeJobQueueGroup( $wiki )->push( EmergencyLogJob::newSpec( $entry, $here ) );
+				$this->jobs->makeJobQueueGroup( $wiki )->push( EmergencyLogJob::newSpec( $entry, $here ) );
 			} catch ( Throwable $e ) {
 				LoggerFactory::getInstance( 'CaptchaGuard' )->error(
 					'Could not log the emergency CAPTCHA switch on {wiki}: {error}',

@@ -28,6 +28,7 @@ class EmergencyReadPaths extends Maintenance {
 		// Declared here: the extension's classes load with MediaWiki.
 		$this->store = new class(
 			$services->getDBLoadBalancerFactory(),
+			$services->getCommentStore(),
 			$services->getMainConfig()->get( 'CaptchaGuardEmergencyDatabase' ),
 			WikiMap::getCurrentWikiId()
 		) extends EmergencyStore {
