@@ -8,8 +8,10 @@
  * MW_INSTALL_PATH and MW_CONFIG_FILE select the wiki; run with apc.enable_cli=1.
  */
 
-use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
+use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Hooks\HandlerFactory;
+use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
 use MediaWiki\MediaWikiServices;
 
 require_once getenv( 'MW_INSTALL_PATH' ) . '/maintenance/Maintenance.php';
@@ -30,7 +32,10 @@ class PhpEmergencyCheck {
 			$this->cache->makeKey( 'captchaguard-bench', 'emergency' ),
 			$this->refresh,
 			static function () {
-				return (array)( EmergencyStore::currentForHook() ?? [ 'active' => false ] );
+				$stored = CaptchaGuardServices::getEmergencyStore()->currentSwitch();
+				return $stored
+					? [ 'active' => $stored->active, 'actions' => $stored->actions, 'expiry' => $stored->expiry ]
+					: [ 'active' => false ];
 			}
 		);
 		if ( !$state['active'] || $state['expiry'] <= time()
@@ -70,14 +75,18 @@ class EmergencyCheckBenchmark extends Maintenance {
 
 	private function switchTo( bool $on ): void {
 		$services = MediaWikiServices::getInstance();
-		$services->get( 'CaptchaGuard.EmergencyStore' )->insert(
-			[ 'active' => $on, 'storedActions' => $on ? 'edit,create' : '', 'expiry' => time() + 3600,
-				'reason' => 'benchmark' ],
-			[ WikiMap::getCurrentWikiId() ],
+		$change = EmergencyPolicy::validate( new SwitchChange(
+			on: $on, actions: [ 'edit', 'create' ], expiryGiven: $on, reason: 'benchmark',
+			maxSeconds: 86400, wikis: [], currentWiki: WikiMap::getCurrentWikiId(), knownWikis: [],
+			maySwitchOthers: false, expiry: $on ? time() + 3600 : null
+		) );
+		CaptchaGuardServices::getEmergencyStore( $services )->insert(
+			$change,
+			$change->wikis,
 			// The store records performers as actors (since the switch table's 0.2 schema).
 			User::newSystemUser( 'CaptchaGuard benchmark', [ 'steal' => true ] )
 		);
-		\MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy::forgetCachedSwitch();
+		EmergencyPolicy::forgetCachedSwitch();
 		$services->getLocalServerObjectCache()->delete(
 			$services->getLocalServerObjectCache()->makeKey( 'captchaguard-bench', 'emergency' )
 		);
@@ -92,7 +101,7 @@ class EmergencyCheckBenchmark extends Maintenance {
 		}
 		$config = $services->getMainConfig();
 		$refresh = (int)$config->get( 'CaptchaGuardEmergencyRefresh' );
-		$native = HandlerFactory::newEmergencyCaptchaHandler( $config );
+		$native = HandlerFactory::newEmergencyCaptchaHandler( CaptchaGuardServices::getHost( $services ), $config );
 		$php = new PhpEmergencyCheck( $cache, $refresh );
 
 		$this->output( sprintf( "Emergency CAPTCHA check, ns per call (best of 5 x %d calls)\n", $calls ) );
