@@ -2,22 +2,21 @@
 
 use ext_php_rs::types::Zval;
 
-use super::{call_value, Method, Result};
+use super::{call_value, static_method, Method, Result};
 
 const CLASS: &str = "AbuseFilter\\AbuseFilterCompat";
 
-const DECLARE_SENSITIVE_VARIABLES: Method = Method {
-    class: CLASS,
-    name: "declareSensitiveVariables",
-    params: &[
+const DECLARE_SENSITIVE_VARIABLES: Method = static_method(
+    CLASS,
+    "declareSensitiveVariables",
+    &[
         "MediaWiki\\Extension\\AbuseFilter\\Variables\\VariableHolder",
         "string",
         "array",
         "bool",
     ],
-    returns: "void",
-    is_static: true,
-};
+    "void",
+);
 
 pub(super) const METHODS: &[Method] = &[DECLARE_SENSITIVE_VARIABLES];
 

@@ -5,53 +5,18 @@
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
-use super::{call, call_value, BindingError, Method, Result};
+use super::{call, call_value, static_method, BindingError, Method, Result};
 use crate::policy::challenge::AnswerCheck;
 
 const CLASS: &str = "Adapter\\ConfirmEditCompat";
 
-const CHECK_ANSWER: Method = Method {
-    class: CLASS,
-    name: "checkAnswer",
-    params: &[],
-    returns: "string",
-    is_static: true,
-};
-const CAPTCHA_LIFETIME: Method = Method {
-    class: CLASS,
-    name: "captchaLifetime",
-    params: &[],
-    returns: "int",
-    is_static: true,
-};
-const FAIL_EDIT: Method = Method {
-    class: CLASS,
-    name: "failEdit",
-    params: &["mixed", "string"],
-    returns: "void",
-    is_static: true,
-};
-const ADD_FORM: Method = Method {
-    class: CLASS,
-    name: "addForm",
-    params: &["OutputPage"],
-    returns: "void",
-    is_static: true,
-};
-const MARK_ANSWER_FIELDS_USED: Method = Method {
-    class: CLASS,
-    name: "markAnswerFieldsUsed",
-    params: &["ApiBase"],
-    returns: "void",
-    is_static: true,
-};
-const ADD_REASON_SCRIPT: Method = Method {
-    class: CLASS,
-    name: "addReasonScript",
-    params: &["OutputPage"],
-    returns: "void",
-    is_static: true,
-};
+const CHECK_ANSWER: Method = static_method(CLASS, "checkAnswer", &[], "string");
+const CAPTCHA_LIFETIME: Method = static_method(CLASS, "captchaLifetime", &[], "int");
+const FAIL_EDIT: Method = static_method(CLASS, "failEdit", &["mixed", "string"], "void");
+const ADD_FORM: Method = static_method(CLASS, "addForm", &["OutputPage"], "void");
+const MARK_ANSWER_FIELDS_USED: Method =
+    static_method(CLASS, "markAnswerFieldsUsed", &["ApiBase"], "void");
+const ADD_REASON_SCRIPT: Method = static_method(CLASS, "addReasonScript", &["OutputPage"], "void");
 
 pub(super) const METHODS: &[Method] = &[
     CHECK_ANSWER,

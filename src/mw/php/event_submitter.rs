@@ -1,23 +1,11 @@
 //! `Adapter\EventSubmitter`: EventLogging, when it is loaded.
 
-use super::{call, call_value, Method, Result};
+use super::{call, call_value, static_method, Method, Result};
 
 const CLASS: &str = "Adapter\\EventSubmitter";
 
-const IS_AVAILABLE: Method = Method {
-    class: CLASS,
-    name: "isAvailable",
-    params: &[],
-    returns: "bool",
-    is_static: true,
-};
-const SUBMIT: Method = Method {
-    class: CLASS,
-    name: "submit",
-    params: &["string", "string"],
-    returns: "void",
-    is_static: true,
-};
+const IS_AVAILABLE: Method = static_method(CLASS, "isAvailable", &[], "bool");
+const SUBMIT: Method = static_method(CLASS, "submit", &["string", "string"], "void");
 
 pub(super) const METHODS: &[Method] = &[IS_AVAILABLE, SUBMIT];
 

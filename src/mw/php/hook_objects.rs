@@ -3,28 +3,26 @@
 use ext_php_rs::types::Zval;
 
 use super::values::{SavedEdit, UserFacts};
-use super::{call_object, Method, Result};
+use super::{call_object, static_method, Method, Result};
 
 const CLASS: &str = "Adapter\\HookObjects";
 
-const SAVED_EDIT: Method = Method {
-    class: CLASS,
-    name: "savedEdit",
-    params: &[
+const SAVED_EDIT: Method = static_method(
+    CLASS,
+    "savedEdit",
+    &[
         "WikiPage",
         "MediaWiki\\User\\UserIdentity",
         "MediaWiki\\Revision\\RevisionRecord",
     ],
-    returns: "MediaWiki\\Extension\\CaptchaGuard\\Value\\SavedEdit",
-    is_static: true,
-};
-const USER: Method = Method {
-    class: CLASS,
-    name: "user",
-    params: &["MediaWiki\\User\\UserIdentity"],
-    returns: "MediaWiki\\Extension\\CaptchaGuard\\Value\\UserFacts",
-    is_static: true,
-};
+    "MediaWiki\\Extension\\CaptchaGuard\\Value\\SavedEdit",
+);
+const USER: Method = static_method(
+    CLASS,
+    "user",
+    &["MediaWiki\\User\\UserIdentity"],
+    "MediaWiki\\Extension\\CaptchaGuard\\Value\\UserFacts",
+);
 
 pub(super) const METHODS: &[Method] = &[SAVED_EDIT, USER];
 

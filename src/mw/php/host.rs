@@ -18,7 +18,8 @@ use ext_php_rs::zend::ClassEntry;
 
 use super::values::{ClientFacts, PerformerFacts, StoredSwitch};
 use super::{
-    call_value, read_object, take_exception, unexpected, BindingError, Method, Result, NAMESPACE,
+    call_value, read_object, static_method, take_exception, unexpected, BindingError, Method,
+    Result, NAMESPACE,
 };
 
 const CLASS: &str = "Adapter\\Host";
@@ -37,13 +38,7 @@ const fn host_method(
     }
 }
 
-const FROM_SERVICES: Method = Method {
-    class: CLASS,
-    name: "fromServices",
-    params: &[],
-    returns: "self",
-    is_static: true,
-};
+const FROM_SERVICES: Method = static_method(CLASS, "fromServices", &[], "self");
 const CONFIG: Method = host_method("config", &["string"], "mixed");
 const LOG: Method = host_method("log", &["string", "string", "array"], "void");
 const STASHED_SCORE: Method = host_method("stashedScore", &["string"], "mixed");

@@ -44,6 +44,22 @@ pub struct Method {
     pub is_static: bool,
 }
 
+/// A public static method of one of CaptchaGuard's PHP classes.
+pub(crate) const fn static_method(
+    class: &'static str,
+    name: &'static str,
+    params: &'static [&'static str],
+    returns: &'static str,
+) -> Method {
+    Method {
+        class,
+        name,
+        params,
+        returns,
+        is_static: true,
+    }
+}
+
 impl fmt::Display for Method {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}::{}", self.class, self.name)

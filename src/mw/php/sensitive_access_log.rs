@@ -1,16 +1,15 @@
 //! `Sensitive\SensitiveAccessLog`: the `captchaguard-sensitive` log.
 
-use super::{call_value, Method, Result};
+use super::{call_value, static_method, Method, Result};
 
 const CLASS: &str = "Sensitive\\SensitiveAccessLog";
 
-const WRITE: Method = Method {
-    class: CLASS,
-    name: "write",
-    params: &["string", "string", "string", "string"],
-    returns: "void",
-    is_static: true,
-};
+const WRITE: Method = static_method(
+    CLASS,
+    "write",
+    &["string", "string", "string", "string"],
+    "void",
+);
 
 pub(super) const METHODS: &[Method] = &[WRITE];
 

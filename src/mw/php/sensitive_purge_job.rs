@@ -1,16 +1,10 @@
 //! `Sensitive\SensitivePurgeJob`, queued from page views.
 
-use super::{call_value, Method, Result};
+use super::{call_value, static_method, Method, Result};
 
 const CLASS: &str = "Sensitive\\SensitivePurgeJob";
 
-const QUEUE_ONCE: Method = Method {
-    class: CLASS,
-    name: "queueOnce",
-    params: &["int"],
-    returns: "void",
-    is_static: true,
-};
+const QUEUE_ONCE: Method = static_method(CLASS, "queueOnce", &["int"], "void");
 
 pub(super) const METHODS: &[Method] = &[QUEUE_ONCE];
 

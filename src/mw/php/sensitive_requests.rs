@@ -4,52 +4,28 @@
 use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::values::{SensitiveTouch, ViewerRights};
-use super::{call_object, call_value, read_object, BindingError, Method, Result};
+use super::{call_object, call_value, read_object, static_method, BindingError, Method, Result};
 
 const CLASS: &str = "AbuseFilter\\SensitiveRequests";
 
-const VIEWER: Method = Method {
-    class: CLASS,
-    name: "viewer",
-    params: &[],
-    returns: "MediaWiki\\Extension\\CaptchaGuard\\Value\\ViewerRights",
-    is_static: true,
-};
-const OF_SPECIAL_PAGE: Method = Method {
-    class: CLASS,
-    name: "ofSpecialPage",
-    params: &["SpecialPage", "?string"],
-    returns: "array",
-    is_static: true,
-};
-const OF_API_MODULE: Method = Method {
-    class: CLASS,
-    name: "ofApiModule",
-    params: &["ApiBase"],
-    returns: "array",
-    is_static: true,
-};
-const OF_API_QUERY_RESULT: Method = Method {
-    class: CLASS,
-    name: "ofApiQueryResult",
-    params: &["ApiQueryBase", "bool"],
-    returns: "array",
-    is_static: true,
-};
-const REFUSE_PAGE: Method = Method {
-    class: CLASS,
-    name: "refusePage",
-    params: &["SpecialPage", "array"],
-    returns: "void",
-    is_static: true,
-};
-const EXPLAIN_SYNTAX_CHECK: Method = Method {
-    class: CLASS,
-    name: "explainSyntaxCheck",
-    params: &["ApiBase"],
-    returns: "void",
-    is_static: true,
-};
+const VIEWER: Method = static_method(
+    CLASS,
+    "viewer",
+    &[],
+    "MediaWiki\\Extension\\CaptchaGuard\\Value\\ViewerRights",
+);
+const OF_SPECIAL_PAGE: Method =
+    static_method(CLASS, "ofSpecialPage", &["SpecialPage", "?string"], "array");
+const OF_API_MODULE: Method = static_method(CLASS, "ofApiModule", &["ApiBase"], "array");
+const OF_API_QUERY_RESULT: Method = static_method(
+    CLASS,
+    "ofApiQueryResult",
+    &["ApiQueryBase", "bool"],
+    "array",
+);
+const REFUSE_PAGE: Method = static_method(CLASS, "refusePage", &["SpecialPage", "array"], "void");
+const EXPLAIN_SYNTAX_CHECK: Method =
+    static_method(CLASS, "explainSyntaxCheck", &["ApiBase"], "void");
 
 pub(super) const METHODS: &[Method] = &[
     VIEWER,
