@@ -30,6 +30,10 @@ final class CaptchaGuardServices {
 		return $services ?? MediaWikiServices::getInstance();
 	}
 
+	/**
+	 * Also the native module's way to its host where no handler handed one
+	 * over (the RiskScore API other extensions call).
+	 */
 	public static function getHost( ?ContainerInterface $services = null ): Host {
 		return self::container( $services )->get( self::HOST );
 	}

@@ -1,6 +1,7 @@
 <?php
 
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Adapter\MediaWikiHost;
 use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
@@ -12,7 +13,7 @@ use MediaWiki\MediaWikiServices;
 
 return [
 	CaptchaGuardServices::HOST => static function ( MediaWikiServices $services ): Host {
-		return new Host(
+		return new MediaWikiHost(
 			$services->getMainConfig(),
 			LoggerFactory::getInstance( 'CaptchaGuard' ),
 			$services->getMainObjectStash(),

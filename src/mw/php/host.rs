@@ -1,11 +1,11 @@
-//! `Adapter\Host`: the wiki and the request being served, as the handler
-//! factory builds it from injected services (configuration, the log channel,
-//! the object stash, the emergency switch's store, the request's performer,
-//! session and fields).
+//! `Adapter\Host`, an interface: the wiki and the request being served
+//! (configuration, the log channel, the object stash, the emergency switch's
+//! store, the request's performer, session and fields). On a wiki it is
+//! `MediaWikiHost`, built from injected services; tests inject their own.
 //!
 //! Each native hook handler is constructed with the host and installs it
 //! for the request; the RiskScore API, which other extensions call before
-//! any handler may exist, asks `Host::fromServices()` once. The host is
+//! any handler may exist, asks `CaptchaGuardServices::getHost()` once. The host is
 //! forgotten when the request ends, so a worker never keeps one request's
 //! host (or wiki) for the next.
 
@@ -38,7 +38,12 @@ const fn host_method(
     }
 }
 
-const FROM_SERVICES: Method = static_method(CLASS, "fromServices", &[], "self");
+const FROM_SERVICES: Method = static_method(
+    "CaptchaGuardServices",
+    "getHost",
+    &["?Psr\\Container\\ContainerInterface"],
+    "MediaWiki\\Extension\\CaptchaGuard\\Adapter\\Host",
+);
 const CONFIG: Method = host_method("config", &["string"], "mixed");
 const LOG: Method = host_method("log", &["string", "string", "array"], "void");
 const STASHED_SCORE: Method = host_method("stashedScore", &["string"], "mixed");
@@ -101,7 +106,7 @@ pub fn install(host: &Zval) -> Result<()> {
     if !is_host {
         return Err(BindingError::Build {
             what: "a native hook handler",
-            reason: format!("its host must be an {class}"),
+            reason: format!("its host must implement {class}"),
         });
     }
     replace(Some(host.shallow_clone()));

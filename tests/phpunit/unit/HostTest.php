@@ -1,58 +1,72 @@
 <?php
 
-use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\CaptchaGuard\RiskScore;
-use MediaWiki\Logger\LoggerFactory;
-use MediaWiki\User\UserNameUtils;
+use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use PHPUnit\Framework\TestCase;
+
+require_once __DIR__ . '/FakeHost.php';
 
 /**
  * The native handlers reach the wiki only through the Host they are built
- * with (HandlerFactory injects it): what the module logs, stashes and reads
- * goes to the host's own parts.
+ * with (HandlerFactory injects MediaWiki's): given a fake one, the module
+ * reads, logs, stashes and keeps everything there, and asks MediaWiki for
+ * nothing (there is no request context in these tests to ask).
  */
 class HostTest extends TestCase {
 
 	protected function setUp(): void {
-		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
-	}
-
-	private function host( FakeStash $stash, string $channel = 'Injected' ): Host {
-		return new Host(
-			new FakeConfig( [ 'SecretKey' => 'injected-secret', 'CaptchaGuardRiskScoreBuckets' => null ] ),
-			LoggerFactory::getInstance( $channel ),
-			$stash,
-			new UserNameUtils(),
-			new FakeSwitchSource()
-		);
+		// Anything that went past the host would fail on this.
+		RequestContext::$main = null;
 	}
 
 	public function testAHandlerNeedsAHost() {
-		$this->expectExceptionMessage( 'its host must be an MediaWiki\\Extension\\CaptchaGuard\\Adapter\\Host' );
+		$this->expectExceptionMessage( 'its host must implement MediaWiki\\Extension\\CaptchaGuard\\Adapter\\Host' );
 		new EditFilterHandler( new stdClass() );
 	}
 
-	public function testTheModuleUsesTheInjectedHostsParts() {
-		$stash = new FakeStash();
-		new EditFilterHandler( $this->host( $stash ) );
-		RiskScore::recordVerification( 'token', 'HTTP 500', '' );
-		$this->assertNotEmpty( preg_grep( '/^Injected warning hCaptcha verification/', LoggerFactory::$lines ) );
-		$this->assertEmpty( preg_grep( '/^CaptchaGuard /', LoggerFactory::$lines ), 'nothing went to a looked-up logger' );
-		RequestContext::$main = new RequestContext( new FakeUser( [], false, 'Alice', 5 ), new FakeRequest() );
-		RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.4}' );
-		$this->assertSame( [ 0.4 ], array_values( $stash->data ), "the score is in the injected stash" );
+	public function testTheEmergencyCheckAsksTheHost() {
+		$host = new FakeHost();
+		$host->switch = new StoredSwitch( active: true, actions: 'edit', expiry: time() + 3600 );
+		$handler = new EmergencyCaptchaHandler( $host, 60, 'fakewiki' );
+		$ask = static function ( string $action ) use ( $handler ): bool {
+			$result = false;
+			$handler->onConfirmEditTriggersCaptcha( $action, null, $result );
+			return $result;
+		};
+		$this->assertTrue( $ask( 'edit' ) );
+		$this->assertFalse( $ask( 'addurl' ) );
+		$host->exempt = true;
+		$this->assertFalse( $ask( 'edit' ), "the host's performer is exempt" );
+		$this->assertSame( 1, $host->switchReads, 'read once, then kept for the refresh interval' );
+		$this->assertSame( [], $host->logs );
+	}
+
+	public function testTheRiskScoreIsKeptWithTheHost() {
+		$host = new FakeHost();
+		new EditFilterHandler( $host );
+		$this->assertTrue( RiskScore::recordVerification( 'token', null, '{"success":true,"score":0.4}' ) );
+		$this->assertSame( 0.4, $host->session['hCaptcha-score'] );
+		$this->assertSame( 'Alice', $host->session['captchaguard-hcaptcha-score-owner'] );
+		$this->assertSame( [ 'Alice' => 0.4 ], $host->stash );
 		$this->assertSame( 0.4, RiskScore::get( 'Alice' ) );
+		$host->session = [];
+		$this->assertSame( 0.4, RiskScore::get( 'Alice' ), 'from the stash once the session is gone' );
+
+		$this->assertFalse( RiskScore::recordVerification( 'other', 'HTTP 500', '' ) );
+		$this->assertSame( [ 'warning' ], array_column( $host->logs, 0 ) );
+		$this->assertStringContainsString( 'hCaptcha verification', $host->logs[0][1] );
+		$this->assertSame( [], $host->stash, 'a failed verification forgets the score' );
 	}
 
 	public function testTheLatestHandlersHostIsTheRequestsHost() {
-		$first = new FakeStash();
-		$second = new FakeStash();
-		new EditFilterHandler( $this->host( $first, 'First' ) );
-		new EmergencyCaptchaHandler( $this->host( $second, 'Second' ), 5, 'testwiki' );
+		$first = new FakeHost();
+		$second = new FakeHost();
+		new EditFilterHandler( $first );
+		new EditFilterHandler( $second );
 		RiskScore::recordVerification( 'token', 'HTTP 500', '' );
-		$this->assertNotEmpty( preg_grep( '/^Second warning/', LoggerFactory::$lines ) );
-		$this->assertEmpty( preg_grep( '/^First /', LoggerFactory::$lines ) );
+		$this->assertCount( 1, $second->logs );
+		$this->assertSame( [], $first->logs );
 	}
 }

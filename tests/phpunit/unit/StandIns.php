@@ -163,7 +163,7 @@ namespace Psr\Container {
 }
 
 namespace MediaWiki {
-	use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+	use MediaWiki\Extension\CaptchaGuard\Adapter\MediaWikiHost;
 	use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 	use MediaWiki\Logger\LoggerFactory;
 	use MediaWiki\User\UserNameUtils;
@@ -202,7 +202,7 @@ namespace MediaWiki {
 			if ( $id !== CaptchaGuardServices::HOST ) {
 				throw new \LogicException( "No stand-in for the service $id" );
 			}
-			return new Host(
+			return new MediaWikiHost(
 				$this->config, LoggerFactory::getInstance( 'CaptchaGuard' ), $this->stash,
 				$this->getUserNameUtils(), new \FakeSwitchSource()
 			);
@@ -308,9 +308,9 @@ namespace {
 		}
 	}
 
-	/** The Host the handlers under test get, built from the stand-in services. */
+	/** The Host the handlers under test get: MediaWiki's, over the stand-in services. */
 	function testHost(): MediaWiki\Extension\CaptchaGuard\Adapter\Host {
-		return MediaWiki\Extension\CaptchaGuard\Adapter\Host::fromServices();
+		return MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices::getHost();
 	}
 
 	class FakeConfig implements Config {

@@ -1,0 +1,135 @@
+<?php
+
+namespace MediaWiki\Extension\CaptchaGuard\Adapter;
+
+use BagOStuff;
+use Config;
+use MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource;
+use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
+use MediaWiki\User\UserIdentity;
+use MediaWiki\User\UserNameUtils;
+use Psr\Log\LoggerInterface;
+use RequestContext;
+
+/**
+ * The Host of a wiki: built from injected services (CaptchaGuardServices::HOST)
+ * and handed to each native hook handler by extension.json and HandlerFactory.
+ */
+final class MediaWikiHost implements Host {
+
+	private const SCORE_KEY = 'captchaguard-hcaptcha-score';
+
+	public function __construct(
+		private Config $config,
+		private LoggerInterface $logger,
+		private BagOStuff $stash,
+		private UserNameUtils $userNameUtils,
+		private SwitchSource $switches
+	) {
+	}
+
+	/**
+	 * The request being served. Hooks run inside it, so it is read when asked,
+	 * not kept: a service must not hold a request's state.
+	 */
+	private function context(): RequestContext {
+		return RequestContext::getMain();
+	}
+
+	public function config( string $name ): mixed {
+		return $this->config->get( $name );
+	}
+
+	public function log( string $level, string $message, array $context ): void {
+		$this->logger->log( $level, $message, $context );
+	}
+
+	/**
+	 * Whose score a stash key holds: an anonymous user's is their session's
+	 * (people behind one IP address, a NAT or a proxy, keep their own), a
+	 * registered user's is their name. The key holds only an HMAC of that,
+	 * under $wgSecretKey, so it cannot be turned back into an IP address or
+	 * a name.
+	 */
+	private function scoreKey( string $userName ): string {
+		$owner = $this->userNameUtils->isIP( $userName )
+			? 'session:' . $this->context()->getRequest()->getSession()->getId()
+			: 'user:' . $userName;
+		$secret = (string)$this->config->get( 'SecretKey' );
+		return $this->stash->makeKey( self::SCORE_KEY, hash_hmac( 'sha256', $owner, $secret ) );
+	}
+
+	public function stashedScore( string $userName ): mixed {
+		// An anonymous score is kept under the session's ID: a session nobody
+		// kept (no cookie) is new in this request and has nothing stashed yet.
+		if ( $this->userNameUtils->isIP( $userName )
+			&& !$this->context()->getRequest()->getSession()->isPersistent()
+		) {
+			return false;
+		}
+		return $this->stash->get( $this->scoreKey( $userName ) );
+	}
+
+	public function stashScore( string $userName, float $score, int $ttl ): void {
+		$this->stash->set( $this->scoreKey( $userName ), $score, $ttl );
+	}
+
+	public function unstashScore( string $userName ): void {
+		$this->stash->delete( $this->scoreKey( $userName ) );
+	}
+
+	public function storedSwitch(): ?StoredSwitch {
+		return $this->switches->currentSwitch();
+	}
+
+	public function performer(): PerformerFacts {
+		$user = $this->context()->getUser();
+		return new PerformerFacts(
+			id: $user->getId(),
+			name: $user->getName(),
+			registered: $user->isRegistered(),
+			skipsCaptcha: $user->isAllowed( 'skipcaptcha' ),
+			exempt: $this->isExempt(),
+			bot: $user->isAllowed( 'bot' ),
+			system: $user->isSystemUser()
+		);
+	}
+
+	public function isExempt(): bool {
+		return $this->context()->getUser()->isAllowed( 'captchaguard-exempt' );
+	}
+
+	public function sessionGet( string $key ): mixed {
+		return $this->context()->getRequest()->getSession()->get( $key );
+	}
+
+	public function sessionSet( string $key, mixed $value ): void {
+		$this->context()->getRequest()->getSession()->set( $key, $value );
+	}
+
+	public function sessionRemove( string $key ): void {
+		$this->context()->getRequest()->getSession()->remove( $key );
+	}
+
+	public function value( string $name ): string {
+		return (string)$this->context()->getRequest()->getVal( $name, '' );
+	}
+
+	public function client(): ClientFacts {
+		$request = $this->context()->getRequest();
+		return new ClientFacts(
+			ip: (string)$request->getIP(),
+			userAgent: (string)( $request->getHeader( 'User-Agent' ) ?: '' )
+		);
+	}
+
+	public function isRequester( UserIdentity $user ): bool {
+		return $user->getName() === $this->context()->getUser()->getName();
+	}
+
+	public function isApi(): bool {
+		return defined( 'MW_API' );
+	}
+}
