@@ -176,7 +176,7 @@ impl From<&PerformerFacts> for Performer {
 
 /// Runs a matching filter's CAPTCHA action. Returns whether a CAPTCHA was
 /// demanded, which is what AbuseLog records as the action taken.
-fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
+fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
     let enabled = is_enabled(action)?;
     let performer = Performer::from(&host::performer()?);
     let filtered = FilteredAction::from_abusefilter(&hit.filtered_action);
@@ -207,7 +207,7 @@ fn execute(hit: FilterHit, action: CaptchaAction) -> Result<bool> {
                 set_pending(&hit.warn_key, false)?;
                 return Ok(false);
             }
-            demand(hit.filter, action, answer);
+            demand(hit.filter.clone(), action, answer);
             set_pending(&hit.warn_key, true)?;
             Ok(true)
         }
@@ -242,7 +242,7 @@ impl ConsequenceRunner {
                 true
             },
             || {
-                execute(hit.clone(), action).unwrap_or_else(|error| {
+                execute(hit, action).unwrap_or_else(|error| {
                     host::log(
                         Level::Error,
                         "CAPTCHA action {action} of filter {filter} failed, demanding a CAPTCHA anyway: {error}",

@@ -17,8 +17,8 @@ use crate::policy::emergency::{
 use crate::state::clock;
 use crate::state::emergency_cache::{self, WikiKey};
 
-impl From<StoredSwitch> for Switch {
-    fn from(stored: StoredSwitch) -> Switch {
+impl From<&StoredSwitch> for Switch {
+    fn from(stored: &StoredSwitch) -> Switch {
         Switch {
             on: stored.active,
             actions: parse_stored_actions(&stored.actions),
@@ -29,7 +29,10 @@ impl From<StoredSwitch> for Switch {
 
 fn load_switch() -> Result<Switch> {
     // None: never switched on for this wiki.
-    Ok(host::stored_switch()?.map(Switch::from).unwrap_or_default())
+    Ok(host::stored_switch()?
+        .as_ref()
+        .map(Switch::from)
+        .unwrap_or_default())
 }
 
 /// Refreshes the process copy of the switch. If the database cannot be read,
@@ -208,7 +211,7 @@ impl EmergencyPolicy {
     /// What a stored switch means now (null: never switched).
     pub fn state(stored: Option<&StoredSwitch>) -> SwitchState {
         guard::trip("EmergencyPolicy::state");
-        let switch = stored.cloned().map(Switch::from).unwrap_or_default();
+        let switch = stored.map(Switch::from).unwrap_or_default();
         let active = switch.is_active(clock::unix_now());
         SwitchState {
             active,

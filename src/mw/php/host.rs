@@ -18,11 +18,12 @@ use ext_php_rs::zend::ClassEntry;
 
 use super::values::{ClientFacts, PerformerFacts, StoredSwitch};
 use super::{
-    call_value, read_object, static_method, take_exception, unexpected, BindingError, Method,
-    Result, NAMESPACE,
+    call_value, read, read_object, static_method, take_exception, BindingError, Method, Result,
 };
 
 const CLASS: &str = "Adapter\\Host";
+/// `CLASS` in full: every handler's constructor checks its host against it.
+const INTERFACE: &str = "MediaWiki\\Extension\\CaptchaGuard\\Adapter\\Host";
 
 const fn host_method(
     name: &'static str,
@@ -99,14 +100,13 @@ thread_local! {
 
 /// Makes `host` this request's host; a handler's constructor calls it.
 pub fn install(host: &Zval) -> Result<()> {
-    let class = format!("{NAMESPACE}{CLASS}");
-    let is_host = ClassEntry::try_find(&class)
+    let is_host = ClassEntry::try_find(INTERFACE)
         .zip(host.object())
-        .is_some_and(|(class, object)| object.instance_of(class));
+        .is_some_and(|(interface, object)| object.instance_of(interface));
     if !is_host {
         return Err(BindingError::Build {
             what: "a native hook handler",
-            reason: format!("its host must implement {class}"),
+            reason: format!("its host must implement {INTERFACE}"),
         });
     }
     replace(Some(host.shallow_clone()));
@@ -156,8 +156,7 @@ fn call_host_as<T>(method: &'static Method, args: Vec<&dyn IntoZvalDyn>) -> Resu
 where
     T: for<'a> ext_php_rs::convert::FromZval<'a>,
 {
-    let value = call_host(method, args)?;
-    T::from_zval(&value).ok_or_else(|| unexpected(method, std::any::type_name::<T>(), &value))
+    read(method, &call_host(method, args)?)
 }
 
 /// A setting of the wiki (`$wg` + name).
@@ -265,4 +264,15 @@ pub fn is_requester(user: &Zval) -> Result<bool> {
 
 pub fn is_api() -> Result<bool> {
     call_host_as(&IS_API, vec![])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::NAMESPACE;
+    use super::{CLASS, INTERFACE};
+
+    #[test]
+    fn the_interface_is_the_class_named_in_the_namespace() {
+        assert_eq!(INTERFACE, format!("{NAMESPACE}{CLASS}"));
+    }
 }

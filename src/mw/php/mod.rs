@@ -205,8 +205,15 @@ pub(crate) fn call<T>(method: &'static Method, args: Vec<&dyn IntoZvalDyn>) -> R
 where
     T: for<'a> FromZval<'a>,
 {
-    let value = call_value(method, args)?;
-    T::from_zval(&value).ok_or_else(|| unexpected(method, std::any::type_name::<T>(), &value))
+    read(method, &call_value(method, args)?)
+}
+
+/// What `method` returned, as the plain type `T` it declares.
+pub(crate) fn read<T>(method: &'static Method, value: &Zval) -> Result<T>
+where
+    T: for<'a> FromZval<'a>,
+{
+    T::from_zval(value).ok_or_else(|| unexpected(method, std::any::type_name::<T>(), value))
 }
 
 /// Calls `method`, whose declared return type is the native class `T`.
