@@ -7,7 +7,6 @@ use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchRefusal;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchState;
-use MediaWiki\Logger\LoggerFactory;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -18,8 +17,10 @@ class EmergencyTest extends TestCase {
 
 	private const WEEK = 604800;
 
-	private function handler( int $refresh = 60 ): EmergencyCaptchaHandler {
-		return new EmergencyCaptchaHandler( testHost(), $refresh, 'testwiki' );
+	private FakeHost $host;
+
+	private function handler( int $refresh = 60, string $wiki = 'testwiki' ): EmergencyCaptchaHandler {
+		return new EmergencyCaptchaHandler( $this->host, $refresh, $wiki );
 	}
 
 	private function ask( EmergencyCaptchaHandler $handler, string $action, bool $result = false ): bool {
@@ -28,7 +29,7 @@ class EmergencyTest extends TestCase {
 	}
 
 	private function switchOn( string $actions, int $expiresIn = 3600 ): void {
-		FakeSwitchSource::$row = [ 'active' => true, 'actions' => $actions, 'expiry' => time() + $expiresIn ];
+		$this->host->switch = new StoredSwitch( active: true, actions: $actions, expiry: time() + $expiresIn );
 	}
 
 	/**
@@ -61,7 +62,7 @@ class EmergencyTest extends TestCase {
 	}
 
 	protected function setUp(): void {
-		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
+		$this->host = new FakeHost();
 	}
 
 	public function testValidChangeIsNormalised() {
@@ -159,7 +160,7 @@ class EmergencyTest extends TestCase {
 
 	public function testExemptUsersAreLetThrough() {
 		$this->switchOn( 'edit' );
-		RequestContext::$main = new RequestContext( new FakeUser( [ 'captchaguard-exempt' ] ), new FakeRequest() );
+		$this->host->rights = [ 'captchaguard-exempt' ];
 		$this->assertFalse( $this->ask( $this->handler(), 'edit' ) );
 	}
 
@@ -174,15 +175,15 @@ class EmergencyTest extends TestCase {
 		for ( $i = 0; $i < 100; $i++ ) {
 			$this->assertTrue( $this->ask( $handler, 'edit' ) );
 		}
-		$this->assertSame( 1, FakeSwitchSource::$loads );
+		$this->assertSame( 1, $this->host->switchReads );
 		// A second handler in the same worker shares the process copy.
 		$this->assertTrue( $this->ask( $this->handler( 60 ), 'edit' ) );
-		$this->assertSame( 1, FakeSwitchSource::$loads );
+		$this->assertSame( 1, $this->host->switchReads );
 		// A change made here is seen at once.
-		FakeSwitchSource::$row = null;
+		$this->host->switch = null;
 		EmergencyPolicy::forgetCachedSwitch();
 		$this->assertFalse( $this->ask( $handler, 'edit' ) );
-		$this->assertSame( 2, FakeSwitchSource::$loads );
+		$this->assertSame( 2, $this->host->switchReads );
 	}
 
 	/**
@@ -193,44 +194,43 @@ class EmergencyTest extends TestCase {
 		$this->switchOn( 'edit', 2 );
 		$handler = $this->handler( 1 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ) );
-		FakeSwitchSource::$row = [ 'active' => true, 'actions' => 'create', 'expiry' => time() + 3600 ];
+		$this->switchOn( 'create' );
 		sleep( 3 );
 		$this->assertFalse( $this->ask( $handler, 'edit' ), 'expired' );
 		$this->assertTrue( $this->ask( $handler, 'create' ), 'refreshed' );
-		$this->assertSame( 2, FakeSwitchSource::$loads );
+		$this->assertSame( 2, $this->host->switchReads );
 	}
 
 	public function testAFailingStoreAnswersFromTheLastKnownSwitchAndIsLogged() {
 		$this->switchOn( 'edit' );
 		$handler = $this->handler( 0 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ) );
-		FakeSwitchSource::$failure = new RuntimeException( 'DB down' );
+		$this->host->failures['storedSwitch'] = new RuntimeException( 'DB down' );
 		usleep( 1100000 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ), 'last known switch' );
 		$this->assertFalse( $this->ask( $handler, 'create' ) );
-		[ $channel, $level, $message, $context ] = LoggerFactory::$records[0];
-		$this->assertSame( [ 'CaptchaGuard', 'error' ], [ $channel, $level ] );
+		[ $level, $message, $context ] = $this->host->logs[0];
+		$this->assertSame( 'error', $level );
 		$this->assertStringContainsString( '{state}', $message );
 		$this->assertSame( 'on', $context['state'] );
 		$this->assertSame( 'DB down', $context['exception']->getMessage() );
 	}
 
 	public function testAFailingStoreBeforeAnyReadMeansOff() {
-		FakeSwitchSource::$failure = new RuntimeException( 'DB down' );
+		$this->host->failures['storedSwitch'] = new RuntimeException( 'DB down' );
 		$this->assertFalse( $this->ask( $this->handler(), 'edit' ) );
 		$this->assertNotEmpty(
-			preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', LoggerFactory::$lines )
+			preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', $this->host->logLines() )
 		);
 	}
 
 	public function testAFailingRightsCheckAsksForTheCaptcha() {
 		$this->switchOn( 'edit' );
-		$user = new FakeUser( [ 'captchaguard-exempt' ] );
-		$user->failure = new RuntimeException( 'rights unavailable' );
-		RequestContext::$main = new RequestContext( $user, new FakeRequest() );
+		$this->host->rights = [ 'captchaguard-exempt' ];
+		$this->host->failures['isExempt'] = new RuntimeException( 'rights unavailable' );
 		$this->assertTrue( $this->ask( $this->handler(), 'edit' ) );
 		$this->assertNotEmpty(
-			preg_grep( '/Could not check captchaguard-exempt.*rights unavailable/', LoggerFactory::$lines )
+			preg_grep( '/Could not check captchaguard-exempt.*rights unavailable/', $this->host->logLines() )
 		);
 	}
 
@@ -239,13 +239,13 @@ class EmergencyTest extends TestCase {
 	 */
 	public function testEachWikiOfASharedWorkerAnswersWithItsOwnSwitch() {
 		$this->switchOn( 'edit' );
-		$wikiA = new EmergencyCaptchaHandler( testHost(), 60, 'wiki_a' );
+		$wikiA = $this->handler( 60, 'wiki_a' );
 		$this->assertTrue( $this->ask( $wikiA, 'edit' ) );
 		// What the store answers for wiki_b, served next by the same worker.
-		FakeSwitchSource::$row = null;
-		$wikiB = new EmergencyCaptchaHandler( testHost(), 60, 'wiki_b' );
+		$this->host->switch = null;
+		$wikiB = $this->handler( 60, 'wiki_b' );
 		$this->assertFalse( $this->ask( $wikiB, 'edit' ) );
 		$this->assertTrue( $this->ask( $wikiA, 'edit' ), 'wiki_a keeps its own copy' );
-		$this->assertSame( 2, FakeSwitchSource::$loads );
+		$this->assertSame( 2, $this->host->switchReads );
 	}
 }

@@ -7,23 +7,74 @@ use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
 
 /**
- * A Host in memory, for tests that give the module nothing of MediaWiki:
- * what it logs, stashes and keeps in the session is here to look at.
+ * A Host in memory, the whole of MediaWiki the unit tests give the module:
+ * what it logs, stashes and keeps in the session is here to look at, and any
+ * method throws when told to ($failures), as a wiki's services can.
  */
 class FakeHost implements Host {
 	public array $config = [];
 	/** @var array[] [ level, message, context ] */
 	public array $logs = [];
+	/** Stashed scores by user name, and their lifetimes */
 	public array $stash = [];
+	public array $stashTtl = [];
 	public array $session = [];
+	/** The request's parameters */
 	public array $values = [];
 	public ?StoredSwitch $switch = null;
 	public int $switchReads = 0;
+	/** The performer */
 	public string $name = 'Alice';
-	public bool $exempt = false;
+	public int $id = 5;
+	public array $rights = [];
+	public bool $system = false;
+	public string $ip = '198.51.100.9';
+	public string $userAgent = 'FakeHost/1.0';
+	/** @var Throwable[] By method name: what that method throws */
+	public array $failures = [];
+
+	/** The settings as a wiki has them by default: extension.json's. */
+	public function __construct() {
+		$extension = json_decode( file_get_contents( __DIR__ . '/../../../extension.json' ), true );
+		$this->config = array_map( static fn ( $setting ) => $setting['value'], $extension['config'] );
+	}
+
+	private function mayFail( string $method ): void {
+		if ( isset( $this->failures[$method] ) ) {
+			throw $this->failures[$method];
+		}
+	}
+
+	/** An anonymous visitor, named by their address as MediaWiki names them. */
+	public static function anonymous( array $rights = [] ): self {
+		$host = new self();
+		$host->name = $host->ip;
+		$host->id = 0;
+		$host->rights = $rights;
+		return $host;
+	}
+
+	/**
+	 * The log as read: placeholders filled from the context, as MediaWiki's
+	 * PSR-3 loggers fill them, one "level message" line per call.
+	 */
+	public function logLines(): array {
+		return array_map( static function ( array $record ): string {
+			[ $level, $message, $context ] = $record;
+			return "$level " . preg_replace_callback( '/\{(\w+)\}/', static function ( $m ) use ( $context ) {
+				$value = $context[$m[1]] ?? $m[0];
+				return is_scalar( $value ) ? (string)$value : $m[0];
+			}, $message );
+		}, $this->logs );
+	}
 
 	public function config( string $name ): mixed {
-		return $this->config[$name] ?? null;
+		$this->mayFail( __FUNCTION__ );
+		if ( !array_key_exists( $name, $this->config ) ) {
+			// As MediaWiki's Config: an unknown setting is an error, not a null.
+			throw new RuntimeException( "No such setting: $name" );
+		}
+		return $this->config[$name];
 	}
 
 	public function log( string $level, string $message, array $context ): void {
@@ -31,51 +82,64 @@ class FakeHost implements Host {
 	}
 
 	public function stashedScore( string $userName ): mixed {
+		$this->mayFail( __FUNCTION__ );
 		return $this->stash[$userName] ?? false;
 	}
 
 	public function stashScore( string $userName, float $score, int $ttl ): void {
+		$this->mayFail( __FUNCTION__ );
 		$this->stash[$userName] = $score;
+		$this->stashTtl[$userName] = $ttl;
 	}
 
 	public function unstashScore( string $userName ): void {
-		unset( $this->stash[$userName] );
+		$this->mayFail( __FUNCTION__ );
+		unset( $this->stash[$userName], $this->stashTtl[$userName] );
 	}
 
 	public function storedSwitch(): ?StoredSwitch {
 		$this->switchReads++;
+		$this->mayFail( __FUNCTION__ );
 		return $this->switch;
 	}
 
 	public function performer(): PerformerFacts {
+		$this->mayFail( __FUNCTION__ );
 		return new PerformerFacts(
-			id: 5, name: $this->name, registered: true, skipsCaptcha: false,
-			exempt: $this->exempt, bot: false, system: false
+			id: $this->id, name: $this->name, registered: $this->id > 0,
+			skipsCaptcha: in_array( 'skipcaptcha', $this->rights, true ),
+			exempt: $this->isExempt(), bot: in_array( 'bot', $this->rights, true ), system: $this->system
 		);
 	}
 
 	public function isExempt(): bool {
-		return $this->exempt;
+		$this->mayFail( __FUNCTION__ );
+		return in_array( 'captchaguard-exempt', $this->rights, true );
 	}
 
 	public function sessionGet( string $key ): mixed {
+		$this->mayFail( __FUNCTION__ );
 		return $this->session[$key] ?? null;
 	}
 
 	public function sessionSet( string $key, mixed $value ): void {
+		$this->mayFail( __FUNCTION__ );
 		$this->session[$key] = $value;
 	}
 
 	public function sessionRemove( string $key ): void {
+		$this->mayFail( __FUNCTION__ );
 		unset( $this->session[$key] );
 	}
 
 	public function value( string $name ): string {
-		return $this->values[$name] ?? '';
+		$this->mayFail( __FUNCTION__ );
+		return (string)( $this->values[$name] ?? '' );
 	}
 
 	public function client(): ClientFacts {
-		return new ClientFacts( ip: '198.51.100.9', userAgent: 'FakeHost/1.0' );
+		$this->mayFail( __FUNCTION__ );
+		return new ClientFacts( ip: $this->ip, userAgent: $this->userAgent );
 	}
 
 	public function isRequester( UserIdentity $user ): bool {

@@ -1,6 +1,8 @@
 <?php
-// Unit tests of the native classes: the module is loaded by `php -d extension=…`
-// and MediaWiki is replaced by the small stand-ins in StandIns.php.
+// Unit tests of the native classes: the module is loaded (PHP_INI_SCAN_DIR) and
+// the whole of MediaWiki it is given is a FakeHost. What needs MediaWiki's own
+// objects (users, pages, Status, OutputPage), ConfirmEdit or AbuseFilter is
+// tested inside the real wiki: tests/phpunit/integration.
 
 if ( !extension_loaded( 'captchaguard' ) ) {
 	fwrite( STDERR, "The captchaguard module is not loaded (php -d extension=…/libcaptchaguard.so)\n" );
@@ -18,5 +20,5 @@ spl_autoload_register( static function ( string $class ) {
 	}
 } );
 
-// After the autoloader: FakeSwitchSource implements CaptchaGuard's SwitchSource.
-require_once __DIR__ . '/StandIns.php';
+// After the autoloader: FakeHost implements CaptchaGuard's Host.
+require_once __DIR__ . '/FakeHost.php';
