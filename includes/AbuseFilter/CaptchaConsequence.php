@@ -4,7 +4,7 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
 use MediaWiki\Extension\AbuseFilter\Consequences\Consequence\Consequence;
 use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
-use MediaWiki\Logger\LoggerFactory;
+use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use Throwable;
 
 /**
@@ -41,12 +41,14 @@ class CaptchaConsequence extends Consequence {
 		try {
 			$hit = AbuseFilterCompat::hit( $this->parameters );
 		} catch ( Throwable $e ) {
-			// Fail safe: a filter that asked for a CAPTCHA gets one.
-			LoggerFactory::getInstance( 'CaptchaGuard' )->error(
+			// Fail safe: a filter that asked for a CAPTCHA gets one, demanded
+			// before the log is written in case the log cannot be.
+			$demanded = ConsequenceRunner::failSafe( $this->action );
+			CaptchaGuardServices::getHost()->log( 'error',
 				'Could not read the matching filter of {action}, demanding a CAPTCHA anyway',
 				[ 'action' => $this->action, 'exception' => $e ]
 			);
-			return ConsequenceRunner::failSafe( $this->action );
+			return $demanded;
 		}
 		return ConsequenceRunner::execute( $hit, $this->action );
 	}

@@ -1,37 +1,121 @@
 <?php
 
-use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
-use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence;
+use MediaWiki\Extension\AbuseFilter\ActionSpecifier;
 use MediaWiki\Extension\AbuseFilter\Consequences\Consequence\HookAborterConsequence;
+use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
+use MediaWiki\Extension\AbuseFilter\Filter\ExistingFilter;
+use MediaWiki\Extension\AbuseFilter\Filter\Flags;
+use MediaWiki\Extension\AbuseFilter\Filter\LastEditInfo;
+use MediaWiki\Extension\AbuseFilter\Filter\Specs;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence;
+use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
-use MediaWiki\Logger\LoggerFactory;
-use PHPUnit\Framework\TestCase;
+use MediaWiki\Extension\ConfirmEdit\QuestyCaptcha\QuestyCaptcha;
+use MediaWiki\Extension\ConfirmEdit\Store\CaptchaStore;
+use MediaWiki\Status\Status;
+use MediaWiki\Title\TitleValue;
+use MediaWiki\User\User;
+
+require_once __DIR__ . '/RequestTestCase.php';
+
+/** ConfirmEdit's CAPTCHA when it fails: its answer check throws. */
+class ThrowingQuestyCaptcha extends QuestyCaptcha {
+	public function passCaptchaLimitedFromRequest( WebRequest $request, User $user ) {
+		throw new RuntimeException( 'confirmedit unavailable' );
+	}
+}
 
 /**
- * The consequence and the edit hook, in both orders AbuseFilter and
- * CaptchaGuard's hook can run in. Each test runs in its own PHP process, as
- * each web request starts with fresh module state.
+ * The consequence and the edit hook in the real wiki, with the real
+ * AbuseFilter's Parameters, ConfirmEdit's QuestyCaptcha (the answer is
+ * "guard") and MediaWiki's Status, in both orders AbuseFilter and
+ * CaptchaGuard's hook can run in. Each test is one request in its own PHP
+ * process; failures are injected where MediaWiki can fail: the host's
+ * session, configuration and rights, AbuseFilter's filter, the Status,
+ * the output and ConfirmEdit.
+ *
+ * @runTestsInSeparateProcesses
+ * @preserveGlobalState disabled
  */
-class CaptchaConsequenceTest extends TestCase {
+class CaptchaConsequenceTest extends RequestTestCase {
 
-	private function context( array $rights = [], array $request = [] ): RequestContext {
-		return RequestContext::$main = new RequestContext( new FakeUser( $rights ), new FakeRequest( $request ) );
+	private function params(
+		int $filter = 7, string $action = 'edit', string $page = 'Page', bool $unreadable = false
+	): Parameters {
+		$existing = new ExistingFilter(
+			new Specs( 'true', '', "Filter $filter", [ 'showcaptcha' ], 'default' ),
+			new Flags( true, false, 0, false ),
+			[ 'showcaptcha' => [] ],
+			new LastEditInfo( 1, 'Checker', '20260101000000' ),
+			$filter
+		);
+		$target = $action === 'createaccount' ? new TitleValue( NS_SPECIAL, 'CreateAccount' ) : new TitleValue( NS_MAIN, $page );
+		$specifier = new ActionSpecifier( $action, $target, RequestContext::getMain()->getUser(), self::IP,
+			$action === 'createaccount' ? 'Newcomer' : null );
+		if ( !$unreadable ) {
+			return new Parameters( $existing, false, $specifier );
+		}
+		return new class( $existing, false, $specifier ) extends Parameters {
+			public function getFilter(): ExistingFilter {
+				throw new RuntimeException( 'filter store down' );
+			}
+		};
+	}
+
+	/** A CAPTCHA ConfirmEdit asked this session, as the edit form got it: its ID. */
+	private function storedCaptcha(): string {
+		$captcha = ConfirmEditHooks::getInstance();
+		return $captcha->storeCaptcha( $captcha->getCaptcha() );
+	}
+
+	/** The next request of the same session, with a new ConfirmEdit as each request has. */
+	private function nextRequest( array $values ): void {
+		$context = RequestContext::getMain();
+		$request = new FauxRequest( $values, true, $context->getRequest()->getSession() );
+		$request->setIP( self::IP );
+		$context->setRequest( $request );
+		( static function () {
+			static::$instance = null;
+		} )->bindTo( null, ConfirmEditHooks::class )();
+	}
+
+	private function editFilter( Status $status ): bool {
+		$context = RequestContext::getMain();
+		return ( new EditFilterHandler( $this->host ) )->onEditFilterMergedContent(
+			$context, new WikitextContent( 'spam' ), $status, 'summary', $context->getUser(), false
+		);
 	}
 
 	private function runEdit( string $action, bool $hookFirst, ?Parameters $params = null ): array {
-		$status = new FakeStatus();
-		$handler = new EditFilterHandler( testHost() );
+		$status = Status::newGood();
 		$hookResults = [];
 		if ( $hookFirst ) {
-			$hookResults[] = $handler->onEditFilterMergedContent( null, null, $status, '', null, false );
+			$hookResults[] = $this->editFilter( $status );
 		}
-		$taken = ( new CaptchaConsequence( $params ?? new Parameters(), $action ) )->execute();
+		$taken = ( new CaptchaConsequence( $params ?? $this->params(), $action ) )->execute();
 		if ( !$hookFirst ) {
-			$hookResults[] = $handler->onEditFilterMergedContent( null, null, $status, '', null, false );
+			$hookResults[] = $this->editFilter( $status );
 		}
 		return [ $taken, $status, $hookResults ];
+	}
+
+	private static function errorKeys( Status $status ): array {
+		return array_map(
+			static fn ( $error ) => is_string( $error['message'] ) ? $error['message'] : $error['message']->getKey(),
+			$status->getErrors()
+		);
+	}
+
+	private function pendingWarnKeys(): ?array {
+		$stored = $this->session()->get( 'captchaguard-pending-warn-keys' );
+		return $stored === null ? null : json_decode( $stored, true );
+	}
+
+	private static function warnKey( string $page, int $filter = 3 ): string {
+		return 'abusefilter-warned-' . md5( "0:$page" ) . "-$filter-edit";
 	}
 
 	public static function provideOrders(): array {
@@ -40,138 +124,151 @@ class CaptchaConsequenceTest extends TestCase {
 
 	/** @dataProvider provideOrders */
 	public function testAnonymousEditIsStoppedWithACaptcha( bool $hookFirst ) {
-		$this->context();
 		[ $taken, $status, $hookResults ] = $this->runEdit( 'showcaptcha', $hookFirst );
 		$this->assertTrue( $taken, 'AbuseLog records the action' );
-		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		$this->assertSame( [ 'captchaguard-flagged' ], self::errorKeys( $status ) );
 		$this->assertSame( EditPage::AS_HOOK_ERROR_EXPECTED, $status->value );
 		$this->assertSame( 'question', $status->statusData['captcha']['type'] );
+		$this->assertSame( 'Type the word guard', $status->statusData['captcha']['question'] );
+		$this->assertSame( 'captchaguard-flagged', $status->statusData['captcha']['captchaguard']['code'] );
 		$this->assertSame( $hookFirst ? [ true ] : [ false ], $hookResults );
 	}
 
 	public function testWrongAnswerSaysIncorrect() {
-		$this->context( [], [ 'captchaid' => 'id1', 'captchaword' => 'nope' ] );
+		$id = $this->storedCaptcha();
+		$this->nextRequest( [ 'captchaid' => $id, 'captchaword' => 'nope' ] );
 		[ $taken, $status ] = $this->runEdit( 'showcaptcha', false );
 		$this->assertTrue( $taken );
-		$this->assertSame( [ 'captchaguard-wrong-answer' ], $status->errors );
-		$this->assertSame( [ 'nope' ], ConfirmEditHooks::getInstance()->checked );
+		$this->assertSame( [ 'captchaguard-wrong-answer' ], self::errorKeys( $status ) );
+		$this->assertFalse( CaptchaStore::get()->retrieve( $id ), 'ConfirmEdit checked it, and a CAPTCHA is answered once' );
+		$this->assertNotSame( $id, $status->statusData['captcha']['id'], 'a new CAPTCHA to answer' );
 	}
 
 	public function testRightAnswerLetsTheEditThroughAndIsNotLogged() {
-		$this->context( [], [ 'wpCaptchaId' => 'id1', 'wpCaptchaWord' => 'guard' ] );
+		$id = $this->storedCaptcha();
+		$this->nextRequest( [ 'wpCaptchaId' => $id, 'wpCaptchaWord' => 'guard' ] );
 		[ $taken, $status, $hookResults ] = $this->runEdit( 'forcecaptcha', false );
 		$this->assertFalse( $taken );
-		$this->assertSame( [], $status->errors );
+		$this->assertSame( [], self::errorKeys( $status ) );
 		$this->assertSame( [ true ], $hookResults );
 	}
 
 	public static function provideNotChallenged(): array {
 		return [
-			'skipcaptcha, showcaptcha' => [ [ 'skipcaptcha' ], 'showcaptcha' ],
-			'exempt, showcaptcha' => [ [ 'captchaguard-exempt' ], 'showcaptcha' ],
-			'exempt, forcecaptcha' => [ [ 'captchaguard-exempt' ], 'forcecaptcha' ],
-			'bot, forcecaptcha' => [ [ 'bot', 'skipcaptcha' ], 'forcecaptcha' ],
+			'skipcaptcha, showcaptcha' => [ 'Skipper', 'showcaptcha' ],
+			'exempt, showcaptcha' => [ 'Exempt', 'showcaptcha' ],
+			'exempt, forcecaptcha' => [ 'Exempt', 'forcecaptcha' ],
+			'bot, forcecaptcha' => [ 'Botty', 'forcecaptcha' ],
 		];
 	}
 
 	/** @dataProvider provideNotChallenged */
-	public function testUsersWhoAreNotChallenged( array $rights, string $action ) {
-		$this->context( $rights );
+	public function testUsersWhoAreNotChallenged( string $userName, string $action ) {
+		$this->request( [], $userName );
 		[ $taken, $status ] = $this->runEdit( $action, true );
 		$this->assertFalse( $taken );
-		$this->assertSame( [], $status->errors );
+		$this->assertSame( [], self::errorKeys( $status ) );
 		$this->assertNull( $status->statusData );
 	}
 
 	public function testSystemUserIsNotChallenged() {
-		RequestContext::$main = new RequestContext( new FakeUser( [], true ), new FakeRequest() );
+		RequestContext::getMain()->setUser( User::newSystemUser( 'CaptchaGuard test system', [ 'steal' => true ] ) );
 		[ $taken ] = $this->runEdit( 'forcecaptcha', true );
 		$this->assertFalse( $taken );
 	}
 
 	public function testForceCaptchaChallengesSkipCaptchaUsers() {
-		$this->context( [ 'skipcaptcha' ] );
+		$this->request( [], 'Skipper' );
 		[ $taken, $status ] = $this->runEdit( 'forcecaptcha', true );
 		$this->assertTrue( $taken );
-		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		$this->assertSame( [ 'captchaguard-flagged' ], self::errorKeys( $status ) );
 	}
 
 	public function testDisabledActionDoesNothing() {
-		$this->context();
-		MediaWiki\MediaWikiServices::$instance = new MediaWiki\MediaWikiServices(
-			new FakeConfig( [ 'CaptchaGuardAbuseFilterActions' => [ 'forcecaptcha' ] ] ), new FakeStash()
-		);
+		$GLOBALS['wgCaptchaGuardAbuseFilterActions'] = [ 'forcecaptcha' ];
 		[ $taken, $status ] = $this->runEdit( 'showcaptcha', true );
 		$this->assertFalse( $taken );
-		$this->assertSame( [], $status->errors );
+		$this->assertSame( [], self::errorKeys( $status ) );
 	}
 
 	public function testUncoveredActionIsLoggedOnceAndDoesNothing() {
-		$this->context();
-		$move = new Parameters( 9, 'move' );
+		$move = $this->params( 9, 'move' );
 		$this->assertFalse( ( new CaptchaConsequence( $move, 'showcaptcha' ) )->execute() );
 		$this->assertFalse( ( new CaptchaConsequence( $move, 'showcaptcha' ) )->execute() );
-		$warnings = preg_grep( "/Filter 9 has showcaptcha.*'move'/", LoggerFactory::$lines );
-		$this->assertCount( 1, $warnings );
+		$this->assertCount( 1, $this->loggedLine( "/Filter 9 has showcaptcha.*'move'/" ) );
+	}
+
+	public function testTheRegisteredActionsAreAbuseFiltersFactories() {
+		$actions = [];
+		( new AbuseFilterHandler( $this->host, [ 'showcaptcha', 'forcecaptcha' ] ) )->onAbuseFilterCustomActions( $actions );
+		$this->assertSame( [ 'showcaptcha', 'forcecaptcha' ], array_keys( $actions ) );
+		foreach ( $actions as $name => $factory ) {
+			$this->assertIsCallable( $factory, $name );
+			$this->assertInstanceOf( CaptchaConsequence::class, $factory( $this->params() ) );
+		}
+	}
+
+	public function testTheEditFormShowsTheCaptchaThatWasDemanded() {
+		$this->runEdit( 'showcaptcha', true );
+		$out = RequestContext::getMain()->getOutput();
+		( new EditFormHandler( $this->host ) )->onEditPage__showEditForm_fields( null, $out );
+		$this->assertStringContainsString( 'id="captchaguard-prompt"', $out->getHTML() );
+		$this->assertStringContainsString( 'Type the word guard', $out->getHTML() );
+	}
+
+	public function testNoDemandNoCaptchaInTheEditForm() {
+		$out = RequestContext::getMain()->getOutput();
+		( new EditFormHandler( $this->host ) )->onEditPage__showEditForm_fields( null, $out );
+		$this->assertSame( '', $out->getHTML() );
 	}
 
 	public function testPendingCaptchaKeepsTheWarningFromRepeating() {
-		$context = $this->context();
-		$this->runEdit( 'showcaptcha', true, new Parameters( 3, 'edit', 'Page' ) );
-		$warnKey = 'abusefilter-warned-' . md5( '0:Page' ) . '-3-edit';
-		$session = $context->getRequest()->getSession();
-		$pending = json_decode( $session->get( 'captchaguard-pending-warn-keys' ), true );
+		$this->runEdit( 'showcaptcha', true, $this->params( 3, 'edit', 'Page' ) );
+		$warnKey = self::warnKey( 'Page' );
+		$pending = $this->pendingWarnKeys();
 		$this->assertSame( [ $warnKey ], array_column( $pending, 'key' ) );
 		$this->assertEqualsWithDelta( time(), $pending[0]['set_at'], 5 );
 		// AbuseFilter's warn has since cleared its key; the next save must pass it.
-		$session->set( $warnKey, false );
-		$handler = new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( testHost(), [ 'showcaptcha' ] );
+		$this->session()->set( $warnKey, false );
 		$skip = [];
-		$handler->onAbuseFilterShouldFilterAction( null, null, null, $skip );
-		$this->assertTrue( $session->get( $warnKey ) );
+		( new AbuseFilterHandler( $this->host, [ 'showcaptcha' ] ) )
+			->onAbuseFilterShouldFilterAction( null, null, null, $skip );
+		$this->assertTrue( $this->session()->get( $warnKey ) );
 	}
 
 	/** @dataProvider provideOrders */
 	public function testUnreadableFilterStillDemandsTheCaptcha( bool $hookFirst ) {
-		$this->context();
-		$params = new Parameters();
-		$params->throwOnFilter = true;
-		[ $taken, $status ] = $this->runEdit( 'showcaptcha', $hookFirst, $params );
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', $hookFirst, $this->params( 7, 'edit', 'Page', true ) );
 		$this->assertTrue( $taken );
-		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
-		$this->assertNotEmpty(
-			preg_grep( '/CaptchaGuard error Could not read the matching filter of showcaptcha/', LoggerFactory::$lines )
-		);
+		$this->assertSame( [ 'captchaguard-flagged' ], self::errorKeys( $status ) );
+		[ [ , $message, $context ] ] = $this->host->logged( 'error' );
+		$this->assertSame( 'Could not read the matching filter of {action}, demanding a CAPTCHA anyway', $message );
+		$this->assertSame( 'filter store down', $context['exception']->getMessage() );
 	}
 
 	/** @dataProvider provideOrders */
 	public function testAThrowingSessionStillDemandsTheCaptchaAndIsLoggedWithContext( bool $hookFirst ) {
-		$context = $this->context();
-		$context->getRequest()->getSession()->failure = new RuntimeException( 'session store down' );
+		$down = new RuntimeException( 'session store down' );
+		$this->host->failures = [ 'sessionGet' => $down, 'sessionSet' => $down ];
 		[ $taken, $status ] = $this->runEdit( 'showcaptcha', $hookFirst );
 		$this->assertTrue( $taken, 'the exception did not escape the consequence' );
-		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
-		[ [ $channel, $level, $message, $logContext ] ] = array_values( array_filter(
-			LoggerFactory::$records, static fn ( $r ) => $r[1] === 'error'
-		) );
-		$this->assertSame( [ 'CaptchaGuard', 'error' ], [ $channel, $level ] );
+		$this->assertSame( [ 'captchaguard-flagged' ], self::errorKeys( $status ) );
+		[ [ $level, $message, $logContext ] ] = $this->host->logged( 'error' );
+		$this->assertSame( 'error', $level );
 		$this->assertStringContainsString( '{filter}', $message, 'placeholders, not an interpolated string' );
 		$this->assertSame( '7', $logContext['filter'] );
-		$this->assertInstanceOf( RuntimeException::class, $logContext['exception'] );
-		$this->assertSame( 'session store down', $logContext['exception']->getMessage() );
+		$this->assertSame( $down, $logContext['exception'] );
 	}
 
 	public function testAThrowingStatusStillStopsTheEdit() {
-		$this->context();
-		$status = new FakeStatus();
-		$status->failure = new RuntimeException( 'status broken' );
-		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
-		$stopped = ( new EditFilterHandler( testHost() ) )
-			->onEditFilterMergedContent( null, null, $status, '', null, false );
-		$this->assertFalse( $stopped, 'the edit is stopped although its Status could not be written' );
-		$this->assertNotEmpty(
-			preg_grep( '/Could not show the CAPTCHA demanded by filter 7.*status broken/', LoggerFactory::$lines )
-		);
+		$status = new class extends Status {
+			public function fatal( $message, ...$parameters ) {
+				throw new RuntimeException( 'status broken' );
+			}
+		};
+		( new CaptchaConsequence( $this->params(), 'showcaptcha' ) )->execute();
+		$this->assertFalse( $this->editFilter( $status ), 'the edit is stopped although its Status could not be written' );
+		$this->assertNotEmpty( $this->loggedLine( '/Could not show the CAPTCHA demanded by filter 7.*status broken/' ) );
 	}
 
 	public static function provideThrowingDependencies(): array {
@@ -188,92 +285,91 @@ class CaptchaConsequenceTest extends TestCase {
 	 * @dataProvider provideThrowingDependencies
 	 */
 	public function testAThrowingDependencyStillStopsTheEdit( string $failing ) {
-		$context = $this->context( [], [ 'captchaid' => 'id1', 'captchaword' => 'guard' ] );
 		$failure = new RuntimeException( "$failing unavailable" );
 		if ( $failing === 'confirmedit' ) {
-			ConfirmEditHooks::getInstance()->failure = $failure;
+			$GLOBALS['wgCaptchaClass'] = ThrowingQuestyCaptcha::class;
+			$failure = null;
 		} elseif ( $failing === 'config' ) {
-			MediaWiki\MediaWikiServices::getInstance()->config->failure = $failure;
+			$this->host->failures['config'] = $failure;
 		} else {
-			$context->user->failure = $failure;
+			$this->host->failures = [ 'performer' => $failure, 'isExempt' => $failure ];
 		}
+		$id = $this->storedCaptcha();
+		$this->nextRequest( [ 'captchaid' => $id, 'captchaword' => 'guard' ] );
 		[ $taken, $status, $hookResults ] = $this->runEdit( 'showcaptcha', false );
 		$this->assertTrue( $taken );
 		$this->assertSame( [ false ], $hookResults, 'the edit is stopped' );
-		$this->assertSame( [ 'captchaguard-flagged' ], $status->errors );
+		$this->assertSame( [ 'captchaguard-flagged' ], self::errorKeys( $status ) );
 		// Without configuration the refused edit's event cannot be sent either: its own error.
-		$logged = array_values( array_filter( LoggerFactory::$records, static fn ( $r ) => $r[1] === 'error'
-			&& !str_starts_with( $r[2], 'Could not send the {event} event' ) ) );
-		$this->assertCount( 1, $logged );
-		$this->assertSame( $failure, $logged[0][3]['exception'] );
+		$logged = array_values( array_filter( $this->host->logged( 'error' ),
+			static fn ( $record ) => !str_starts_with( $record[1], 'Could not send the {event} event' ) ) );
+		$this->assertCount( 1, $logged, implode( "\n", $this->host->logLines() ) );
+		$exception = $logged[0][2]['exception'];
+		if ( $failure ) {
+			$this->assertSame( $failure, $exception );
+		} else {
+			$this->assertSame( 'confirmedit unavailable', $exception->getMessage() );
+		}
 	}
 
 	public function testAThrowingOutputIsLoggedAndTheFormStillRenders() {
-		$this->context();
-		( new EditFilterHandler( testHost() ) )
-			->onEditFilterMergedContent( null, null, new FakeStatus(), '', null, false );
-		( new CaptchaConsequence( new Parameters(), 'showcaptcha' ) )->execute();
-		$out = new FakeOutput();
-		$out->failure = new RuntimeException( 'output closed' );
-		( new MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler( testHost() ) )
-			->onEditPage__showEditForm_fields( null, $out );
-		$this->assertNotEmpty(
-			preg_grep( '/Could not add the CAPTCHA to the edit form: .*output closed/', LoggerFactory::$lines )
-		);
+		$this->runEdit( 'showcaptcha', true );
+		$out = new class( RequestContext::getMain() ) extends OutputPage {
+			public function addHTML( $text ) {
+				throw new RuntimeException( 'output closed' );
+			}
+		};
+		( new EditFormHandler( $this->host ) )->onEditPage__showEditForm_fields( null, $out );
+		$this->assertNotEmpty( $this->loggedLine( '/Could not add the CAPTCHA to the edit form: .*output closed/' ) );
 	}
 
 	public function testAPendingWarningLapsesWithItsCaptcha() {
-		$context = $this->context();
-		$warnKey = 'abusefilter-warned-' . md5( '0:Page' ) . '-3-edit';
-		$session = $context->getRequest()->getSession();
+		$warnKey = self::warnKey( 'Page' );
 		// Set longer ago than a CAPTCHA lives ($wgCaptchaSessionExpiration, 1800 s by default).
-		$session->set( 'captchaguard-pending-warn-keys',
+		$this->session()->set( 'captchaguard-pending-warn-keys',
 			json_encode( [ [ 'key' => $warnKey, 'set_at' => time() - 1801 ] ] ) );
-		$session->set( $warnKey, false );
+		$this->session()->set( $warnKey, false );
 		$skip = [];
-		( new MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler( testHost(), [ 'showcaptcha' ] ) )
+		( new AbuseFilterHandler( $this->host, [ 'showcaptcha' ] ) )
 			->onAbuseFilterShouldFilterAction( null, null, null, $skip );
-		$this->assertFalse( $session->get( $warnKey ), 'the filter warns again' );
+		$this->assertFalse( $this->session()->get( $warnKey ), 'the filter warns again' );
 	}
 
 	public function testPendingWarningsAreBounded() {
-		$context = $this->context();
 		for ( $page = 0; $page < 20; $page++ ) {
-			$this->runEdit( 'showcaptcha', true, new Parameters( 3, 'edit', "Page $page" ) );
+			$this->runEdit( 'showcaptcha', true, $this->params( 3, 'edit', "Page $page" ) );
 		}
-		$pending = json_decode( $context->getRequest()->getSession()->get( 'captchaguard-pending-warn-keys' ), true );
-		$this->assertCount( 8, $pending );
+		$this->assertCount( 8, $this->pendingWarnKeys() );
 	}
 
 	private function signUpNeedsCaptcha(): bool {
 		$result = false;
-		( new EmergencyCaptchaHandler( testHost(), 5, 'testwiki' ) )
+		( new EmergencyCaptchaHandler( $this->host, 5, WikiMap::getCurrentWikiId() ) )
 			->onConfirmEditTriggersCaptcha( 'createaccount', null, $result );
 		return $result;
 	}
 
 	public function testASignUpIsStoppedUntilItsCaptchaIsAnswered() {
-		$context = $this->context();
-		$signUp = new Parameters( 5, 'createaccount', 'UserLogin' );
+		$signUp = $this->params( 5, 'createaccount' );
 		$consequence = CaptchaConsequence::newShowCaptcha( $signUp );
 		// No edit Status to stop: AbuseFilter fails the sign-up with this message.
 		$this->assertInstanceOf( HookAborterConsequence::class, $consequence );
 		$this->assertSame( [ 'captchaguard-createaccount-flagged' ], $consequence->getMessage() );
-		$this->assertNotInstanceOf( HookAborterConsequence::class, CaptchaConsequence::newShowCaptcha( new Parameters() ) );
+		$this->assertNotInstanceOf( HookAborterConsequence::class, CaptchaConsequence::newShowCaptcha( $this->params() ) );
 
 		$this->assertFalse( $this->signUpNeedsCaptcha() );
 		$this->assertTrue( $consequence->execute() );
-		$until = $context->getRequest()->getSession()->get( 'captchaguard-createaccount-captcha-until' );
+		$until = $this->session()->get( 'captchaguard-createaccount-captcha-until' );
 		$this->assertGreaterThan( time(), $until );
 		$this->assertTrue( $this->signUpNeedsCaptcha(), 'ConfirmEdit must show its CAPTCHA' );
 
-		$context->getRequest()->setVal( 'captchaWord', 'wrong' );
+		$this->nextRequest( [ 'captchaId' => $this->storedCaptcha(), 'captchaWord' => 'wrong' ] );
 		$this->assertTrue( CaptchaConsequence::newShowCaptcha( $signUp )->execute() );
 		$this->assertTrue( $this->signUpNeedsCaptcha() );
 
-		$context->getRequest()->setVal( 'captchaWord', 'guard' );
+		$this->nextRequest( [ 'captchaId' => $this->storedCaptcha(), 'captchaWord' => 'guard' ] );
 		$this->assertFalse( CaptchaConsequence::newShowCaptcha( $signUp )->execute() );
-		$this->assertNull( $context->getRequest()->getSession()->get( 'captchaguard-createaccount-captcha-until' ) );
+		$this->assertNull( $this->session()->get( 'captchaguard-createaccount-captcha-until' ) );
 		$this->assertFalse( $this->signUpNeedsCaptcha(), 'answered: not asked again' );
 	}
 }

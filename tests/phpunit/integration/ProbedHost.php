@@ -1,0 +1,107 @@
+<?php
+
+use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
+use MediaWiki\User\UserIdentity;
+
+/**
+ * The wiki's own host (MediaWikiHost over the real services and request),
+ * watched: what the module logs is kept here as well as logged, and a method
+ * named in $failures throws instead of reaching the wiki, as a session store,
+ * the configuration or the user's rights can in production.
+ */
+final class ProbedHost implements Host {
+	/** @var array[] [ level, message, context ] */
+	public array $logs = [];
+	/** @var Throwable[] By method name: what that method throws */
+	public array $failures = [];
+
+	public function __construct( private Host $wiki ) {
+	}
+
+	private function reach( string $method, array $arguments ): mixed {
+		if ( isset( $this->failures[$method] ) ) {
+			throw $this->failures[$method];
+		}
+		return $this->wiki->$method( ...$arguments );
+	}
+
+	/** The log as read, placeholders filled: one "level message" line per call. */
+	public function logLines(): array {
+		return array_map( static function ( array $record ): string {
+			[ $level, $message, $context ] = $record;
+			return "$level " . preg_replace_callback( '/\{(\w+)\}/', static function ( $m ) use ( $context ) {
+				$value = $context[$m[1]] ?? $m[0];
+				return is_scalar( $value ) ? (string)$value : $m[0];
+			}, $message );
+		}, $this->logs );
+	}
+
+	/** @return array[] The records logged at $level */
+	public function logged( string $level ): array {
+		return array_values( array_filter( $this->logs, static fn ( $record ) => $record[0] === $level ) );
+	}
+
+	public function config( string $name ): mixed {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function log( string $level, string $message, array $context ): void {
+		$this->logs[] = [ $level, $message, $context ];
+		$this->wiki->log( $level, $message, $context );
+	}
+
+	public function stashedScore( string $userName ): mixed {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function stashScore( string $userName, float $score, int $ttl ): void {
+		$this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function unstashScore( string $userName ): void {
+		$this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function storedSwitch(): ?StoredSwitch {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function performer(): PerformerFacts {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function isExempt(): bool {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function sessionGet( string $key ): mixed {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function sessionSet( string $key, mixed $value ): void {
+		$this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function sessionRemove( string $key ): void {
+		$this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function value( string $name ): string {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function client(): ClientFacts {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function isRequester( UserIdentity $user ): bool {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function isApi(): bool {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+}
