@@ -9,8 +9,8 @@ use PHPUnit\Framework\TestCase;
 use Wikimedia\Rdbms\IDatabase;
 
 /**
- * A test against the real wiki's database: each test starts with no
- * switches, filters, hits or kept values.
+ * A test against the real wiki's database: each test starts, and leaves
+ * the wiki, with no switches, filters, hits or kept values.
  */
 abstract class DatabaseTestCase extends TestCase {
 
@@ -19,11 +19,21 @@ abstract class DatabaseTestCase extends TestCase {
 
 	protected function setUp(): void {
 		parent::setUp();
+		$this->emptyTables();
+		// AbuseFilter caches filters per request; a test is one.
+		AbuseFilterServices::getFilterLookup()->clearLocalCache();
+	}
+
+	/** Nor does any test leave a switch or a filter to the suites after it. */
+	protected function tearDown(): void {
+		$this->emptyTables();
+		parent::tearDown();
+	}
+
+	private function emptyTables(): void {
 		foreach ( self::TABLES as $table ) {
 			$this->db()->delete( $table, IDatabase::ALL_ROWS, __METHOD__ );
 		}
-		// AbuseFilter caches filters per request; a test is one.
-		AbuseFilterServices::getFilterLookup()->clearLocalCache();
 	}
 
 	protected function db(): IDatabase {

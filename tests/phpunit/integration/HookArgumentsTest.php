@@ -7,86 +7,94 @@ use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\PageDisplayHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\RiskScoreEventsHandler;
-use PHPUnit\Framework\TestCase;
+use MediaWiki\MediaWikiServices;
+use MediaWiki\Revision\MutableRevisionRecord;
+use MediaWiki\Status\Status;
+use MediaWiki\Title\Title;
+
+require_once __DIR__ . '/RequestTestCase.php';
 
 /**
  * Other extensions call hooks with more arguments than core documents
  * (Wikibase passes a slot role to EditFilterMergedContent): every native hook
- * method accepts and ignores them, as a PHP handler would.
+ * method accepts and ignores them, as a PHP handler would. The hooks get the
+ * objects MediaWiki 1.43 passes them.
+ *
+ * @runTestsInSeparateProcesses
+ * @preserveGlobalState disabled
  */
-class HookArgumentsTest extends TestCase {
+class HookArgumentsTest extends RequestTestCase {
 
 	private const EXTRA = 'an argument MediaWiki core does not document';
 
-	protected function setUp(): void {
-		RequestContext::$main = new RequestContext( new FakeUser(), new FakeRequest() );
-	}
-
 	public function testAbuseFilterHooks() {
-		$handler = new AbuseFilterHandler( testHost(), [ 'showcaptcha' ] );
+		$handler = new AbuseFilterHandler( $this->host, [ 'showcaptcha' ] );
 		$actions = [];
 		$handler->onAbuseFilterCustomActions( $actions, self::EXTRA );
 		$this->assertSame( [ 'showcaptcha' ], array_keys( $actions ) );
 		$skip = [];
-		$this->assertNull( $handler->onAbuseFilterShouldFilterAction( null, null, null, $skip, self::EXTRA ) );
+		$context = RequestContext::getMain();
+		$this->assertNull( $handler->onAbuseFilterShouldFilterAction(
+			null, Title::makeTitle( NS_MAIN, 'Page' ), $context->getUser(), $skip, self::EXTRA
+		) );
 	}
 
 	public function testEditFilterMergedContent() {
-		$status = new FakeStatus();
-		$this->assertTrue(
-			( new EditFilterHandler( testHost() ) )
-				->onEditFilterMergedContent( null, null, $status, '', null, false, 'main', self::EXTRA )
-		);
+		$context = RequestContext::getMain();
+		$status = Status::newGood();
+		$this->assertTrue( ( new EditFilterHandler( $this->host ) )->onEditFilterMergedContent(
+			$context, new WikitextContent( 'text' ), $status, '', $context->getUser(), false, 'main', self::EXTRA
+		) );
+		$this->assertTrue( $status->isGood() );
 	}
 
 	public function testEditFormFields() {
-		$out = new FakeOutput();
-		( new EditFormHandler( testHost() ) )->onEditPage__showEditForm_fields( null, $out, self::EXTRA );
-		$this->assertSame( '', $out->html );
+		$out = RequestContext::getMain()->getOutput();
+		( new EditFormHandler( $this->host ) )->onEditPage__showEditForm_fields( null, $out, self::EXTRA );
+		$this->assertSame( '', $out->getHTML() );
 	}
 
 	public function testApiAfterExecute() {
+		$main = new ApiMain( RequestContext::getMain() );
 		// No edit went through the edit filter in this request: nothing to mark.
-		$this->assertNull( ( new ApiHandler( testHost() ) )->onAPIAfterExecute( null, self::EXTRA ) );
+		$this->assertNull( ( new ApiHandler( $this->host ) )->onAPIAfterExecute( $main, self::EXTRA ) );
 	}
 
 	public function testBeforePageDisplay() {
-		$out = new FakeOutput();
-		// The stand-in is not an OutputPage: the adapter refuses it, which is logged, not thrown.
-		$this->assertNull( ( new PageDisplayHandler( testHost(), 0 ) )
-			->onBeforePageDisplay( $out, null, self::EXTRA ) );
-		$this->assertSame( '', $out->html );
+		$out = RequestContext::getMain()->getOutput();
+		$out->setTitle( Title::makeTitle( NS_MAIN, 'Page' ) );
+		$this->assertNull( ( new PageDisplayHandler( $this->host, 0 ) )
+			->onBeforePageDisplay( $out, RequestContext::getMain()->getSkin(), self::EXTRA ) );
+		$this->assertSame( '', $out->getHTML() );
+		$this->assertSame( [], $this->host->logs );
 	}
 
 	public function testConfirmEditTriggersCaptcha() {
 		$result = false;
-		( new EmergencyCaptchaHandler( testHost(), 5, 'testwiki' ) )
-			->onConfirmEditTriggersCaptcha( 'edit', null, $result, self::EXTRA );
+		$title = Title::makeTitle( NS_MAIN, 'Page' );
+		( new EmergencyCaptchaHandler( $this->host, 5, WikiMap::getCurrentWikiId() ) )
+			->onConfirmEditTriggersCaptcha( 'edit', $title, $result, self::EXTRA );
 		$this->assertFalse( $result );
 		// The per-call hot path takes a bounded number of extra arguments (see the method).
-		( new EmergencyCaptchaHandler( testHost(), 5, 'testwiki' ) )
-			->onConfirmEditTriggersCaptcha( 'edit', null, $result, 1, 2, 3 );
+		( new EmergencyCaptchaHandler( $this->host, 5, WikiMap::getCurrentWikiId() ) )
+			->onConfirmEditTriggersCaptcha( 'edit', $title, $result, 1, 2, 3 );
 		$this->assertFalse( $result );
 	}
 
 	public function testRiskScoreEventHooks() {
 		$file = tempnam( sys_get_temp_dir(), 'cg-events' );
-		MediaWiki\MediaWikiServices::$instance = new MediaWiki\MediaWikiServices( new FakeConfig( [
-			'CaptchaGuardRiskScoreBuckets' => null,
-			'CaptchaGuardEventStreams' => [],
-			'CaptchaGuardEventSchemas' => [],
-			'CaptchaGuardEventLogFile' => $file,
-			'CaptchaGuardEventsIncludeClientData' => false,
-			'SecretKey' => 'test-secret',
-		] ), new FakeStash() );
-		$handler = new RiskScoreEventsHandler( testHost() );
-		$handler->onPageSaveComplete(
-			new WikiPage( 3 ), new FakeUser(), '', 0, new MediaWiki\Revision\RevisionRecord( 4 ), null, self::EXTRA
-		);
-		$handler->onLocalUserCreated( new FakeUser( [], false, 'New', 9 ), false, self::EXTRA );
+		$GLOBALS['wgCaptchaGuardEventLogFile'] = $file;
+		$handler = new RiskScoreEventsHandler( $this->host );
+		$page = MediaWikiServices::getInstance()->getWikiPageFactory()
+			->newFromTitle( Title::makeTitle( NS_MAIN, 'Page' ) );
+		$revision = new MutableRevisionRecord( $page->getTitle() );
+		$revision->setId( 4 );
+		$alice = $this->user( 'Alice' );
+		$handler->onPageSaveComplete( $page, $alice, '', 0, $revision, null, self::EXTRA );
+		$handler->onLocalUserCreated( $alice, false, self::EXTRA );
 		$events = array_map( 'json_decode', file( $file ) );
 		unlink( $file );
-		$this->assertSame( [ 4, 9 ], [ $events[0]->revisionId, $events[1]->userId ] );
+		$this->assertSame( [ 4, $alice->getId() ], [ $events[0]->revisionId, $events[1]->userId ] );
 		$this->assertSame( '/analytics/mediawiki/captchaguard/edit/1.0.0', $events[0]->{'$schema'} );
 	}
 
