@@ -72,10 +72,11 @@ stubs-check: $(DEPS_STAMP) $(CARGO_PHP)
 	diff -u php-stubs/captchaguard.php build/captchaguard.stubs.php \
 		|| { echo "php-stubs/ is out of date: run 'make stubs'"; exit 1; }
 
-# The native classes with small MediaWiki stand-ins (tests/phpunit/unit), then
-# CaptchaGuard's database classes inside a real MediaWiki 1.43 with a throwaway
-# SQLite wiki (tests/phpunit/integration). Through a scan dir rather than -d,
-# so phpunit's per-test child processes load the module too.
+# The native classes with an in-memory FakeHost (tests/phpunit/unit), then the
+# hook handlers, the consequence and CaptchaGuard's database classes inside a
+# real MediaWiki 1.43 with a throwaway SQLite wiki (tests/phpunit/integration).
+# Through a scan dir rather than -d, so phpunit's per-test child processes load
+# the module too.
 phpunit: build $(MW143)/includes/Defines.php
 	mkdir -p build/php-ini
 	echo "extension=$(CURDIR)/$(MODULE)" > build/php-ini/captchaguard.ini
@@ -88,7 +89,8 @@ phpunit: build $(MW143)/includes/Defines.php
 faults-module: $(DEPS_STAMP)
 	cargo build --release --features fault-injection --target-dir target/faults
 
-# The phpunit suite under valgrind with PHP's allocator off (USE_ZEND_ALLOC=0), so
+# The unit suite under valgrind (a MediaWiki boot under valgrind costs about 15 s
+# per test process, so the integration suite is not) with PHP's allocator off (USE_ZEND_ALLOC=0), so
 # every read and write of the module is checked; PCRE's JIT off, as valgrind
 # cannot follow JIT-compiled code. Any error report fails the target.
 memcheck: phpunit

@@ -13,20 +13,13 @@ use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
-use MediaWiki\Extension\ConfirmEdit\QuestyCaptcha\QuestyCaptcha;
 use MediaWiki\Extension\ConfirmEdit\Store\CaptchaStore;
 use MediaWiki\Status\Status;
 use MediaWiki\Title\TitleValue;
 use MediaWiki\User\User;
 
 require_once __DIR__ . '/RequestTestCase.php';
-
-/** ConfirmEdit's CAPTCHA when it fails: its answer check throws. */
-class ThrowingQuestyCaptcha extends QuestyCaptcha {
-	public function passCaptchaLimitedFromRequest( WebRequest $request, User $user ) {
-		throw new RuntimeException( 'confirmedit unavailable' );
-	}
-}
+require_once __DIR__ . '/ThrowingQuestyCaptcha.php';
 
 /**
  * The consequence and the edit hook in the real wiki, with the real
@@ -52,7 +45,9 @@ class CaptchaConsequenceTest extends RequestTestCase {
 			new LastEditInfo( 1, 'Checker', '20260101000000' ),
 			$filter
 		);
-		$target = $action === 'createaccount' ? new TitleValue( NS_SPECIAL, 'CreateAccount' ) : new TitleValue( NS_MAIN, $page );
+		$target = $action === 'createaccount'
+			? new TitleValue( NS_SPECIAL, 'CreateAccount' )
+			: new TitleValue( NS_MAIN, $page );
 		$specifier = new ActionSpecifier( $action, $target, RequestContext::getMain()->getUser(), self::IP,
 			$action === 'createaccount' ? 'Newcomer' : null );
 		if ( !$unreadable ) {

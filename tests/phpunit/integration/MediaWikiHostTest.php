@@ -8,27 +8,7 @@ use MediaWiki\Logger\LoggerFactory;
 use MediaWiki\MediaWikiServices;
 
 require_once __DIR__ . '/RequestTestCase.php';
-
-/** An object stash that records what is asked of it, and throws when told. */
-class RecordingStash extends HashBagOStuff {
-	public array $gets = [];
-	/** @var array Lifetimes set, by key */
-	public array $ttls = [];
-	public ?Throwable $failure = null;
-
-	public function get( $key, $flags = 0 ) {
-		$this->gets[] = $key;
-		if ( $this->failure ) {
-			throw $this->failure;
-		}
-		return parent::get( $key, $flags );
-	}
-
-	public function set( $key, $value, $exptime = 0, $flags = 0 ) {
-		$this->ttls[$key] = $exptime;
-		return parent::set( $key, $value, $exptime, $flags );
-	}
-}
+require_once __DIR__ . '/RecordingStash.php';
 
 /**
  * Where the wiki's host keeps a risk score: MediaWikiHost over the real
