@@ -33,7 +33,8 @@ return [
 		return new EmergencySwitcher(
 			CaptchaGuardServices::getEmergencyStore( $services ),
 			$services->getMainConfig(),
-			$services->getJobQueueGroupFactory()
+			$services->getJobQueueGroupFactory(),
+			LoggerFactory::getInstance( 'CaptchaGuard' )
 		);
 	},
 	CaptchaGuardServices::SENSITIVE_FILTER_LOOKUP => static function (

@@ -9,9 +9,9 @@ use ManualLogEntry;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchChange;
 use MediaWiki\Extension\CaptchaGuard\Value\SwitchRefusal;
 use MediaWiki\JobQueue\JobQueueGroupFactory;
-use MediaWiki\Logger\LoggerFactory;
 use Message;
 use MediaWiki\Permissions\Authority;
+use Psr\Log\LoggerInterface;
 use SpecialPage;
 use Status;
 use Throwable;
@@ -26,7 +26,8 @@ class EmergencySwitcher {
 	public function __construct(
 		private EmergencyStore $store,
 		private Config $config,
-		private JobQueueGroupFactory $jobs
+		private JobQueueGroupFactory $jobs,
+		private LoggerInterface $logger
 	) {
 	}
 
@@ -116,7 +117,7 @@ class EmergencySwitcher {
 			try {
 				$this->jobs->makeJobQueueGroup( $wiki )->push( EmergencyLogJob::newSpec( $entry, $here ) );
 			} catch ( Throwable $e ) {
-				LoggerFactory::getInstance( 'CaptchaGuard' )->error(
+				$this->logger->error(
 					'Could not log the emergency CAPTCHA switch on {wiki}: {error}',
 					[ 'wiki' => $wiki, 'error' => $e->getMessage(), 'exception' => $e ]
 				);
