@@ -11,6 +11,7 @@ import unittest
 import urllib.parse
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 
 from browser import Browser
 from test_captcha_actions import FLAGGED, filters_for
@@ -106,11 +107,17 @@ class WikitextEditorTest(EditorTest):
         self.browser.login("Alice")
         title, text = unique("Cg minerva"), "Mobile skin cg-show-trigger"
         self.edit(title, text, skin="minerva")
-        self.assertIn("skin-minerva", self.body_class())
+        # answer_and_save checks the skin once the CAPTCHA page has replaced the form.
         self.answer_and_save(title, text, skin="minerva")
 
     def body_class(self):
-        return self.browser.driver.find_element(By.TAG_NAME, "body").get_attribute("class")
+        """The body's classes, read again while the page is being replaced."""
+        def read():
+            try:
+                return self.browser.driver.find_element(By.TAG_NAME, "body").get_attribute("class")
+            except StaleElementReferenceException:
+                return None
+        return self.browser.wait_until(read, "a page to read the skin of")
 
 
 class VisualEditorTest(EditorTest):

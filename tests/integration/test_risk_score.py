@@ -293,6 +293,10 @@ class EventLoggingChecks:
         self.assertEqual(len(accepted), 1, accepted)
         event = json.loads(accepted[0])
         self.assertEqual(event["meta"]["stream"], "mediawiki.captchaguard.edit")
+        # Accepted for its $schema; the stream is EventLogging's to set.
+        self.assertEqual(event["$schema"], "/analytics/mediawiki/captchaguard/edit/1.0.0")
+        self.assertNotIn("$stream", event)
+        self.assertRegex(event["dt"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(event["revisionId"], result["edit"]["newrevid"])
         self.assertEqual(event["hCaptchaScore"], 0.3)
         self.assertEqual(self.read("events.jsonl"), file_before, "EventLogging, not the file")
