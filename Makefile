@@ -89,10 +89,11 @@ phpunit: build $(MW143)/includes/Defines.php
 faults-module: $(DEPS_STAMP)
 	cargo build --release --features fault-injection --target-dir target/faults
 
-# The unit suite under valgrind (a MediaWiki boot under valgrind costs about 15 s
-# per test process, so the integration suite is not) with PHP's allocator off (USE_ZEND_ALLOC=0), so
+# The unit suite under valgrind with PHP's allocator off (USE_ZEND_ALLOC=0), so
 # every read and write of the module is checked; PCRE's JIT off, as valgrind
-# cannot follow JIT-compiled code. Any error report fails the target.
+# cannot follow JIT-compiled code. Any error report fails the target. Not the
+# integration suite: a MediaWiki boot under valgrind takes about 15 s per test
+# process.
 memcheck: phpunit
 	rm -rf build/valgrind && mkdir -p build/valgrind
 	USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 PHP_INI_SCAN_DIR=:$(CURDIR)/build/php-ini \

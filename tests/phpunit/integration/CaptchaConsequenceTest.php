@@ -68,10 +68,7 @@ class CaptchaConsequenceTest extends RequestTestCase {
 
 	/** The next request of the same session, with a new ConfirmEdit as each request has. */
 	private function nextRequest( array $values ): void {
-		$context = RequestContext::getMain();
-		$request = new FauxRequest( $values, true, $context->getRequest()->getSession() );
-		$request->setIP( self::IP );
-		$context->setRequest( $request );
+		$this->request( $values, null, $this->session() );
 		( static function () {
 			static::$instance = null;
 		} )->bindTo( null, ConfirmEditHooks::class )();

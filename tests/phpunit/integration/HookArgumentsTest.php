@@ -7,8 +7,6 @@ use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\PageDisplayHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\RiskScoreEventsHandler;
-use MediaWiki\MediaWikiServices;
-use MediaWiki\Revision\MutableRevisionRecord;
 use MediaWiki\Status\Status;
 use MediaWiki\Title\Title;
 
@@ -85,10 +83,7 @@ class HookArgumentsTest extends RequestTestCase {
 		$file = tempnam( sys_get_temp_dir(), 'cg-events' );
 		$GLOBALS['wgCaptchaGuardEventLogFile'] = $file;
 		$handler = new RiskScoreEventsHandler( $this->host );
-		$page = MediaWikiServices::getInstance()->getWikiPageFactory()
-			->newFromTitle( Title::makeTitle( NS_MAIN, 'Page' ) );
-		$revision = new MutableRevisionRecord( $page->getTitle() );
-		$revision->setId( 4 );
+		[ $page, $revision ] = $this->savedEdit( 'Page', 4 );
 		$alice = $this->user( 'Alice' );
 		$handler->onPageSaveComplete( $page, $alice, '', 0, $revision, null, self::EXTRA );
 		$handler->onLocalUserCreated( $alice, false, self::EXTRA );

@@ -85,7 +85,7 @@ class MediaWikiHostTest extends RequestTestCase {
 		$this->assertFalse( $this->wikiHost->stashedScore( self::IP ), 'the same address, not the same person' );
 		$this->wikiHost->stashScore( self::IP, 0.9, 300 );
 		$this->assertSame( 0.9, $this->wikiHost->stashedScore( self::IP ) );
-		RequestContext::getMain()->setRequest( new FauxRequest( [], true, $first ) );
+		$this->request( [], null, $first );
 		$this->assertSame( 0.2, $this->wikiHost->stashedScore( self::IP ) );
 	}
 

@@ -6,6 +6,8 @@ use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
 
+require_once __DIR__ . '/../RecordedLog.php';
+
 /**
  * The wiki's own host (MediaWikiHost over the real services and request),
  * watched: what the module logs is kept here as well as logged, and a method
@@ -13,8 +15,8 @@ use MediaWiki\User\UserIdentity;
  * the configuration or the user's rights can in production.
  */
 final class ProbedHost implements Host {
-	/** @var array[] [ level, message, context ] */
-	public array $logs = [];
+	use RecordedLog;
+
 	/** @var Throwable[] By method name: what that method throws */
 	public array $failures = [];
 
@@ -28,28 +30,12 @@ final class ProbedHost implements Host {
 		return $this->wiki->$method( ...$arguments );
 	}
 
-	/** The log as read, placeholders filled: one "level message" line per call. */
-	public function logLines(): array {
-		return array_map( static function ( array $record ): string {
-			[ $level, $message, $context ] = $record;
-			return "$level " . preg_replace_callback( '/\{(\w+)\}/', static function ( $m ) use ( $context ) {
-				$value = $context[$m[1]] ?? $m[0];
-				return is_scalar( $value ) ? (string)$value : $m[0];
-			}, $message );
-		}, $this->logs );
-	}
-
-	/** @return array[] The records logged at $level */
-	public function logged( string $level ): array {
-		return array_values( array_filter( $this->logs, static fn ( $record ) => $record[0] === $level ) );
-	}
-
 	public function config( string $name ): mixed {
 		return $this->reach( __FUNCTION__, func_get_args() );
 	}
 
 	public function log( string $level, string $message, array $context ): void {
-		$this->logs[] = [ $level, $message, $context ];
+		$this->record( $level, $message, $context );
 		$this->wiki->log( $level, $message, $context );
 	}
 

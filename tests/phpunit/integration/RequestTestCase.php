@@ -3,6 +3,9 @@
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\Revision\MutableRevisionRecord;
+use MediaWiki\Session\Session;
+use MediaWiki\Title\Title;
 use MediaWiki\User\User;
 use PHPUnit\Framework\TestCase;
 
@@ -35,16 +38,31 @@ abstract class RequestTestCase extends TestCase {
 	/**
 	 * This process's request: $values posted by $userName (a user wiki.sh
 	 * made: Alice, Skipper, Exempt, Botty, Checker...), or by an anonymous
-	 * visitor at self::IP.
+	 * visitor at self::IP; in a new session, or in $session (the same
+	 * visitor's next request).
 	 */
-	protected function request( array $values = [], ?string $userName = null ): RequestContext {
-		$request = new FauxRequest( $values, true );
+	protected function request(
+		array $values = [], ?string $userName = null, ?Session $session = null
+	): RequestContext {
+		$request = new FauxRequest( $values, true, $session );
 		$request->setIP( self::IP );
 		$request->setHeader( 'User-Agent', self::USER_AGENT );
 		$context = RequestContext::getMain();
 		$context->setRequest( $request );
 		$context->setUser( $this->user( $userName ) );
 		return $context;
+	}
+
+	/**
+	 * What PageSaveComplete gets for an edit of $title saved as revision
+	 * $revisionId: the page and the revision.
+	 */
+	protected function savedEdit( string $title, int $revisionId ): array {
+		$page = MediaWikiServices::getInstance()->getWikiPageFactory()
+			->newFromTitle( Title::makeTitle( NS_MAIN, $title ) );
+		$revision = new MutableRevisionRecord( $page->getTitle() );
+		$revision->setId( $revisionId );
+		return [ $page, $revision ];
 	}
 
 	protected function user( ?string $userName ): User {
@@ -57,7 +75,7 @@ abstract class RequestTestCase extends TestCase {
 		return $user;
 	}
 
-	protected function session(): MediaWiki\Session\Session {
+	protected function session(): Session {
 		return RequestContext::getMain()->getRequest()->getSession();
 	}
 

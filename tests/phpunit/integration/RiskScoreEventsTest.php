@@ -2,8 +2,6 @@
 
 use MediaWiki\Extension\CaptchaGuard\Hooks\RiskScoreEventsHandler;
 use MediaWiki\Extension\CaptchaGuard\RiskScore;
-use MediaWiki\MediaWikiServices;
-use MediaWiki\Revision\MutableRevisionRecord;
 use MediaWiki\Title\Title;
 use MediaWiki\User\User;
 
@@ -50,10 +48,7 @@ class RiskScoreEventsTest extends RequestTestCase {
 	}
 
 	private function saveEdit( ?User $user = null ): void {
-		$page = MediaWikiServices::getInstance()->getWikiPageFactory()
-			->newFromTitle( Title::makeTitle( NS_MAIN, 'Main Page' ) );
-		$revision = new MutableRevisionRecord( $page->getTitle() );
-		$revision->setId( 345 );
+		[ $page, $revision ] = $this->savedEdit( 'Main Page', 345 );
 		( new RiskScoreEventsHandler( $this->host ) )->onPageSaveComplete(
 			$page, $user ?? RequestContext::getMain()->getUser(), '', 0, $revision, null
 		);

@@ -13,8 +13,8 @@ use MediaWiki\User\UserIdentity;
  */
 class FakeHost implements Host {
 	public array $config = [];
-	/** @var array[] [ level, message, context ] */
-	public array $logs = [];
+	use RecordedLog;
+
 	/** Stashed scores by user name, and their lifetimes */
 	public array $stash = [];
 	public array $stashTtl = [];
@@ -54,20 +54,6 @@ class FakeHost implements Host {
 		return $host;
 	}
 
-	/**
-	 * The log as read: placeholders filled from the context, as MediaWiki's
-	 * PSR-3 loggers fill them, one "level message" line per call.
-	 */
-	public function logLines(): array {
-		return array_map( static function ( array $record ): string {
-			[ $level, $message, $context ] = $record;
-			return "$level " . preg_replace_callback( '/\{(\w+)\}/', static function ( $m ) use ( $context ) {
-				$value = $context[$m[1]] ?? $m[0];
-				return is_scalar( $value ) ? (string)$value : $m[0];
-			}, $message );
-		}, $this->logs );
-	}
-
 	public function config( string $name ): mixed {
 		$this->mayFail( __FUNCTION__ );
 		if ( !array_key_exists( $name, $this->config ) ) {
@@ -78,7 +64,7 @@ class FakeHost implements Host {
 	}
 
 	public function log( string $level, string $message, array $context ): void {
-		$this->logs[] = [ $level, $message, $context ];
+		$this->record( $level, $message, $context );
 	}
 
 	public function stashedScore( string $userName ): mixed {

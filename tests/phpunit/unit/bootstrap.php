@@ -21,4 +21,5 @@ spl_autoload_register( static function ( string $class ) {
 } );
 
 // After the autoloader: FakeHost implements CaptchaGuard's Host.
+require_once __DIR__ . '/../RecordedLog.php';
 require_once __DIR__ . '/FakeHost.php';
