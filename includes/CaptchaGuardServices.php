@@ -5,6 +5,8 @@ namespace MediaWiki\Extension\CaptchaGuard;
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeViewer;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitivePurger;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
@@ -25,6 +27,8 @@ final class CaptchaGuardServices {
 	public const SENSITIVE_FILTER_LOOKUP = 'CaptchaGuard.SensitiveFilterLookup';
 	public const SENSITIVE_PURGER = 'CaptchaGuard.SensitivePurger';
 	public const SENSITIVE_VALUE_STORE = 'CaptchaGuard.SensitiveValueStore';
+	public const OUTCOME_STORE = 'CaptchaGuard.OutcomeStore';
+	public const OUTCOME_VIEWER = 'CaptchaGuard.OutcomeViewer';
 
 	private static function container( ?ContainerInterface $services ): ContainerInterface {
 		return $services ?? MediaWikiServices::getInstance();
@@ -56,5 +60,13 @@ final class CaptchaGuardServices {
 
 	public static function getSensitiveValueStore( ?ContainerInterface $services = null ): SensitiveValueStore {
 		return self::container( $services )->get( self::SENSITIVE_VALUE_STORE );
+	}
+
+	public static function getOutcomeStore( ?ContainerInterface $services = null ): OutcomeStore {
+		return self::container( $services )->get( self::OUTCOME_STORE );
+	}
+
+	public static function getOutcomeViewer( ?ContainerInterface $services = null ): OutcomeViewer {
+		return self::container( $services )->get( self::OUTCOME_VIEWER );
 	}
 }

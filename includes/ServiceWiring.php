@@ -5,6 +5,8 @@ use MediaWiki\Extension\CaptchaGuard\Adapter\MediaWikiHost;
 use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeViewer;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitivePurger;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveValueStore;
@@ -18,7 +20,19 @@ return [
 			LoggerFactory::getInstance( 'CaptchaGuard' ),
 			$services->getMainObjectStash(),
 			$services->getUserNameUtils(),
-			CaptchaGuardServices::getEmergencyStore( $services )
+			CaptchaGuardServices::getEmergencyStore( $services ),
+			CaptchaGuardServices::getOutcomeStore( $services )
+		);
+	},
+	CaptchaGuardServices::OUTCOME_STORE => static function ( MediaWikiServices $services ): OutcomeStore {
+		return new OutcomeStore( $services->getDBLoadBalancerFactory(), $services->getMainObjectStash() );
+	},
+	CaptchaGuardServices::OUTCOME_VIEWER => static function ( MediaWikiServices $services ): OutcomeViewer {
+		return new OutcomeViewer(
+			CaptchaGuardServices::getOutcomeStore( $services ),
+			$services->getService( 'AbuseFilterFilterLookup' ),
+			$services->getService( 'AbuseFilterPermissionManager' ),
+			CaptchaGuardServices::getSensitiveFilterLookup( $services )
 		);
 	},
 	CaptchaGuardServices::EMERGENCY_STORE => static function ( MediaWikiServices $services ): EmergencyStore {

@@ -402,6 +402,36 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         public function onConfirmEditTriggersCaptcha(string $action, mixed $page, mixed $result, mixed $extra = null, mixed $extra2 = null, mixed $extra3 = null): void {}
     }
 
+    /**
+     * The hooks that say an action was saved, for the answers waiting for it.
+     */
+    class OutcomesHandler {
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
+
+        /**
+         * @param mixed $user
+         * @param mixed $autocreated
+         * @param mixed $extra
+         * @return void
+         */
+        public function onLocalUserCreated(mixed $user, mixed $autocreated, mixed ...$extra): void {}
+
+        /**
+         * @param mixed $wiki_page
+         * @param mixed $user
+         * @param mixed $summary
+         * @param mixed $flags
+         * @param mixed $revision_record
+         * @param mixed $edit_result
+         * @param mixed $extra
+         * @return void
+         */
+        public function onPageSaveComplete(mixed $wiki_page, mixed $user, mixed $summary, mixed $flags, mixed $revision_record, mixed $edit_result, mixed ...$extra): void {}
+    }
+
     class PageDisplayHandler {
         /**
          * `$purgeInterval` is `$wgCaptchaGuardSensitivePurgeInterval` (see HandlerFactory).
@@ -540,6 +570,88 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     }
 }
 
+namespace MediaWiki\Extension\CaptchaGuard\Outcomes {
+    /**
+     * What the host's end-of-request writer takes.
+     */
+    class OutcomeRecorder {
+        public function __construct() {}
+
+        /**
+         * The oldest day kept (90 days up to today); older rows are deleted.
+         *
+         * @return string
+         */
+        public static function oldestKeptDay(): string {}
+
+        /**
+         * This request's counts so far, handed over once.
+         *
+         * @return array
+         */
+        public static function takeCounts(): array {}
+    }
+
+    /**
+     * The figures pages and API modules show. A panic here becomes a PHP Error.
+     */
+    class OutcomeReport {
+        /**
+         * The source of the emergency switch's CAPTCHAs.
+         */
+        public const EMERGENCY = 'emergency';
+
+        public function __construct() {}
+
+        /**
+         * The chart of `$days` (per-day rows, oldest first) as SVG; the words are localised by the caller.
+         *
+         * @param array $days
+         * @param string $title
+         * @param string $description
+         * @param string $solved
+         * @param string $abandoned
+         * @param string $open
+         * @return string
+         */
+        public static function chart(array $days, string $title, string $description, string $solved, string $abandoned, string $open): string {}
+
+        /**
+         * The last `$count` UTC days up to today, oldest first (`YYYYMMDD`).
+         *
+         * @param int $count
+         * @return array
+         */
+        public static function lastDays(int $count): array {}
+
+        /**
+         * One row per day of `$days` (oldest first), summed over actions.
+         *
+         * @param array $rows
+         * @param array $days
+         * @return array
+         */
+        public static function perDay(array $rows, array $days): array {}
+
+        /**
+         * The stored rows as shown now; `$lifetime` is the CAPTCHA's, in seconds.
+         *
+         * @param array $rows
+         * @param int $lifetime
+         * @return array
+         */
+        public static function settle(array $rows, int $lifetime): array {}
+
+        /**
+         * Solved out of the challenges whose fate is known, 0 to 1; null while none is.
+         *
+         * @param array $rows
+         * @return float|null
+         */
+        public static function solveRate(array $rows): ?float {}
+    }
+}
+
 namespace MediaWiki\Extension\CaptchaGuard\Sensitive {
     /**
      * The kinds of access, as PHP names them (each is an action of the
@@ -650,6 +762,75 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
     }
 
     /**
+     * One CAPTCHA outcome to count (`OutcomeRecorder::takeCounts`, written by
+     * `OutcomeStore`): counts only, with nothing of the user.
+     */
+    class OutcomeCount {
+        /**
+         * What was filtered (`edit`, `createaccount`) or the switch's trigger.
+         *
+         * @var string
+         */
+        public string $action;
+
+        /**
+         * The UTC day its challenge began, `YYYYMMDD`.
+         *
+         * @var string
+         */
+        public string $day;
+
+        /**
+         * `challenged`, `solved` or `failed`: also the column it adds to.
+         *
+         * @var string
+         */
+        public string $outcome;
+
+        /**
+         * A filter's ID, or `emergency`.
+         *
+         * @var string
+         */
+        public string $source;
+
+        /**
+         * @param string $source
+         * @param string $action
+         * @param string $day
+         * @param string $outcome
+         */
+        public function __construct(string $source, string $action, string $day, string $outcome) {}
+    }
+
+    /**
+     * A day's outcomes as shown (`OutcomeReport::settle`): `abandoned` once
+     * the day's CAPTCHAs can no longer be answered, `open` until then.
+     */
+    class OutcomeDay {
+        public int $abandoned;
+
+        /**
+         * Empty in the per-day sums of `OutcomeReport::perDay`.
+         *
+         * @var string
+         */
+        public string $action;
+
+        public int $challenged;
+
+        public string $day;
+
+        public int $failed;
+
+        public int $open;
+
+        public int $solved;
+
+        public function __construct() {}
+    }
+
+    /**
      * The current user, as CaptchaGuard's decisions see them (`Host::performer`).
      */
     class PerformerFacts {
@@ -745,6 +926,30 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
          * @param string $tested
          */
         public function __construct(string $access, string $target, string $via, string $tested) {}
+    }
+
+    /**
+     * A day's stored counts for one action (`OutcomeStore::daily`).
+     */
+    class StoredOutcomes {
+        public string $action;
+
+        public int $challenged;
+
+        public string $day;
+
+        public int $failed;
+
+        public int $solved;
+
+        /**
+         * @param string $day
+         * @param string $action
+         * @param int $challenged
+         * @param int $solved
+         * @param int $failed
+         */
+        public function __construct(string $day, string $action, int $challenged, int $solved, int $failed) {}
     }
 
     /**

@@ -50,18 +50,26 @@ final class ConfirmEditCompat {
 		if ( method_exists( $captcha, 'isCaptchaSolved' ) && $captcha->isCaptchaSolved() !== null ) {
 			return $captcha->isCaptchaSolved() ? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
 		}
+		if ( !self::answerGiven() ) {
+			return AnswerOutcome::NONE;
+		}
 		$context = RequestContext::getMain();
-		$request = self::answerRequest( $context->getRequest() );
+		return $captcha->passCaptchaLimitedFromRequest( self::answerRequest( $context->getRequest() ), $context->getUser() )
+			? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
+	}
+
+	/**
+	 * Whether this request carries an answer to a CAPTCHA, without checking
+	 * it (a check would use up the CAPTCHA ConfirmEdit is about to check).
+	 */
+	public static function answerGiven(): bool {
+		$request = self::answerRequest( RequestContext::getMain()->getRequest() );
 		// Each CAPTCHA type reads its own fields (hCaptcha: h-captcha-response);
 		// only ConfirmEdit's protected method knows which.
 		[ , $word ] = ( function () use ( $request ) {
 			return $this->getCaptchaParamsFromRequest( $request );
-		} )->call( $captcha );
-		if ( $word === null || $word === '' ) {
-			return AnswerOutcome::NONE;
-		}
-		return $captcha->passCaptchaLimitedFromRequest( $request, $context->getUser() )
-			? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
+		} )->call( self::captcha() );
+		return $word !== null && $word !== '';
 	}
 
 	/**

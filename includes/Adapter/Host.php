@@ -10,8 +10,8 @@ use MediaWiki\User\UserIdentity;
 /**
  * What the native module reads from, and keeps in, the wiki and the request
  * being served: configuration, the CaptchaGuard log channel, the object stash
- * (risk scores across requests), the emergency switch's store, and the
- * request's performer, session and fields. Every native hook handler is built
+ * (risk scores across requests), the emergency switch's store, the CAPTCHA
+ * outcome counts, and the request's performer, session and fields. Every native hook handler is built
  * with one (MediaWikiHost on a wiki; tests inject their own), and the module
  * asks nothing of MediaWiki but through it and the adapters of src/mw/php.
  */
@@ -72,4 +72,10 @@ interface Host {
 	public function isRequester( UserIdentity $user ): bool;
 
 	public function isApi(): bool;
+
+	/**
+	 * Writes this request's CAPTCHA outcome counts at its end, after the
+	 * response: takes them from OutcomeRecorder::takeCounts() then.
+	 */
+	public function writeOutcomesLater(): void;
 }

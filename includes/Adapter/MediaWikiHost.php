@@ -4,7 +4,10 @@ namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
 use BagOStuff;
 use Config;
+use DeferredUpdates;
 use MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeRecorder;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
@@ -26,7 +29,8 @@ final class MediaWikiHost implements Host {
 		private LoggerInterface $logger,
 		private BagOStuff $stash,
 		private UserNameUtils $userNameUtils,
-		private SwitchSource $switches
+		private SwitchSource $switches,
+		private OutcomeStore $outcomes
 	) {
 	}
 
@@ -131,5 +135,12 @@ final class MediaWikiHost implements Host {
 
 	public function isApi(): bool {
 		return defined( 'MW_API' );
+	}
+
+	public function writeOutcomesLater(): void {
+		// After the response; a failure there is logged by DeferredUpdates, never shown.
+		DeferredUpdates::addCallableUpdate( function () {
+			$this->outcomes->add( OutcomeRecorder::takeCounts() );
+		} );
 	}
 }

@@ -6,8 +6,8 @@ use DatabaseUpdater;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyTableMigration;
 
 /**
- * update.php: creates the emergency switch table and the sensitive
- * variables' value table, and brings a table created
+ * update.php: creates the emergency switch table, the sensitive
+ * variables' value table and the CAPTCHA outcome counts, and brings a table created
  * by CaptchaGuard 0.1 (performer and reason as text) to the actor and comment
  * tables. The installer calls this without services, so it is a plain static
  * callback.
@@ -24,5 +24,6 @@ class SchemaHooks {
 		$updater->addExtensionUpdate( [ [ EmergencyTableMigration::class, 'moveNamesAndReasons' ] ] );
 		$updater->dropExtensionField( self::TABLE, 'ce_user_text', "$sql/patch-captchaguard_emergency-drop-text.sql" );
 		$updater->addExtensionTable( 'captchaguard_sensitive_value', "$sql/captchaguard_sensitive_value.sql" );
+		$updater->addExtensionTable( 'captchaguard_outcome', "$sql/captchaguard_outcome.sql" );
 	}
 }

@@ -4,10 +4,14 @@ namespace MediaWiki\Extension\CaptchaGuard\Special;
 
 use FormSpecialPage;
 use Html;
+use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyLogFormatter;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeBox;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeReport;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeViewer;
 use Status;
 use Title;
 
@@ -19,7 +23,9 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 
 	public function __construct(
 		private EmergencyStore $store,
-		private EmergencySwitcher $switcher
+		private EmergencySwitcher $switcher,
+		private OutcomeViewer $outcomes,
+		private Host $host
 	) {
 		parent::__construct( 'EmergencyCaptcha' );
 	}
@@ -37,11 +43,23 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 		if ( !$this->getAuthority()->isAllowed( 'emergencycaptcha' ) ) {
 			$this->getOutput()->addHTML( $this->describeState() );
 			$this->getOutput()->addWikiMsg( 'captchaguard-emergency-readonly' );
+			$this->addOutcomes();
 			return;
 		}
 		parent::execute( $par );
 		// Once, on top, and after a change has been handled: the state as it is now.
 		$this->getOutput()->prependHTML( $this->describeState() );
+		$this->addOutcomes();
+	}
+
+	/**
+	 * What became of the switch's CAPTCHAs on this wiki.
+	 */
+	private function addOutcomes(): void {
+		$this->getOutput()->addModuleStyles( 'ext.captchaGuard.outcomes.styles' );
+		$this->getOutput()->addHTML(
+			( new OutcomeBox( $this->outcomes, $this->host ) )->html( OutcomeReport::EMERGENCY, $this->getContext() )
+		);
 	}
 
 	private function describeState(): string {

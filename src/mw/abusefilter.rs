@@ -8,7 +8,7 @@ use super::demand::demand;
 use super::php::host::{self, Level};
 use super::php::values::{FilterHit, PerformerFacts};
 use super::php::{confirm_edit_compat, Result};
-use super::{account_creation, guard};
+use super::{account_creation, guard, outcomes};
 use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
@@ -200,6 +200,7 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
         }
         Decision::Challenge => {
             let answer = confirm_edit_compat::check_answer()?;
+            outcomes::filter_answered(&hit.filter, &hit.filtered_action, answer);
             if filtered == FilteredAction::AccountCreation {
                 return account_creation::challenge(&hit.filter, action, answer);
             }

@@ -9,7 +9,7 @@ use ext_php_rs::types::{PhpRef, Zval};
 use super::php::host::{self, Level};
 use super::php::values::{AcceptedChange, StoredSwitch, SwitchChange, SwitchRefusal, SwitchState};
 use super::php::Result;
-use super::{account_creation, guard};
+use super::{account_creation, guard, outcomes};
 use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
     ChangeRequest, ScopeRequest, Switch, Trigger, ALL_WIKIS,
@@ -139,6 +139,9 @@ impl EmergencyCaptchaHandler {
             );
             false
         });
+        if !exempt {
+            outcomes::emergency_challenged(trigger.name());
+        }
         !exempt
     }
 }

@@ -10,6 +10,7 @@ pub mod edit_form;
 pub mod emergency;
 pub mod events;
 pub mod guard;
+pub mod outcomes;
 pub mod page_display;
 pub mod php;
 pub mod risk_score;

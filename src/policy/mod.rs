@@ -3,6 +3,8 @@
 pub mod challenge;
 pub mod emergency;
 pub mod events;
+pub mod outcome_chart;
+pub mod outcomes;
 pub mod pending_warnings;
 pub mod score;
 pub mod sensitive;

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use ext_php_rs::types::Zval;
 
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
+use crate::policy::outcomes::RequestOutcomes;
 
 /// A CAPTCHA demanded by a filter in this request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub struct RequestState<S> {
     /// The actions AbuseFilterHandler registered with AbuseFilter in this
     /// request (its settings, read once by HandlerFactory).
     registered_actions: Option<Vec<CaptchaAction>>,
+    /// The CAPTCHA outcomes counted in this request, written at its end.
+    outcomes: RequestOutcomes,
 }
 
 impl<S> Default for RequestState<S> {
@@ -57,6 +60,7 @@ impl<S> Default for RequestState<S> {
             edit_filtered: false,
             sign_up_answered: false,
             registered_actions: None,
+            outcomes: RequestOutcomes::default(),
         }
     }
 }
@@ -109,6 +113,10 @@ impl<S> RequestState<S> {
 
     pub fn sign_up_was_answered(&self) -> bool {
         self.sign_up_answered
+    }
+
+    pub fn outcomes(&mut self) -> &mut RequestOutcomes {
+        &mut self.outcomes
     }
 
     pub fn keep_edit_status(&mut self, status: S) {

@@ -72,6 +72,7 @@ const CLIENT: Method = host_method(
 );
 const IS_REQUESTER: Method = host_method("isRequester", &["MediaWiki\\User\\UserIdentity"], "bool");
 const IS_API: Method = host_method("isApi", &[], "bool");
+const WRITE_OUTCOMES_LATER: Method = host_method("writeOutcomesLater", &[], "void");
 
 pub(super) const METHODS: &[Method] = &[
     FROM_SERVICES,
@@ -90,6 +91,7 @@ pub(super) const METHODS: &[Method] = &[
     CLIENT,
     IS_REQUESTER,
     IS_API,
+    WRITE_OUTCOMES_LATER,
 ];
 
 thread_local! {
@@ -264,6 +266,12 @@ pub fn is_requester(user: &Zval) -> Result<bool> {
 
 pub fn is_api() -> Result<bool> {
     call_host_as(&IS_API, vec![])
+}
+
+/// Asks the host to write this request's CAPTCHA outcomes at its end
+/// (it takes them with `OutcomeRecorder::takeCounts`).
+pub fn write_outcomes_later() -> Result<()> {
+    call_host(&WRITE_OUTCOMES_LATER, vec![]).map(drop)
 }
 
 #[cfg(test)]

@@ -368,3 +368,97 @@ pub struct SwitchRefusal {
     #[php(prop)]
     pub duration_param: bool,
 }
+
+/// One CAPTCHA outcome to count (`OutcomeRecorder::takeCounts`, written by
+/// `OutcomeStore`): counts only, with nothing of the user.
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\OutcomeCount")]
+#[derive(Debug, Clone)]
+pub struct OutcomeCount {
+    /// A filter's ID, or `emergency`.
+    #[php(prop)]
+    pub source: String,
+    /// What was filtered (`edit`, `createaccount`) or the switch's trigger.
+    #[php(prop)]
+    pub action: String,
+    /// The UTC day its challenge began, `YYYYMMDD`.
+    #[php(prop)]
+    pub day: String,
+    /// `challenged`, `solved` or `failed`: also the column it adds to.
+    #[php(prop)]
+    pub outcome: String,
+}
+
+#[php_impl]
+impl OutcomeCount {
+    pub fn __construct(source: String, action: String, day: String, outcome: String) -> Self {
+        OutcomeCount {
+            source,
+            action,
+            day,
+            outcome,
+        }
+    }
+}
+
+/// A day's stored counts for one action (`OutcomeStore::daily`).
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\StoredOutcomes")]
+#[derive(Debug, Clone)]
+pub struct StoredOutcomes {
+    #[php(prop)]
+    pub day: String,
+    #[php(prop)]
+    pub action: String,
+    #[php(prop)]
+    pub challenged: i64,
+    #[php(prop)]
+    pub solved: i64,
+    #[php(prop)]
+    pub failed: i64,
+}
+
+#[php_impl]
+impl StoredOutcomes {
+    pub fn __construct(
+        day: String,
+        action: String,
+        challenged: i64,
+        solved: i64,
+        failed: i64,
+    ) -> Self {
+        StoredOutcomes {
+            day,
+            action,
+            challenged,
+            solved,
+            failed,
+        }
+    }
+}
+
+/// A day's outcomes as shown (`OutcomeReport::settle`): `abandoned` once
+/// the day's CAPTCHAs can no longer be answered, `open` until then.
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\OutcomeDay")]
+#[derive(Debug, Clone)]
+pub struct OutcomeDay {
+    #[php(prop)]
+    pub day: String,
+    /// Empty in the per-day sums of `OutcomeReport::perDay`.
+    #[php(prop)]
+    pub action: String,
+    #[php(prop)]
+    pub challenged: i64,
+    #[php(prop)]
+    pub solved: i64,
+    #[php(prop)]
+    pub failed: i64,
+    #[php(prop)]
+    pub abandoned: i64,
+    #[php(prop)]
+    pub open: i64,
+}
+
+#[php_impl]
+impl OutcomeDay {}

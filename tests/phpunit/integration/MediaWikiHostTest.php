@@ -31,7 +31,8 @@ class MediaWikiHostTest extends RequestTestCase {
 			LoggerFactory::getInstance( 'CaptchaGuard' ),
 			$this->stash,
 			$services->getUserNameUtils(),
-			CaptchaGuardServices::getEmergencyStore( $services )
+			CaptchaGuardServices::getEmergencyStore( $services ),
+			CaptchaGuardServices::getOutcomeStore( $services )
 		);
 		// Installs it as this request's host.
 		new RiskScoreEventsHandler( $this->wikiHost );

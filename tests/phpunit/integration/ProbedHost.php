@@ -90,4 +90,8 @@ final class ProbedHost implements Host {
 	public function isApi(): bool {
 		return $this->reach( __FUNCTION__, func_get_args() );
 	}
+
+	public function writeOutcomesLater(): void {
+		$this->reach( __FUNCTION__, func_get_args() );
+	}
 }

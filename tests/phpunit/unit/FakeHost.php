@@ -32,6 +32,8 @@ class FakeHost implements Host {
 	public string $userAgent = 'FakeHost/1.0';
 	/** @var Throwable[] By method name: what that method throws */
 	public array $failures = [];
+	/** Times the module asked for its outcome counts to be written */
+	public int $outcomeWrites = 0;
 
 	/** The settings as a wiki has them by default: extension.json's. */
 	public function __construct() {
@@ -134,5 +136,10 @@ class FakeHost implements Host {
 
 	public function isApi(): bool {
 		return false;
+	}
+
+	public function writeOutcomesLater(): void {
+		$this->mayFail( __FUNCTION__ );
+		$this->outcomeWrites++;
 	}
 }
