@@ -78,4 +78,14 @@ interface Host {
 	 * response: takes them from OutcomeRecorder::takeCounts() then.
 	 */
 	public function writeOutcomesLater(): void;
+
+	/**
+	 * Whether this request carries an answer to a CAPTCHA (left unchecked).
+	 */
+	public function captchaAnswerGiven(): bool;
+
+	/**
+	 * Seconds a CAPTCHA stays answerable.
+	 */
+	public function captchaLifetime(): int;
 }

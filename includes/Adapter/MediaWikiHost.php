@@ -137,6 +137,14 @@ final class MediaWikiHost implements Host {
 		return defined( 'MW_API' );
 	}
 
+	public function captchaAnswerGiven(): bool {
+		return ConfirmEditCompat::answerGiven();
+	}
+
+	public function captchaLifetime(): int {
+		return ConfirmEditCompat::captchaLifetime();
+	}
+
 	public function writeOutcomesLater(): void {
 		// After the response; a failure there is logged by DeferredUpdates, never shown.
 		DeferredUpdates::addCallableUpdate( function () {

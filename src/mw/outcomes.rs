@@ -10,7 +10,6 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::guard;
-use super::php::confirm_edit_compat;
 use super::php::host::{self, Level};
 use super::php::values::{OutcomeCount, OutcomeDay, StoredOutcomes};
 use super::php::Result;
@@ -50,7 +49,7 @@ fn answer_in_session(source: &str, action: &str, answer: Answer) -> Result<Vec<C
         .string()
         .unwrap_or_default();
     let now = clock::unix_now();
-    let lifetime = confirm_edit_compat::captcha_lifetime()?;
+    let lifetime = host::captcha_lifetime()?;
     let mut open = OpenChallenges::from_stored(&stored).without_lapsed(now, lifetime);
     let counts = open.answer(source, action, answer, now);
     if open.is_empty() {
@@ -96,7 +95,7 @@ pub fn emergency_challenged(trigger: &str) {
         if !request::with(|s| s.outcomes().claim(EMERGENCY_SOURCE)) {
             return Ok(());
         }
-        if !confirm_edit_compat::answer_given()? {
+        if !host::captcha_answer_given()? {
             let counts = answer_in_session(EMERGENCY_SOURCE, trigger, Answer::None)?;
             request::with(|s| s.outcomes().add(counts));
             return schedule_write();

@@ -71,6 +71,8 @@ python3 -m unittest -v test_captcha_actions
 rm -rf "$here/../../build/screenshots"
 CAPTCHAGUARD_EDITORS_WIKI=editors=8105 /usr/bin/python3 -m unittest -v test_editors
 python3 -m unittest -v test_emergency
+# CAPTCHA outcomes per filter (issue 24): switches the emergency CAPTCHA on for a moment too.
+CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 python3 -m unittest -v test_outcomes
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
 CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults

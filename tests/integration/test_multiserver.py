@@ -6,9 +6,11 @@ CaptchaGuard's hCaptcha class against the fake siteverify.
 CAPTCHAGUARD_MULTISERVER gives "name=port": PORT alternates, PORT+1 is
 server1 alone, PORT+2 server2 alone."""
 
+import datetime
 import json
 import os
 import socket
+import threading
 import time
 import unittest
 
@@ -68,6 +70,33 @@ class MultiServer(unittest.TestCase):
                     "format": "json", "formatversion": "2", **extra}
             response = client.request("/api.php", data=data)
         return response.json(), response.headers.get("X-CaptchaGuard-Server")
+
+    def challenged_today(self):
+        rows = WikiClient(BOTH).login("Admin").api(
+            action="query", list="captchaguardoutcomes", cgofilter=self.filter, cgodays="1"
+        )["query"]["captchaguardoutcomes"]
+        today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+        return sum(r["challenged"] for r in rows if r["date"] == today and r["action"] == "edit")
+
+    def test_both_servers_count_into_one_store_without_losing_a_count(self):
+        before = self.challenged_today()
+        asked = []
+
+        def visitor(server):
+            client = WikiClient(BOTH)
+            answer, seen = self.edit(client, server, unique("CG multi count"), FLAGGED)
+            asked.append((seen, "captcha" in answer.get("edit", {})))
+
+        visitors = [threading.Thread(target=visitor, args=(1 + n % 2,)) for n in range(16)]
+        for thread in visitors:
+            thread.start()
+        for thread in visitors:
+            thread.join()
+        self.assertEqual(sorted(asked), [("server1", True)] * 8 + [("server2", True)] * 8)
+        deadline = time.time() + 15
+        while self.challenged_today() < before + 16 and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertEqual(self.challenged_today(), before + 16)
 
     def test_sessions_live_in_memcached(self):
         before = memcached_stat("cmd_set")

@@ -11,7 +11,6 @@ use crate::policy::challenge::AnswerCheck;
 const CLASS: &str = "Adapter\\ConfirmEditCompat";
 
 const CHECK_ANSWER: Method = static_method(CLASS, "checkAnswer", &[], "string");
-const ANSWER_GIVEN: Method = static_method(CLASS, "answerGiven", &[], "bool");
 const CAPTCHA_LIFETIME: Method = static_method(CLASS, "captchaLifetime", &[], "int");
 const FAIL_EDIT: Method = static_method(CLASS, "failEdit", &["mixed", "string"], "void");
 const ADD_FORM: Method = static_method(CLASS, "addForm", &["OutputPage"], "void");
@@ -21,7 +20,6 @@ const ADD_REASON_SCRIPT: Method = static_method(CLASS, "addReasonScript", &["Out
 
 pub(super) const METHODS: &[Method] = &[
     CHECK_ANSWER,
-    ANSWER_GIVEN,
     CAPTCHA_LIFETIME,
     FAIL_EDIT,
     ADD_FORM,
@@ -49,11 +47,6 @@ pub fn check_answer() -> Result<AnswerCheck> {
         expected: "an AnswerOutcome constant",
         found: answer,
     })
-}
-
-/// Whether this request carries an answer, left unchecked for ConfirmEdit.
-pub fn answer_given() -> Result<bool> {
-    call(&ANSWER_GIVEN, vec![])
 }
 
 /// Seconds a CAPTCHA stays answerable.

@@ -73,6 +73,8 @@ const CLIENT: Method = host_method(
 const IS_REQUESTER: Method = host_method("isRequester", &["MediaWiki\\User\\UserIdentity"], "bool");
 const IS_API: Method = host_method("isApi", &[], "bool");
 const WRITE_OUTCOMES_LATER: Method = host_method("writeOutcomesLater", &[], "void");
+const CAPTCHA_ANSWER_GIVEN: Method = host_method("captchaAnswerGiven", &[], "bool");
+const CAPTCHA_LIFETIME: Method = host_method("captchaLifetime", &[], "int");
 
 pub(super) const METHODS: &[Method] = &[
     FROM_SERVICES,
@@ -92,6 +94,8 @@ pub(super) const METHODS: &[Method] = &[
     IS_REQUESTER,
     IS_API,
     WRITE_OUTCOMES_LATER,
+    CAPTCHA_ANSWER_GIVEN,
+    CAPTCHA_LIFETIME,
 ];
 
 thread_local! {
@@ -272,6 +276,16 @@ pub fn is_api() -> Result<bool> {
 /// (it takes them with `OutcomeRecorder::takeCounts`).
 pub fn write_outcomes_later() -> Result<()> {
     call_host(&WRITE_OUTCOMES_LATER, vec![]).map(drop)
+}
+
+/// Whether this request carries an answer to a CAPTCHA, left unchecked for ConfirmEdit.
+pub fn captcha_answer_given() -> Result<bool> {
+    call_host_as(&CAPTCHA_ANSWER_GIVEN, vec![])
+}
+
+/// Seconds a CAPTCHA stays answerable.
+pub fn captcha_lifetime() -> Result<i64> {
+    call_host_as(&CAPTCHA_LIFETIME, vec![])
 }
 
 #[cfg(test)]

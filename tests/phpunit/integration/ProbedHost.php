@@ -94,4 +94,12 @@ final class ProbedHost implements Host {
 	public function writeOutcomesLater(): void {
 		$this->reach( __FUNCTION__, func_get_args() );
 	}
+
+	public function captchaAnswerGiven(): bool {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function captchaLifetime(): int {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
 }

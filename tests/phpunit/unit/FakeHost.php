@@ -34,6 +34,8 @@ class FakeHost implements Host {
 	public array $failures = [];
 	/** Times the module asked for its outcome counts to be written */
 	public int $outcomeWrites = 0;
+	/** Whether the request carries an answer to a CAPTCHA */
+	public bool $answerGiven = false;
 
 	/** The settings as a wiki has them by default: extension.json's. */
 	public function __construct() {
@@ -136,6 +138,15 @@ class FakeHost implements Host {
 
 	public function isApi(): bool {
 		return false;
+	}
+
+	public function captchaAnswerGiven(): bool {
+		$this->mayFail( __FUNCTION__ );
+		return $this->answerGiven;
+	}
+
+	public function captchaLifetime(): int {
+		return 1800;
 	}
 
 	public function writeOutcomesLater(): void {
