@@ -819,6 +819,18 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
 
         public int $challenged;
 
+        /**
+         * The same day as ISO 8601 (`YYYY-MM-DD`), as pages and the API show it.
+         *
+         * @var string
+         */
+        public string $date;
+
+        /**
+         * `YYYYMMDD`, as stored.
+         *
+         * @var string
+         */
         public string $day;
 
         public int $failed;

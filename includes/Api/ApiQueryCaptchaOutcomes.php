@@ -5,7 +5,6 @@ namespace MediaWiki\Extension\CaptchaGuard\Api;
 use ApiBase;
 use ApiQuery;
 use ApiQueryBase;
-use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeBox;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeReport;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeViewer;
 use Wikimedia\ParamValidator\ParamValidator;
@@ -33,7 +32,7 @@ class ApiQueryCaptchaOutcomes extends ApiQueryBase {
 		$result = $this->getResult();
 		foreach ( array_reverse( $this->viewer->rows( $source, $params['days'] ) ) as $row ) {
 			$result->addValue( [ 'query', $this->getModuleName() ], null, [
-				'date' => OutcomeBox::date( $row->day ),
+				'date' => $row->date,
 				'action' => $row->action,
 				'challenged' => $row->challenged,
 				'solved' => $row->solved,

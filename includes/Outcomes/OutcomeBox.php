@@ -100,7 +100,7 @@ class OutcomeBox {
 		}
 		$body = '';
 		foreach ( array_reverse( $rows ) as $row ) {
-			$cells = Html::element( 'td', [], self::date( $row->day ) ) . Html::element( 'td', [], $row->action );
+			$cells = Html::element( 'td', [], $row->date ) . Html::element( 'td', [], $row->action );
 			foreach ( array_slice( $columns, 2 ) as $column ) {
 				$cells .= Html::element( 'td', [],
 					$context->msg( 'captchaguard-outcomes-number' )->numParams( $row->$column )->text() );
@@ -113,12 +113,5 @@ class OutcomeBox {
 				Html::rawElement( 'thead', [], Html::rawElement( 'tr', [], $head ) ) . Html::rawElement( 'tbody', [], $body )
 			)
 		);
-	}
-
-	/**
-	 * YYYYMMDD as ISO 8601 (YYYY-MM-DD), as the API gives it.
-	 */
-	public static function date( string $day ): string {
-		return substr( $day, 0, 4 ) . '-' . substr( $day, 4, 2 ) . '-' . substr( $day, 6, 2 );
 	}
 }

@@ -14,10 +14,10 @@ use super::php::host::{self, Level};
 use super::php::values::{OutcomeCount, OutcomeDay, StoredOutcomes};
 use super::php::Result;
 use crate::policy::challenge::AnswerCheck;
-use crate::policy::outcome_chart::{chart_svg, ChartWords};
+use crate::policy::outcome_chart::{chart_svg, iso_date, ChartWords};
 use crate::policy::outcomes::{
     last_days, oldest_kept_day, per_day, settle, solve_rate, Answer, Count, DayCounts,
-    OpenChallenges, SettledDay, EMERGENCY_SOURCE,
+    OpenChallenges, Outcome, SettledDay, EMERGENCY_SOURCE,
 };
 use crate::state::{clock, request};
 
@@ -101,8 +101,13 @@ pub fn emergency_challenged(trigger: &str) {
             return schedule_write();
         }
         let counts = answer_in_session(EMERGENCY_SOURCE, trigger, Answer::Wrong)?;
+        // Only the failure depends on the save; a challenge this began stands.
+        let (failed, firm) = counts
+            .into_iter()
+            .partition(|c| c.outcome == Outcome::Failed);
         request::with(|s| {
-            s.outcomes().add_provisional(counts);
+            s.outcomes().add(firm);
+            s.outcomes().add_provisional(failed);
             s.outcomes().await_completion(EMERGENCY_SOURCE, trigger);
         });
         schedule_write()
@@ -160,6 +165,7 @@ impl From<&StoredOutcomes> for DayCounts {
 impl From<SettledDay> for OutcomeDay {
     fn from(day: SettledDay) -> OutcomeDay {
         OutcomeDay {
+            date: iso_date(&day.day),
             day: day.day,
             action: day.action,
             challenged: to_i64(day.challenged),

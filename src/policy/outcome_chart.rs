@@ -11,7 +11,8 @@ use super::outcomes::SettledDay;
 const BAR: u32 = 10;
 const GAP: u32 = 2;
 const HEIGHT: u32 = 80;
-const LEGEND: u32 = 18;
+/// Room under the bars: a row of dates, then the legend.
+const LEGEND: u32 = 34;
 
 /// The words of a chart, localised by the caller.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +45,15 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// `YYYYMMDD` as `YYYY-MM-DD`; anything else as it is.
+pub fn iso_date(day: &str) -> String {
+    if day.len() == 8 && day.is_ascii() {
+        format!("{}-{}-{}", &day[..4], &day[4..6], &day[6..])
+    } else {
+        day.to_owned()
+    }
 }
 
 /// Pixels of `part` in a bar scaled so that `max` challenges fill `HEIGHT`.
@@ -94,6 +104,19 @@ pub fn chart_svg(days: &[SettledDay], words: &ChartWords) -> String {
             );
         }
     }
+    if let (Some(first), Some(last)) = (days.first(), days.last()) {
+        let _ = write!(
+            svg,
+            "<text x=\"{GAP}\" y=\"{}\" font-size=\"10\" font-family=\"sans-serif\">{}</text>\
+             <text x=\"{}\" y=\"{}\" font-size=\"10\" font-family=\"sans-serif\" \
+             text-anchor=\"end\">{}</text>",
+            HEIGHT + 13,
+            escape(&iso_date(&first.day)),
+            width - GAP,
+            HEIGHT + 13,
+            escape(&iso_date(&last.day))
+        );
+    }
     let mut x = GAP;
     for ((part, colour), word) in PARTS
         .iter()
@@ -104,9 +127,9 @@ pub fn chart_svg(days: &[SettledDay], words: &ChartWords) -> String {
             "<rect x=\"{x}\" y=\"{}\" width=\"8\" height=\"8\" fill=\"{colour}\"/>\
              <text class=\"captchaguard-chart-legend-{part}\" x=\"{}\" y=\"{}\" font-size=\"10\" \
              font-family=\"sans-serif\">{}</text>",
-            HEIGHT + 8,
+            HEIGHT + 24,
             x + 11,
-            HEIGHT + 16,
+            HEIGHT + 32,
             escape(word)
         );
         x += 11 + 6 * word.chars().count() as u32 + 12;
@@ -164,6 +187,9 @@ mod tests {
         assert!(!svg.contains("20261202:"));
         assert!(svg.contains("x=\"26\" y=\"40\" width=\"10\" height=\"40\" fill=\"#6485d1\""));
         assert!(svg.contains(">Abandoned</text>"));
+        // The first and the last day name the bars' span.
+        assert!(svg.contains(">2026-12-01</text>"));
+        assert!(svg.contains("text-anchor=\"end\">2026-12-03</text>"));
     }
 
     #[test]

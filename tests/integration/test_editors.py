@@ -120,6 +120,45 @@ class WikitextEditorTest(EditorTest):
         return self.browser.wait_until(read, "a page to read the skin of")
 
 
+class FilterOutcomesPageTest(EditorTest):
+    """Issue 24: after people were asked in the editor, the filter editor sees
+    on the filter's page what became of its CAPTCHAs: the solve rate, a chart
+    and the figures as text."""
+
+    edit = WikitextEditorTest.edit
+    answer_and_save = WikitextEditorTest.answer_and_save
+
+    def solved_today(self, filter_id):
+        rows = self.api.api(action="query", list="captchaguardoutcomes", cgofilter=filter_id,
+                            cgodays="1")["query"]["captchaguardoutcomes"]
+        return sum(r["solved"] for r in rows)
+
+    def test_the_filter_page_shows_the_outcomes_chart(self):
+        filter_id = filters_for(NAME, BASE)["show"]
+        before = self.solved_today(filter_id)
+        title, text = unique("Cg outcomes"), "Outcome chart cg-show-trigger"
+        self.edit(title, text)
+        self.answer_and_save(title, text)
+        self.browser.wait_until(lambda: self.solved_today(filter_id) > before, "the solve counted")
+        b = self.browser
+        b.login("Editor")
+        b.open(path_of(f"Special:AbuseFilter/{filter_id}"))
+        chart = b.wait_for(".captchaguard-outcomes svg.captchaguard-outcome-chart")
+        b.driver.execute_script("arguments[0].scrollIntoView()", chart)
+        self.assertEqual(chart.get_attribute("role"), "img")
+        self.assertGreater(chart.size["width"], 300)
+        self.assertGreater(len(b.visible(".captchaguard-outcomes svg rect.captchaguard-chart-solved")), 0)
+        summary = b.text(".captchaguard-outcomes-summary")
+        self.assertRegex(summary, r"^Solve rate: \d+%\. \d+ CAPTCHAs? asked for: \d+ solved")
+        b.click(".captchaguard-outcomes-figures summary")
+        b.wait_for(".captchaguard-outcomes-figures table")
+        self.assertIn("edit", b.text(".captchaguard-outcomes-figures table"))
+        b.shot("filter-page-outcomes")
+        b.open(path_of("Special:AbuseFilter"))
+        b.wait_for("th.captchaguard-solverate")
+        b.shot("filter-list-solve-rate")
+
+
 class VisualEditorTest(EditorTest):
     def open_editor(self, title):
         b = self.browser

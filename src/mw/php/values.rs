@@ -443,8 +443,12 @@ impl StoredOutcomes {
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\OutcomeDay")]
 #[derive(Debug, Clone)]
 pub struct OutcomeDay {
+    /// `YYYYMMDD`, as stored.
     #[php(prop)]
     pub day: String,
+    /// The same day as ISO 8601 (`YYYY-MM-DD`), as pages and the API show it.
+    #[php(prop)]
+    pub date: String,
     /// Empty in the per-day sums of `OutcomeReport::perDay`.
     #[php(prop)]
     pub action: String,

@@ -10,11 +10,11 @@ use Wikimedia\Rdbms\IDatabase;
 
 /**
  * A test against the real wiki's database: each test starts, and leaves
- * the wiki, with no switches, filters, hits or kept values.
+ * the wiki, with no switches, filters, hits, kept values or outcome counts.
  */
 abstract class DatabaseTestCase extends TestCase {
 
-	private const TABLES = [ 'captchaguard_emergency', 'captchaguard_sensitive_value', 'abuse_filter_log',
+	private const TABLES = [ 'captchaguard_emergency', 'captchaguard_sensitive_value', 'captchaguard_outcome', 'abuse_filter_log',
 		'abuse_filter_history', 'abuse_filter_action', 'abuse_filter' ];
 
 	protected function setUp(): void {
