@@ -14,7 +14,8 @@ use Wikimedia\Rdbms\IDatabase;
  */
 abstract class DatabaseTestCase extends TestCase {
 
-	private const TABLES = [ 'captchaguard_emergency', 'captchaguard_sensitive_value', 'captchaguard_outcome', 'abuse_filter_log',
+	private const TABLES = [ 'captchaguard_emergency', 'captchaguard_sensitive_value', 'captchaguard_outcome',
+		'abuse_filter_log',
 		'abuse_filter_history', 'abuse_filter_action', 'abuse_filter' ];
 
 	protected function setUp(): void {
