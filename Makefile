@@ -123,6 +123,9 @@ bench: build $(MW143)/includes/Defines.php
 			php -d apc.enable_cli=1 -d captchaguard.clock=$$clock -d extension=$(CURDIR)/$(MODULE) \
 			bench/EmergencyCheckBenchmark.php || exit 1; \
 	done; done
+	@echo; echo "CAPTCHA outcome counts (issue 24), MediaWiki 1.43 on SQLite:"
+	MW_INSTALL_PATH=$(MW143) MW_CONFIG_FILE=$(WIKIS)/bench143/LocalSettings.php \
+		php -d apc.enable_cli=1 -d extension=$(CURDIR)/$(MODULE) bench/OutcomeCountBenchmark.php
 	@echo; echo "End to end: CaptchaGuard on one of three wikis installed alike, each in turn, against the other two (the A/A floor):"
 	bench/run-wikis.sh end-to-end $(or $(N),400)
 

@@ -25,7 +25,7 @@ return [
 		);
 	},
 	CaptchaGuardServices::OUTCOME_STORE => static function ( MediaWikiServices $services ): OutcomeStore {
-		return new OutcomeStore( $services->getDBLoadBalancerFactory(), $services->getMainObjectStash() );
+		return new OutcomeStore( $services->getDBLoadBalancerFactory(), $services->getLocalServerObjectCache() );
 	},
 	CaptchaGuardServices::OUTCOME_VIEWER => static function ( MediaWikiServices $services ): OutcomeViewer {
 		return new OutcomeViewer(

@@ -14,7 +14,8 @@ use Wikimedia\Rdbms\ILBFactory;
  * written in one transaction at its end, each as one upsert that adds to
  * the row in the database, so several application servers count into the
  * same row without a lock held across a request. Rows older than 90 days
- * are deleted once a day.
+ * are deleted once a day per application server (claimed in its local
+ * cache, APCu: no round trip on the requests in between).
  */
 class OutcomeStore {
 
@@ -23,7 +24,7 @@ class OutcomeStore {
 
 	public function __construct(
 		private ILBFactory $lbFactory,
-		private BagOStuff $stash
+		private BagOStuff $serverCache
 	) {
 	}
 
@@ -67,13 +68,13 @@ class OutcomeStore {
 	}
 
 	/**
-	 * Deletes the rows older than 90 days, at most once a day per wiki (the
-	 * first write of a day claims it in the object stash).
+	 * Deletes the rows older than 90 days, at most once a day per wiki and
+	 * server (the first write of a day claims it in the server's cache).
 	 */
 	private function purgeOncePerDay( IDatabase $db ): void {
 		$oldest = OutcomeRecorder::oldestKeptDay();
-		$claim = $this->stash->makeKey( 'captchaguard-outcome-purge', $oldest );
-		if ( $this->stash->add( $claim, 1, BagOStuff::TTL_DAY ) ) {
+		$claim = $this->serverCache->makeKey( 'captchaguard-outcome-purge', $oldest );
+		if ( $this->serverCache->add( $claim, 1, BagOStuff::TTL_DAY ) ) {
 			$this->purgeBefore( $oldest );
 		}
 	}
