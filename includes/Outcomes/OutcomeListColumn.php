@@ -28,11 +28,11 @@ class OutcomeListColumn {
 		}
 		$ids = [];
 		foreach ( $rows[0] as $row ) {
-			if ( preg_match( self::ID_LINK, $row, $id ) && $this->viewer->refusal( $viewer, $id[1] ) === null ) {
+			if ( preg_match( self::ID_LINK, $row, $id ) ) {
 				$ids[] = $id[1];
 			}
 		}
-		$rates = $this->viewer->solveRates( $ids, OutcomeBox::DAYS );
+		$rates = $this->viewer->solveRates( $viewer, $ids, OutcomeBox::DAYS );
 		$html = preg_replace_callback( self::ROW, function ( array $row ) use ( $rates, $out ): string {
 			preg_match( self::ID_LINK, $row[0], $id );
 			$rate = $rates[$id[1] ?? ''] ?? null;

@@ -97,18 +97,24 @@ class OutcomeViewer {
 	}
 
 	/**
-	 * Each of $sources' solve rate over the last $days days (null: no
-	 * challenge whose fate is known), for the filter list.
+	 * The solve rate over the last $days days of each of $sources that has
+	 * any counts and that $viewer may see (null: no challenge whose fate is
+	 * known yet), for the filter list. Only filters with counts are looked
+	 * up: most filters of a list ask for no CAPTCHA.
 	 *
+	 * @param Authority $viewer
 	 * @param string[] $sources
+	 * @param int $days
 	 * @return array<string,?float>
 	 */
-	public function solveRates( array $sources, int $days ): array {
+	public function solveRates( Authority $viewer, array $sources, int $days ): array {
 		$since = OutcomeReport::lastDays( $days )[0];
 		$lifetime = ConfirmEditCompat::captchaLifetime();
 		$rates = [];
 		foreach ( $this->store->dailyOf( $sources, $since ) as $source => $rows ) {
-			$rates[$source] = OutcomeReport::solveRate( OutcomeReport::settle( $rows, $lifetime ) );
+			if ( $this->refusal( $viewer, (string)$source ) === null ) {
+				$rates[$source] = OutcomeReport::solveRate( OutcomeReport::settle( $rows, $lifetime ) );
+			}
 		}
 		return $rates;
 	}
