@@ -8,6 +8,7 @@ use MediaWiki\Extension\AbuseFilter\ChangeTags\ChangeTagValidator;
 use MediaWiki\Extension\AbuseFilter\FilterValidator;
 use MediaWiki\Extension\AbuseFilter\Parser\RuleCheckerFactory;
 use MediaWiki\Extension\AbuseFilter\Variables\VariablesBlobStore;
+use MediaWiki\Extension\CaptchaGuard\Adapter\SingleUseCaptchaStore;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveAbuseLog;
@@ -32,6 +33,11 @@ final class Setup {
 				(array)$GLOBALS['wgConfirmEditEnabledAbuseFilterCustomActions'],
 				[ ConsequenceRunner::SHOW ]
 			) );
+		}
+		// One answer, one action: ConfirmEdit's CAPTCHAs are used up atomically.
+		if ( ( $GLOBALS['wgCaptchaStorageClass'] ?? SingleUseCaptchaStore::class ) !== SingleUseCaptchaStore::class ) {
+			$GLOBALS['wg' . SingleUseCaptchaStore::INNER_SETTING] = $GLOBALS['wgCaptchaStorageClass'];
+			$GLOBALS['wgCaptchaStorageClass'] = SingleUseCaptchaStore::class;
 		}
 		// AbuseFilter 1.43 protects a variable only by this list: every filter that
 		// reads one is protected for good, and each view of a value is logged.

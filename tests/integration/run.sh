@@ -2,8 +2,9 @@
 # Integration tests against real wikis: MediaWiki 1.39 and 1.43 on SQLite
 # (CAPTCHA actions, emergency switch), a two-wiki farm on MariaDB sharing
 # one emergency switch table, faults (panics, fatal errors, time-outs) in a
-# one-worker wiki, one wiki on two application servers (MariaDB, memcached),
-# and update.php from the 0.1 schema. Every server is stopped when this exits.
+# one-worker wiki, two wikis on two application servers each (MariaDB,
+# memcached; hCaptcha and QuestyCaptcha), and update.php from the 0.1 schema.
+# Every server is stopped when this exits.
 #   run.sh MW139_ROOT MW143_ROOT WIKIS_DIR
 set -euo pipefail
 mw139=$1 mw143=$2 wikis=$3
@@ -13,7 +14,7 @@ mariadb="$here/bin/mariadb.sh"
 memcached="$here/bin/memcached.sh"
 
 cleanup() {
-	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi multiquesty; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
 	"$memcached" stop "$wikis/memcached" || true
 }
@@ -60,13 +61,19 @@ WIKI_DB="mysql:127.0.0.1:3307:multi" WIKI_SERVERS=2 WIKI_EXTRA_SETTINGS="$hcaptc
 \$wgCaptchaTriggers['edit'] = false;
 \$captchaGuardMemcached = '127.0.0.1:11311';" \
 	"$wiki" create "$wikis/multi" "$mw143" 8191
-for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi; do "$wiki" start "$wikis/$w"; done
+# The same with QuestyCaptcha, whose answers live in the session: one answer, one action across servers.
+WIKI_DB="mysql:127.0.0.1:3307:multiquesty" WIKI_SERVERS=2 \
+WIKI_EXTRA_SETTINGS="\$captchaGuardMemcached = '127.0.0.1:11311';" \
+	"$wiki" create "$wikis/multiquesty" "$mw143" 8195
+for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi multiquesty; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
 export CAPTCHAGUARD_FARM=8141,8151
 # The emergency switch affects every edit of a wiki, so its tests run after the others.
 python3 -m unittest -v test_captcha_actions
+# One right answer, one action: parallel requests (issue 21, item 5).
+CAPTCHAGUARD_SINGLE_USE_SERVERS=multiquesty=8195 python3 -m unittest -v test_single_use
 # Debian's python3-selenium drives Debian's chromium; screenshots in build/screenshots/.
 rm -rf "$here/../../build/screenshots"
 CAPTCHAGUARD_EDITORS_WIKI=editors=8105 /usr/bin/python3 -m unittest -v test_editors
