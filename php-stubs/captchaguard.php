@@ -185,6 +185,14 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
          * @return bool
          */
         public static function isSignUp(string $filtered_action): bool {}
+
+        /**
+         * The message a sign-up stopped in this request is refused with
+         * (AccountCreationCaptchaConsequence::getMessage): says when the answer was wrong.
+         *
+         * @return string
+         */
+        public static function signUpMessage(): string {}
     }
 }
 
@@ -567,6 +575,29 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return bool
          */
         public function onAbuseFilter_interceptVariable(mixed $method, mixed $vars, mixed $parameters, mixed $result, mixed ...$extra): bool {}
+    }
+
+    /**
+     * `AuthChangeFormFields`: the sign-up form shown again after a wrong answer
+     * to a filter's CAPTCHA has a new CAPTCHA and an empty answer field (not the
+     * wrong word). Only that second form of the request: the one the answer is
+     * read from still takes it from the request.
+     */
+    class SignUpFormHandler {
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
+
+        /**
+         * @param mixed $requests
+         * @param mixed $field_info
+         * @param mixed $form_descriptor
+         * @param mixed $action
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAuthChangeFormFields(mixed $requests, mixed $field_info, mixed $form_descriptor, mixed $action, mixed ...$extra): void {}
     }
 }
 

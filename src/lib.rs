@@ -72,6 +72,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .request_shutdown_function(request_shutdown)
         .class::<mw::abusefilter::AbuseFilterHandler>()
         .class::<mw::abusefilter::ConsequenceRunner>()
+        .class::<mw::account_creation::SignUpFormHandler>()
         .class::<mw::api::ApiHandler>()
         .class::<mw::php::Binding>()
         .class::<mw::php::confirm_edit_compat::AnswerOutcome>()

@@ -14,6 +14,7 @@ use MediaWiki\Extension\AbuseFilter\Consequences\Consequence\HookAborterConseque
 class AccountCreationCaptchaConsequence extends CaptchaConsequence implements HookAborterConsequence {
 
 	public function getMessage(): array {
-		return [ 'captchaguard-createaccount-flagged' ];
+		// captchaguard-createaccount-flagged, or -wrong-answer when an answer came and was wrong
+		return [ ConsequenceRunner::signUpMessage() ];
 	}
 }

@@ -257,6 +257,22 @@ impl ConsequenceRunner {
         ))
     }
 
+    /// The message a sign-up stopped in this request is refused with
+    /// (AccountCreationCaptchaConsequence::getMessage): says when the answer was wrong.
+    #[php(name = "signUpMessage")]
+    pub fn sign_up_message() -> &'static str {
+        guard::contained(
+            "ConsequenceRunner::signUpMessage",
+            || AnswerCheck::NoAnswer.sign_up_message().unwrap_or_default(),
+            || {
+                request::with(|s| s.sign_up_refusal())
+                    .and_then(AnswerCheck::sign_up_message)
+                    .or(AnswerCheck::NoAnswer.sign_up_message())
+                    .unwrap_or_default()
+            },
+        )
+    }
+
     /// Whether AbuseFilter's `$filteredAction` is a sign-up, whose CAPTCHA
     /// is kept until answered (the consequence is then a hook aborter).
     #[php(name = "isSignUp")]

@@ -4,7 +4,11 @@
 //! until the CAPTCHA's lifetime ends, so ConfirmEdit's trigger hook puts its
 //! CAPTCHA in the sign-up form (web and API) until it is answered.
 
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{PhpRef, Zval};
+
 use super::events;
+use super::guard;
 use super::php::host::{self, Level};
 use super::php::{confirm_edit_compat, Result};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction};
@@ -22,6 +26,7 @@ pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Re
         host::session_remove(PENDING_UNTIL)?;
         return Ok(false);
     }
+    request::with(|s| s.refuse_sign_up(answer));
     let until = clock::unix_now() + confirm_edit_compat::captcha_lifetime()?;
     host::session_set(PENDING_UNTIL, &until)?;
     let event = events::refused_event(EventKind::FailedAccountCreation, filter, action, answer);
@@ -47,5 +52,62 @@ pub fn captcha_pending() -> bool {
             );
             true
         }
+    }
+}
+
+/// `AuthChangeFormFields`: the sign-up form shown again after a wrong answer
+/// to a filter's CAPTCHA has a new CAPTCHA and an empty answer field (not the
+/// wrong word). Only that second form of the request: the one the answer is
+/// read from still takes it from the request.
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Hooks\\SignUpFormHandler")]
+pub struct SignUpFormHandler;
+
+/// ConfirmEdit's answer field in the sign-up form (CaptchaAuthenticationRequest).
+const ANSWER_FIELD: &str = "captchaWord";
+
+#[php_impl]
+// MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
+#[allow(unused_variables)]
+impl SignUpFormHandler {
+    pub fn __construct(host: &Zval) -> PhpResult<Self> {
+        host::install(host)?;
+        Ok(SignUpFormHandler)
+    }
+
+    #[php(name = "onAuthChangeFormFields")]
+    pub fn on_auth_change_form_fields(
+        &self,
+        requests: &Zval,
+        field_info: &Zval,
+        mut form_descriptor: PhpRef,
+        action: &Zval,
+        extra: &[&Zval],
+    ) {
+        // At worst the wrong word stays in the field: nothing to fail safe for.
+        guard::contained(
+            "AuthChangeFormFields",
+            || (),
+            || {
+                if request::with(|s| s.sign_up_refusal()) != Some(AnswerCheck::Wrong) {
+                    return;
+                }
+                let field = form_descriptor
+                    .array_mut()
+                    .and_then(|form| form.get_mut(ANSWER_FIELD))
+                    .and_then(Zval::array_mut);
+                if let Some(field) = field {
+                    // Shown with its default (empty), not the request's value.
+                    if let Err(error) = field.insert("nodata", true) {
+                        host::log(
+                            Level::Warning,
+                            "Could not empty the sign-up form's CAPTCHA answer: {error}",
+                            &[("error", &error.to_string())],
+                            None,
+                        );
+                    }
+                }
+            },
+        );
     }
 }

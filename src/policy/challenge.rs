@@ -165,6 +165,16 @@ impl AnswerCheck {
         }
     }
 
+    /// The message a sign-up a filter stopped is refused with: a wrong
+    /// answer says so; `None` when the sign-up may proceed.
+    pub fn sign_up_message(self) -> Option<&'static str> {
+        match self {
+            AnswerCheck::NoAnswer => Some("captchaguard-createaccount-flagged"),
+            AnswerCheck::Wrong => Some("captchaguard-createaccount-wrong-answer"),
+            AnswerCheck::Right => None,
+        }
+    }
+
     /// Why an edit was refused, as the failed-edit event names it.
     pub fn refusal(self) -> Option<&'static str> {
         match self {
@@ -315,5 +325,14 @@ mod tests {
         }
         assert_eq!(AnswerCheck::from_name("maybe"), None);
         assert_eq!(AnswerCheck::Right.refusal(), None);
+        assert_eq!(
+            AnswerCheck::NoAnswer.sign_up_message(),
+            Some("captchaguard-createaccount-flagged")
+        );
+        assert_eq!(
+            AnswerCheck::Wrong.sign_up_message(),
+            Some("captchaguard-createaccount-wrong-answer")
+        );
+        assert_eq!(AnswerCheck::Right.sign_up_message(), None);
     }
 }

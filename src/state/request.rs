@@ -43,6 +43,8 @@ pub struct RequestState<S> {
     edit_filtered: bool,
     /// Set when this request's sign-up answered the CAPTCHA a filter asked for.
     sign_up_answered: bool,
+    /// What came with a sign-up a filter stopped in this request (its message says).
+    sign_up_refusal: Option<AnswerCheck>,
     /// The actions AbuseFilterHandler registered with AbuseFilter in this
     /// request (its settings, read once by HandlerFactory).
     registered_actions: Option<Vec<CaptchaAction>>,
@@ -59,6 +61,7 @@ impl<S> Default for RequestState<S> {
             verification: None,
             edit_filtered: false,
             sign_up_answered: false,
+            sign_up_refusal: None,
             registered_actions: None,
             outcomes: RequestOutcomes::default(),
         }
@@ -113,6 +116,15 @@ impl<S> RequestState<S> {
 
     pub fn sign_up_was_answered(&self) -> bool {
         self.sign_up_answered
+    }
+
+    /// Keeps the first refusal: a wrong answer is wrong for every filter.
+    pub fn refuse_sign_up(&mut self, answer: AnswerCheck) {
+        self.sign_up_refusal.get_or_insert(answer);
+    }
+
+    pub fn sign_up_refusal(&self) -> Option<AnswerCheck> {
+        self.sign_up_refusal
     }
 
     pub fn outcomes(&mut self) -> &mut RequestOutcomes {

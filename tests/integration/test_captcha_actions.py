@@ -186,6 +186,7 @@ class CaptchaActionsBase(unittest.TestCase):
         wrong = self.create_account(client, name, captchaId=fields["captchaId"]["value"],
                                     captchaWord="wrong")
         self.assertEqual(wrong["status"], "FAIL", wrong)
+        self.assertEqual(wrong["messagecode"], "captchaguard-createaccount-wrong-answer", wrong)
         self.assertFalse(self.user_exists(name))
         fields = self.sign_up_captcha(client)
         created = self.create_account(client, name, captchaId=fields["captchaId"]["value"],

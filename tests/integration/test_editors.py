@@ -375,7 +375,10 @@ class SignUpFormTest(EditorTest):
                     .get_attribute("value") not in ("", captcha_id),
                     "a fresh CAPTCHA",
                 )
+                # It says the answer was wrong, and the wrong word is not left in the field.
+                self.assertIn("The answer to the CAPTCHA was wrong", b.text("#userloginForm"))
                 self.assertIn("flagged this account creation", b.text("#userloginForm"))
+                self.assertEqual(b.wait_for(self.CAPTCHA_FIELD).get_attribute("value"), "")
                 b.shot("asked-again")
                 data = self.api.api(action="query", list="users", ususers=name)
                 self.assertIn("missing", data["query"]["users"][0])
