@@ -321,6 +321,17 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onAbuseFilterShouldFilterAction(mixed $vars, mixed $title, mixed $user, mixed $skip_reasons, mixed ...$extra): void {}
+
+        /**
+         * MediaWiki 1.41+: the filter editor shows CaptchaGuard's label and help
+         * for `showcaptcha`, not ConfirmEdit 1.43's ("Users with permission to
+         * skip a CAPTCHA are exempt", which misses the exempt, bots and sign-ups).
+         *
+         * @param mixed $keys
+         * @param mixed $extra
+         * @return void
+         */
+        public function onMessageCacheFetchOverrides(mixed $keys, mixed ...$extra): void {}
     }
 
     class ApiHandler {

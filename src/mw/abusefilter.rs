@@ -18,6 +18,10 @@ use crate::state::{clock, process, request};
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
 const CONSEQUENCE: &str = "MediaWiki\\Extension\\CaptchaGuard\\AbuseFilter\\CaptchaConsequence";
 const CONFIG_ACTIONS: &str = "CaptchaGuardAbuseFilterActions";
+/// The filter editor's label of `showcaptcha`, which ConfirmEdit 1.43 also defines,
+/// and CaptchaGuard's own.
+const SHOW_LABEL: &str = "abusefilter-edit-action-showcaptcha";
+const OUR_SHOW_LABEL: &str = "captchaguard-edit-action-showcaptcha";
 /// Session key holding the AbuseFilter warn keys to keep set while a CAPTCHA is pending.
 const PENDING_WARN_KEYS: &str = "captchaguard-pending-warn-keys";
 
@@ -97,6 +101,33 @@ impl AbuseFilterHandler {
                 Ok(())
             },
         )
+    }
+
+    /// MediaWiki 1.41+: the filter editor shows CaptchaGuard's label and help
+    /// for `showcaptcha`, not ConfirmEdit 1.43's ("Users with permission to
+    /// skip a CAPTCHA are exempt", which misses the exempt, bots and sign-ups).
+    #[php(name = "onMessageCacheFetchOverrides")]
+    pub fn on_message_cache_fetch_overrides(&self, mut keys: PhpRef, extra: &[&Zval]) {
+        // At worst ConfirmEdit's label shows: nothing to fail safe for.
+        guard::contained(
+            "MessageCacheFetchOverrides",
+            || (),
+            || {
+                if !self.enabled.contains(&CaptchaAction::Show) {
+                    return;
+                }
+                if let Some(keys) = keys.array_mut() {
+                    if let Err(error) = keys.insert(SHOW_LABEL, OUR_SHOW_LABEL) {
+                        host::log(
+                            Level::Warning,
+                            "Could not show CaptchaGuard's label for showcaptcha: {error}",
+                            &[("error", &error.to_string())],
+                            None,
+                        );
+                    }
+                }
+            },
+        );
     }
 
     /// Runs before filters are evaluated: keeps `warn` from warning again on

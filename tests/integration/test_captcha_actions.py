@@ -206,6 +206,18 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assertEqual(created["status"], "PASS", created)
         self.assertIsNone(self.sign_up_captcha(self.client()))
 
+    def test_the_filter_editor_labels_showcaptcha_as_captchaguard_does(self):
+        form = self.client("Admin").request(
+            "/index.php", params={"title": "Special:AbuseFilter/new"}).text
+        label = re.search(r"mw-abusefilter-action-checkbox-showcaptcha.*?<label [^>]*>([^<]*)</label>",
+                          form, re.S)
+        self.assertIsNotNone(label, "no showcaptcha checkbox in the filter editor")
+        # Not ConfirmEdit 1.43's, which misses exempt users, bots and sign-ups.
+        self.assertEqual(html.unescape(label.group(1)),
+                         "Require a CAPTCHA before the edit saves or the account is created (edits, page "
+                         "creations and sign-ups only; users with the skipcaptcha right, bots and "
+                         "CAPTCHA-exempt users are not asked)")
+
     def test_api_unflagged_edit_saves_without_captcha(self):
         client = self.client()
         title = unique("CG api clean")
