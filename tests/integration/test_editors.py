@@ -159,6 +159,39 @@ class FilterOutcomesPageTest(EditorTest):
         b.shot("filter-list-solve-rate")
 
 
+class FilterEditorTest(EditorTest):
+    """Issue 21, item 6: the filter editor says what CaptchaGuard's actions do,
+    and forcecaptcha is greyed out for filter editors who may not add it."""
+
+    FORCE = "input[name='wpFilterActionForcecaptcha']"
+    SHOW_LABEL = "#mw-abusefilter-action-checkbox-showcaptcha"
+
+    def open_new_filter(self, user):
+        b = self.browser
+        b.login(user)
+        b.open(path_of("Special:AbuseFilter/new"))
+        # OOUI draws its own box over the (transparent) checkbox.
+        force = b.wait_for(self.FORCE, visible=False)
+        b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", force)
+        return force
+
+    def show_label(self):
+        label_id = self.browser.wait_for(self.SHOW_LABEL + " input", visible=False).get_attribute("id")
+        return self.browser.text(f"label[for='{label_id}']")
+
+    def test_a_filter_editor_without_the_right_cannot_tick_forcecaptcha(self):
+        force = self.open_new_filter("Editor")
+        self.assertFalse(force.is_enabled(), "forcecaptcha can be ticked without abusefilter-modify-restricted")
+        self.assertIn("users with the skipcaptcha right, bots and CAPTCHA-exempt users are not asked",
+                      self.show_label())
+        self.browser.shot("forcecaptcha-greyed-out")
+
+    def test_a_filter_editor_with_the_right_can(self):
+        force = self.open_new_filter("Sysop2")
+        self.assertTrue(force.is_enabled())
+        self.browser.shot("forcecaptcha-enabled")
+
+
 class VisualEditorTest(EditorTest):
     def open_editor(self, title):
         b = self.browser
