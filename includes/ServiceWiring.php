@@ -21,7 +21,8 @@ return [
 			$services->getMainObjectStash(),
 			$services->getUserNameUtils(),
 			CaptchaGuardServices::getEmergencyStore( $services ),
-			CaptchaGuardServices::getOutcomeStore( $services )
+			CaptchaGuardServices::getOutcomeStore( $services ),
+			$services->getHookContainer()
 		);
 	},
 	CaptchaGuardServices::OUTCOME_STORE => static function ( MediaWikiServices $services ): OutcomeStore {

@@ -751,6 +751,32 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
     }
 
     /**
+     * What other extensions said of a challenge (`Host::beforeChallenge`, the
+     * CaptchaGuardBeforeChallenge hook).
+     */
+    class ChallengeVerdict {
+        /**
+         * Whether to ask for the CAPTCHA (an action CaptchaGuard covers).
+         *
+         * @var bool
+         */
+        public bool $challenge;
+
+        /**
+         * Whether an extension took over an action CaptchaGuard does not cover.
+         *
+         * @var bool
+         */
+        public bool $claimed;
+
+        /**
+         * @param bool $challenge
+         * @param bool $claimed
+         */
+        public function __construct(bool $challenge, bool $claimed) {}
+    }
+
+    /**
      * The client of the current request (`Host::client`).
      */
     class ClientFacts {
@@ -789,6 +815,13 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
         public string $filteredAction;
 
         /**
+         * The page acted on, as its prefixed text (for the CaptchaGuardBeforeChallenge hook).
+         *
+         * @var string
+         */
+        public string $page;
+
+        /**
          * The session key AbuseFilter's `warn` uses for this filter, page and action.
          *
          * @var string
@@ -799,8 +832,9 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
          * @param string $filter
          * @param string $filteredAction
          * @param string $warnKey
+         * @param string $page
          */
-        public function __construct(string $filter, string $filteredAction, string $warnKey) {}
+        public function __construct(string $filter, string $filteredAction, string $warnKey, string $page) {}
     }
 
     /**

@@ -78,6 +78,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::php::confirm_edit_compat::AnswerOutcome>()
         .class::<mw::php::values::AcceptedChange>()
         .class::<mw::php::values::ClientFacts>()
+        .class::<mw::php::values::ChallengeVerdict>()
         .class::<mw::php::values::FilterHit>()
         .class::<mw::php::values::OutcomeCount>()
         .class::<mw::php::values::OutcomeDay>()

@@ -6,6 +6,7 @@ use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
 use MediaWiki\Extension\AbuseFilter\GlobalNameUtils;
 use MediaWiki\Extension\AbuseFilter\Variables\VariableHolder;
 use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
+use MediaWiki\MediaWikiServices;
 
 /**
  * What CaptchaGuard copies of AbuseFilter's internals, in one place.
@@ -24,8 +25,14 @@ final class AbuseFilterCompat {
 		return new FilterHit(
 			filter: $filter,
 			filteredAction: $parameters->getAction(),
-			warnKey: self::warnKey( $parameters, $filter )
+			warnKey: self::warnKey( $parameters, $filter ),
+			page: self::pageName( $parameters )
 		);
+	}
+
+	private static function pageName( Parameters $parameters ): string {
+		$target = $parameters->getTarget();
+		return MediaWikiServices::getInstance()->getTitleFormatter()->getPrefixedText( $target );
 	}
 
 	/**

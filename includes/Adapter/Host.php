@@ -2,7 +2,9 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
+use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
@@ -88,4 +90,12 @@ interface Host {
 	 * Seconds a CAPTCHA stays answerable.
 	 */
 	public function captchaLifetime(): int;
+
+	/**
+	 * Runs the CaptchaGuardBeforeChallenge hook: other extensions may skip a
+	 * challenge of an action CaptchaGuard covers ($challenge true), or take
+	 * over one it does not cover ($challenge false) and ask for the CAPTCHA
+	 * themselves.
+	 */
+	public function beforeChallenge( FilterHit $hit, string $captchaAction, bool $challenge ): ChallengeVerdict;
 }

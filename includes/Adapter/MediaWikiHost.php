@@ -8,7 +8,10 @@ use DeferredUpdates;
 use MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeRecorder;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
+use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
+use MediaWiki\HookContainer\HookContainer;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
@@ -30,7 +33,8 @@ final class MediaWikiHost implements Host {
 		private BagOStuff $stash,
 		private UserNameUtils $userNameUtils,
 		private SwitchSource $switches,
-		private OutcomeStore $outcomes
+		private OutcomeStore $outcomes,
+		private HookContainer $hooks
 	) {
 	}
 
@@ -143,6 +147,15 @@ final class MediaWikiHost implements Host {
 
 	public function captchaLifetime(): int {
 		return ConfirmEditCompat::captchaLifetime();
+	}
+
+	public function beforeChallenge( FilterHit $hit, string $captchaAction, bool $challenge ): ChallengeVerdict {
+		$claim = false;
+		$this->hooks->run( 'CaptchaGuardBeforeChallenge',
+			[ $hit->filter, $captchaAction, $hit->filteredAction, $hit->page, &$challenge, &$claim ],
+			[ 'abortable' => false ]
+		);
+		return new ChallengeVerdict( challenge: (bool)$challenge, claimed: !$challenge && (bool)$claim );
 	}
 
 	public function writeOutcomesLater(): void {

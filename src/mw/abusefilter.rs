@@ -6,7 +6,7 @@ use ext_php_rs::types::{PhpRef, Zval};
 
 use super::demand::demand;
 use super::php::host::{self, Level};
-use super::php::values::{FilterHit, PerformerFacts};
+use super::php::values::{ChallengeVerdict, FilterHit, PerformerFacts};
 use super::php::{confirm_edit_compat, Result};
 use super::{account_creation, guard, outcomes};
 use crate::policy::challenge::{
@@ -205,6 +205,23 @@ impl From<&PerformerFacts> for Performer {
     }
 }
 
+/// What other extensions say (the CaptchaGuardBeforeChallenge hook). A hook
+/// that fails is logged and CaptchaGuard's own decision stands.
+fn verdict(hit: &FilterHit, action: CaptchaAction, challenge: bool) -> ChallengeVerdict {
+    host::before_challenge(hit, action.name(), challenge).unwrap_or_else(|error| {
+        host::log(
+            Level::Error,
+            "The CaptchaGuardBeforeChallenge hook failed for filter {filter}, going on without it: {error}",
+            &[("filter", &hit.filter)],
+            Some(&error),
+        );
+        ChallengeVerdict {
+            challenge,
+            claimed: false,
+        }
+    })
+}
+
 /// Runs a matching filter's CAPTCHA action. Returns whether a CAPTCHA was
 /// demanded, which is what AbuseLog records as the action taken.
 fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
@@ -214,6 +231,10 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
     match decide(action, enabled, filtered, performer) {
         Decision::Skip(_) => Ok(false),
         Decision::Uncovered => {
+            // Another extension may take the action over and ask for the CAPTCHA itself.
+            if verdict(hit, action, false).claimed {
+                return Ok(true);
+            }
             let key = format!("{}:{}:{}", hit.filter, action, hit.filtered_action);
             if process::first_warning(&key) {
                 host::log(
@@ -230,6 +251,9 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
             Ok(false)
         }
         Decision::Challenge => {
+            if !verdict(hit, action, true).challenge {
+                return Ok(false);
+            }
             let answer = confirm_edit_compat::check_answer()?;
             outcomes::filter_answered(&hit.filter, &hit.filtered_action, answer);
             if filtered == FilteredAction::AccountCreation {

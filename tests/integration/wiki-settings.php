@@ -37,6 +37,12 @@ if ( $captchaGuardOrder === 'cg-af-ce' ) {
 foreach ( $captchaGuardExtensions as $name => $path ) {
 	wfLoadExtension( $name, $path );
 }
+// Another extension on CaptchaGuard's CaptchaGuardBeforeChallenge hook (test_hook.py);
+// it acts only on pages titled "CG hook skip …" and "CG hook claim …".
+if ( isset( $captchaGuardExtensions['CaptchaGuard'] ) ) {
+	wfLoadExtension( 'CaptchaGuardHookTest', __DIR__ . '/hook-extension/extension.json' );
+	$wgCaptchaGuardHookTestFile = dirname( $wgCacheDirectory ) . '/hook-claims.jsonl';
+}
 // $captchaGuardEditors (set before this file, MediaWiki 1.43): the editors most
 // people use, VisualEditor and DiscussionTools' reply and new-topic tools, and
 // the mobile skin. DiscussionTools needs Linter.

@@ -16,7 +16,9 @@ use ext_php_rs::convert::IntoZvalDyn;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::ClassEntry;
 
-use super::values::{ClientFacts, PerformerFacts, StoredSwitch};
+use ext_php_rs::convert::IntoZval;
+
+use super::values::{ChallengeVerdict, ClientFacts, FilterHit, PerformerFacts, StoredSwitch};
 use super::{
     call_value, read, read_object, static_method, take_exception, BindingError, Method, Result,
 };
@@ -75,6 +77,15 @@ const IS_API: Method = host_method("isApi", &[], "bool");
 const WRITE_OUTCOMES_LATER: Method = host_method("writeOutcomesLater", &[], "void");
 const CAPTCHA_ANSWER_GIVEN: Method = host_method("captchaAnswerGiven", &[], "bool");
 const CAPTCHA_LIFETIME: Method = host_method("captchaLifetime", &[], "int");
+const BEFORE_CHALLENGE: Method = host_method(
+    "beforeChallenge",
+    &[
+        "MediaWiki\\Extension\\CaptchaGuard\\Value\\FilterHit",
+        "string",
+        "bool",
+    ],
+    "MediaWiki\\Extension\\CaptchaGuard\\Value\\ChallengeVerdict",
+);
 
 pub(super) const METHODS: &[Method] = &[
     FROM_SERVICES,
@@ -96,6 +107,7 @@ pub(super) const METHODS: &[Method] = &[
     WRITE_OUTCOMES_LATER,
     CAPTCHA_ANSWER_GIVEN,
     CAPTCHA_LIFETIME,
+    BEFORE_CHALLENGE,
 ];
 
 thread_local! {
@@ -286,6 +298,24 @@ pub fn captcha_answer_given() -> Result<bool> {
 /// Seconds a CAPTCHA stays answerable.
 pub fn captcha_lifetime() -> Result<i64> {
     call_host_as(&CAPTCHA_LIFETIME, vec![])
+}
+
+/// Other extensions' say on a filter's CAPTCHA (the CaptchaGuardBeforeChallenge
+/// hook): `challenge` is what CaptchaGuard decided for an action it covers.
+pub fn before_challenge(
+    hit: &FilterHit,
+    captcha_action: &str,
+    challenge: bool,
+) -> Result<ChallengeVerdict> {
+    let hit = hit
+        .clone()
+        .into_zval(false)
+        .map_err(|e| BindingError::Build {
+            what: "the hook's filter hit",
+            reason: e.to_string(),
+        })?;
+    let value = call_host(&BEFORE_CHALLENGE, vec![&hit, &captcha_action, &challenge])?;
+    read_object(&BEFORE_CHALLENGE, &value)
 }
 
 #[cfg(test)]

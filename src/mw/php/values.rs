@@ -261,16 +261,46 @@ pub struct FilterHit {
     /// The session key AbuseFilter's `warn` uses for this filter, page and action.
     #[php(prop)]
     pub warn_key: String,
+    /// The page acted on, as its prefixed text (for the CaptchaGuardBeforeChallenge hook).
+    #[php(prop)]
+    pub page: String,
 }
 
 #[php_impl]
 impl FilterHit {
-    pub fn __construct(filter: String, filteredAction: String, warnKey: String) -> Self {
+    pub fn __construct(
+        filter: String,
+        filteredAction: String,
+        warnKey: String,
+        page: String,
+    ) -> Self {
         FilterHit {
             filter,
             filtered_action: filteredAction,
             warn_key: warnKey,
+            page,
         }
+    }
+}
+
+/// What other extensions said of a challenge (`Host::beforeChallenge`, the
+/// CaptchaGuardBeforeChallenge hook).
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\ChallengeVerdict")]
+#[derive(Debug, Clone)]
+pub struct ChallengeVerdict {
+    /// Whether to ask for the CAPTCHA (an action CaptchaGuard covers).
+    #[php(prop)]
+    pub challenge: bool,
+    /// Whether an extension took over an action CaptchaGuard does not cover.
+    #[php(prop)]
+    pub claimed: bool,
+}
+
+#[php_impl]
+impl ChallengeVerdict {
+    pub fn __construct(challenge: bool, claimed: bool) -> Self {
+        ChallengeVerdict { challenge, claimed }
     }
 }
 

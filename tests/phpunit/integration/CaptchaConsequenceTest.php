@@ -14,6 +14,7 @@ use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\Store\CaptchaStore;
+use MediaWiki\MediaWikiServices;
 use MediaWiki\Status\Status;
 use MediaWiki\Title\TitleValue;
 use MediaWiki\User\User;
@@ -253,6 +254,32 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		$this->assertStringContainsString( '{filter}', $message, 'placeholders, not an interpolated string' );
 		$this->assertSame( '7', $logContext['filter'] );
 		$this->assertSame( $down, $logContext['exception'] );
+	}
+
+	/** @dataProvider provideOrders */
+	public function testAFailingBeforeChallengeHookLeavesTheCaptcha( bool $hookFirst ) {
+		$this->host->failures = [ 'beforeChallenge' => new RuntimeException( 'hook broken' ) ];
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', $hookFirst );
+		$this->assertTrue( $taken );
+		$this->assertSame( [ 'captchaguard-flagged' ], self::errorKeys( $status ) );
+		[ [ , $message, $context ] ] = $this->host->logged( 'error' );
+		$this->assertStringContainsString( 'CaptchaGuardBeforeChallenge hook failed', $message );
+		$this->assertSame( '7', $context['filter'] );
+	}
+
+	public function testAnExtensionCanSkipAChallengeButNotClaimACoveredAction() {
+		$seen = [];
+		MediaWikiServices::getInstance()->getHookContainer()->register( 'CaptchaGuardBeforeChallenge',
+			static function ( $filter, $captchaAction, $filteredAction, $page, &$challenge, &$claim ) use ( &$seen ) {
+				$seen[] = [ $filter, $captchaAction, $filteredAction, $page, $challenge ];
+				$challenge = false;
+				$claim = true;
+			}
+		);
+		[ $taken, $status ] = $this->runEdit( 'showcaptcha', false, $this->params( 7, 'edit', 'Some page' ) );
+		$this->assertFalse( $taken, 'skipped: AbuseLog lists no action' );
+		$this->assertSame( [], self::errorKeys( $status ) );
+		$this->assertSame( [ [ '7', 'showcaptcha', 'edit', 'Some page', true ] ], $seen );
 	}
 
 	public function testAThrowingStatusStillStopsTheEdit() {

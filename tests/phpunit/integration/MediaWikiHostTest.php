@@ -32,7 +32,8 @@ class MediaWikiHostTest extends RequestTestCase {
 			$this->stash,
 			$services->getUserNameUtils(),
 			CaptchaGuardServices::getEmergencyStore( $services ),
-			CaptchaGuardServices::getOutcomeStore( $services )
+			CaptchaGuardServices::getOutcomeStore( $services ),
+			$services->getHookContainer()
 		);
 		// Installs it as this request's host.
 		new RiskScoreEventsHandler( $this->wikiHost );

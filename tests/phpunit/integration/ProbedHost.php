@@ -1,7 +1,9 @@
 <?php
 
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
@@ -100,6 +102,10 @@ final class ProbedHost implements Host {
 	}
 
 	public function captchaLifetime(): int {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function beforeChallenge( FilterHit $hit, string $captchaAction, bool $challenge ): ChallengeVerdict {
 		return $this->reach( __FUNCTION__, func_get_args() );
 	}
 }

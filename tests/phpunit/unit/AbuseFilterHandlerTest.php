@@ -54,7 +54,7 @@ class AbuseFilterHandlerTest extends TestCase {
 	public function testUnknownActionNameIsAClearError() {
 		new AbuseFilterHandler( new FakeHost(), [ 'showcaptcha' ] );
 		$this->expectExceptionMessage( "unknown CaptchaGuard action 'captcha'" );
-		ConsequenceRunner::execute( new FilterHit( '7', 'edit', 'k' ), 'captcha' );
+		ConsequenceRunner::execute( new FilterHit( '7', 'edit', 'k', 'Page' ), 'captcha' );
 	}
 
 	public function testEditFormShowsNothingWithoutADemand() {

@@ -1,7 +1,9 @@
 <?php
 
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
+use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
@@ -147,6 +149,11 @@ class FakeHost implements Host {
 
 	public function captchaLifetime(): int {
 		return 1800;
+	}
+
+	public function beforeChallenge( FilterHit $hit, string $captchaAction, bool $challenge ): ChallengeVerdict {
+		$this->mayFail( __FUNCTION__ );
+		return new ChallengeVerdict( challenge: $challenge, claimed: false );
 	}
 
 	public function writeOutcomesLater(): void {
