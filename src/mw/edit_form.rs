@@ -1,11 +1,12 @@
-//! `EditPage::showEditForm:fields`: the CAPTCHA prompt above the edit box.
+//! `EditPage::showEditForm:fields`: the CAPTCHA prompt above the edit box,
+//! and the reader's one-page skin carried to the save's answer.
 
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 
 use super::guard;
-use super::php::confirm_edit_compat;
 use super::php::host::{self, Level};
+use super::php::{confirm_edit_compat, edit_form_compat};
 use crate::state::request;
 
 #[php_class]
@@ -35,6 +36,20 @@ impl EditFormHandler {
             "EditPage::showEditForm:fields",
             || (),
             || {
+                let kept = host::value("useskin").and_then(|skin| {
+                    if skin.is_empty() {
+                        return Ok(());
+                    }
+                    edit_form_compat::keep_skin(output, &skin)
+                });
+                if let Err(error) = kept {
+                    host::log(
+                        Level::Warning,
+                        "Could not keep the reader's skin in the edit form: {error}",
+                        &[],
+                        Some(&error),
+                    );
+                }
                 if !request::with(|s| s.was_applied()) {
                     return;
                 }

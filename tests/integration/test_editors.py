@@ -110,6 +110,13 @@ class WikitextEditorTest(EditorTest):
         # answer_and_save checks the skin once the CAPTCHA page has replaced the form.
         self.answer_and_save(title, text, skin="minerva")
 
+    def test_an_anonymous_reader_on_a_phone_stays_in_the_mobile_skin(self):
+        # useskin=minerva lasts one page; the edit form carries it to the CAPTCHA page.
+        self.browser.driver.set_window_size(390, 844)
+        title, text = unique("Cg phone"), "Phone cg-show-trigger"
+        self.edit(title, text, skin="minerva")
+        self.answer_and_save(title, text, skin="minerva")
+
     def body_class(self):
         """The body's classes, read again while the page is being replaced."""
         def read():

@@ -9,6 +9,7 @@
 
 pub mod abuse_filter_compat;
 pub mod confirm_edit_compat;
+pub mod edit_form_compat;
 pub mod event_submitter;
 pub mod hook_objects;
 pub mod host;
@@ -70,6 +71,7 @@ impl fmt::Display for Method {
 const ALL_METHODS: &[&[Method]] = &[
     abuse_filter_compat::METHODS,
     confirm_edit_compat::METHODS,
+    edit_form_compat::METHODS,
     event_submitter::METHODS,
     hook_objects::METHODS,
     host::METHODS,
