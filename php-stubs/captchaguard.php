@@ -178,21 +178,33 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
         public static function failSafe(string $action): bool {}
 
         /**
-         * Whether AbuseFilter's `$filteredAction` is a sign-up, whose CAPTCHA
-         * is kept until answered (the consequence is then a hook aborter).
+         * Whether AbuseFilter itself refuses `$filteredAction` when a CAPTCHA is
+         * demanded (a sign-up, a move): the consequence is then a hook aborter.
          *
          * @param string $filtered_action
          * @return bool
          */
-        public static function isSignUp(string $filtered_action): bool {}
+        public static function isRefusedByAbuseFilter(string $filtered_action): bool {}
 
         /**
-         * The message a sign-up stopped in this request is refused with
-         * (AccountCreationCaptchaConsequence::getMessage): says when the answer was wrong.
+         * Whether the refusal of `$filteredAction` carries the CAPTCHA itself
+         * (a move: the API's error has a `captcha` object, the form gets the
+         * CAPTCHA); a sign-up's is in ConfirmEdit's own sign-up fields.
          *
+         * @param string $filtered_action
+         * @return bool
+         */
+        public static function refusalCarriesCaptcha(string $filtered_action): bool {}
+
+        /**
+         * The message an action stopped in this request is refused with
+         * (RefusedActionCaptchaConsequence::getMessage): says when the answer
+         * was wrong. `$filteredAction` is AbuseFilter's name of the action.
+         *
+         * @param string $filtered_action
          * @return string
          */
-        public static function signUpMessage(): string {}
+        public static function refusalMessage(string $filtered_action): string {}
     }
 }
 
@@ -439,6 +451,21 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         public function onLocalUserCreated(mixed $user, mixed $autocreated, mixed ...$extra): void {}
 
         /**
+         * A move a filter's CAPTCHA held up went through.
+         *
+         * @param mixed $old
+         * @param mixed $new
+         * @param mixed $user
+         * @param mixed $page_id
+         * @param mixed $redirect_id
+         * @param mixed $reason
+         * @param mixed $revision
+         * @param mixed $extra
+         * @return void
+         */
+        public function onPageMoveComplete(mixed $old, mixed $new, mixed $user, mixed $page_id, mixed $redirect_id, mixed $reason, mixed $revision, mixed ...$extra): void {}
+
+        /**
          * @param mixed $wiki_page
          * @param mixed $user
          * @param mixed $summary
@@ -467,6 +494,35 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
          * @return void
          */
         public function onBeforePageDisplay(mixed $output, mixed $skin, mixed ...$extra): void {}
+    }
+
+    class RefusedFormHandler {
+        /**
+         * @param mixed $host
+         */
+        public function __construct(mixed $host) {}
+
+        /**
+         * The API modules of the actions a filter's CAPTCHA can refuse declare
+         * `captchaid` and `captchaword` (ConfirmEdit declares the edit's).
+         *
+         * @param mixed $module
+         * @param mixed $params
+         * @param mixed $flags
+         * @param mixed $extra
+         * @return void
+         */
+        public function onAPIGetAllowedParams(mixed $module, mixed $params, mixed $flags, mixed ...$extra): void {}
+
+        /**
+         * The refused action's page was drawn: its form gets the CAPTCHA.
+         *
+         * @param mixed $special
+         * @param mixed $sub_page
+         * @param mixed $extra
+         * @return void
+         */
+        public function onSpecialPageAfterExecute(mixed $special, mixed $sub_page, mixed ...$extra): void {}
     }
 
     class RiskScoreEventsHandler {

@@ -73,6 +73,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::abusefilter::AbuseFilterHandler>()
         .class::<mw::abusefilter::ConsequenceRunner>()
         .class::<mw::account_creation::SignUpFormHandler>()
+        .class::<mw::refused_form::RefusedFormHandler>()
         .class::<mw::api::ApiHandler>()
         .class::<mw::php::Binding>()
         .class::<mw::php::confirm_edit_compat::AnswerOutcome>()

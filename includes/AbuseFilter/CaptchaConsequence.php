@@ -29,8 +29,8 @@ class CaptchaConsequence extends Consequence {
 	}
 
 	private static function newFor( Parameters $parameters, string $action ): self {
-		return ConsequenceRunner::isSignUp( $parameters->getAction() )
-			? new AccountCreationCaptchaConsequence( $parameters, $action )
+		return ConsequenceRunner::isRefusedByAbuseFilter( $parameters->getAction() )
+			? new RefusedActionCaptchaConsequence( $parameters, $action )
 			: new self( $parameters, $action );
 	}
 

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
 use ApiBase;
+use ApiMessage;
 use DerivativeRequest;
 use EditPage;
 use ExtensionRegistry;
@@ -11,6 +12,8 @@ use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
 use MediaWiki\MediaWikiServices;
 use OutputPage;
 use RequestContext;
+use SpecialPage;
+use WeakMap;
 use WebRequest;
 
 /**
@@ -33,6 +36,9 @@ final class ConfirmEditCompat {
 		'wpcaptchaId' => 'wpCaptchaId', 'wpcaptchaWord' => 'wpCaptchaWord',
 	];
 
+	/** @var WeakMap<WebRequest,string>|null Each request's answer, once checked (1.39) */
+	private static ?WeakMap $checked = null;
+
 	private static function captcha(): SimpleCaptcha {
 		return ConfirmEditHooks::getInstance();
 	}
@@ -54,8 +60,14 @@ final class ConfirmEditCompat {
 			return AnswerOutcome::NONE;
 		}
 		$context = RequestContext::getMain();
-		return $captcha->passCaptchaLimitedFromRequest( self::answerRequest( $context->getRequest() ), $context->getUser() )
-			? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
+		$request = $context->getRequest();
+		// 1.39 does not, and a CAPTCHA is used up by its check: a second filter
+		// matching the same action (a move's talk page) gets the first outcome.
+		self::$checked ??= new WeakMap();
+		self::$checked[$request] ??= $captcha->passCaptchaLimitedFromRequest(
+			self::answerRequest( $request ), $context->getUser()
+		) ? AnswerOutcome::RIGHT : AnswerOutcome::WRONG;
+		return self::$checked[$request];
 	}
 
 	/**
@@ -104,6 +116,25 @@ final class ConfirmEditCompat {
 	}
 
 	/**
+	 * The answer's parameters, as ConfirmEdit declares them for the edit API,
+	 * for the API modules named in `$modules` (those of the actions a filter's
+	 * CAPTCHA can refuse).
+	 *
+	 * @param ApiBase $module
+	 * @param string[] $modules
+	 * @return array[] Parameter name => settings; empty for other modules
+	 */
+	public static function answerParams( ApiBase $module, array $modules ): array {
+		if ( !in_array( $module->getModuleName(), $modules, true ) ) {
+			return [];
+		}
+		return [
+			'captchaid' => [ ApiBase::PARAM_HELP_MSG => 'captcha-apihelp-param-captchaid' ],
+			'captchaword' => [ ApiBase::PARAM_HELP_MSG => 'captcha-apihelp-param-captchaword' ],
+		];
+	}
+
+	/**
 	 * Seconds a CAPTCHA stays answerable ($wgCaptchaSessionExpiration, both versions).
 	 */
 	public static function captchaLifetime(): int {
@@ -149,6 +180,47 @@ final class ConfirmEditCompat {
 			];
 		}
 		return $data;
+	}
+
+	/**
+	 * The message AbuseFilter refuses an action with (a move). Through the
+	 * API it carries a fresh CAPTCHA as the edit API's answer does: the
+	 * error's `captcha` object, answered with `captchaid` and `captchaword`.
+	 * A page gets its CAPTCHA in the form instead (addFormInside).
+	 *
+	 * @param string $messageKey
+	 * @return string|ApiMessage
+	 */
+	public static function refusalWithCaptcha( string $messageKey ): string|ApiMessage {
+		if ( !defined( 'MW_API' ) ) {
+			return $messageKey;
+		}
+		return new ApiMessage( $messageKey, $messageKey, self::apiData( $messageKey ) );
+	}
+
+	/**
+	 * The CAPTCHA and its input at the top of the form with the ID `$formId`
+	 * on a special page already drawn (Special:MovePage has no hook for fields).
+	 *
+	 * @param SpecialPage $special
+	 * @param string $formId
+	 * @return bool Whether the form was found
+	 */
+	public static function addFormInside( SpecialPage $special, string $formId ): bool {
+		$out = $special->getOutput();
+		$page = $out->getHTML();
+		$out->clearHTML();
+		self::addForm( $out );
+		$captcha = $out->getHTML();
+		$out->clearHTML();
+		$pattern = '/<form\b[^>]*\bid=([\'"])' . preg_quote( $formId, '/' ) . '\1[^>]*>/';
+		$found = false;
+		$changed = preg_replace_callback( $pattern, static function ( array $open ) use ( $captcha, &$found ) {
+			$found = true;
+			return $open[0] . $captcha;
+		}, $page, 1 );
+		$out->addHTML( $changed ?? $page );
+		return $found;
 	}
 
 	/**

@@ -256,8 +256,20 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
             }
             let answer = confirm_edit_compat::check_answer()?;
             outcomes::filter_answered(&hit.filter, &hit.filtered_action, answer);
-            if filtered == FilteredAction::AccountCreation {
-                return account_creation::challenge(&hit.filter, action, answer);
+            match filtered {
+                FilteredAction::AccountCreation => {
+                    return account_creation::challenge(&hit.filter, action, answer)
+                }
+                // AbuseFilter refuses the move with our message (a hook aborter);
+                // RefusedFormHandler puts the CAPTCHA in the move form.
+                FilteredAction::Move => {
+                    if answer == AnswerCheck::Right {
+                        return Ok(false);
+                    }
+                    request::with(|s| s.refuse(filtered, answer));
+                    return Ok(true);
+                }
+                FilteredAction::Edit | FilteredAction::Uncovered => {}
             }
             if answer == AnswerCheck::Right {
                 set_pending(&hit.warn_key, false)?;
@@ -268,6 +280,16 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
             Ok(true)
         }
     }
+}
+
+/// When the consequence cannot decide: the CAPTCHA is demanded. An action
+/// AbuseFilter refuses for us gets its CAPTCHA in its form too.
+fn demand_fail_safe(filter: &str, action: CaptchaAction, filtered: FilteredAction) -> bool {
+    if filtered.is_refused_by_abusefilter() {
+        request::with(|s| s.refuse(filtered, AnswerCheck::NoAnswer));
+    }
+    demand(filter.to_owned(), action, AnswerCheck::NoAnswer);
+    true
 }
 
 /// Called by the thin PHP consequence; the native half of its `execute()`.
@@ -291,12 +313,10 @@ impl ConsequenceRunner {
                     PhpException::from_message(e.to_string())
                 })?;
         let filter = hit.filter.clone();
+        let filtered = FilteredAction::from_abusefilter(&hit.filtered_action);
         Ok(guard::contained(
             "ConsequenceRunner::execute",
-            || {
-                demand(filter.clone(), action, AnswerCheck::NoAnswer);
-                true
-            },
+            || demand_fail_safe(&filter, action, filtered),
             || {
                 execute(hit, action).unwrap_or_else(|error| {
                     host::log(
@@ -305,34 +325,47 @@ impl ConsequenceRunner {
                         &[("action", action.name()), ("filter", &filter)],
                         Some(&error),
                     );
-                    demand(filter.clone(), action, AnswerCheck::NoAnswer);
-                    true
+                    demand_fail_safe(&filter, action, filtered)
                 })
             },
         ))
     }
 
-    /// The message a sign-up stopped in this request is refused with
-    /// (AccountCreationCaptchaConsequence::getMessage): says when the answer was wrong.
-    #[php(name = "signUpMessage")]
-    pub fn sign_up_message() -> &'static str {
+    /// The message an action stopped in this request is refused with
+    /// (RefusedActionCaptchaConsequence::getMessage): says when the answer
+    /// was wrong. `$filteredAction` is AbuseFilter's name of the action.
+    #[php(name = "refusalMessage")]
+    pub fn refusal_message(filtered_action: &str) -> &'static str {
+        let filtered = FilteredAction::from_abusefilter(filtered_action);
+        let first_refusal = AnswerCheck::NoAnswer
+            .refusal_message(filtered)
+            .unwrap_or("captchaguard-flagged");
         guard::contained(
-            "ConsequenceRunner::signUpMessage",
-            || AnswerCheck::NoAnswer.sign_up_message().unwrap_or_default(),
+            "ConsequenceRunner::refusalMessage",
+            || first_refusal,
             || {
-                request::with(|s| s.sign_up_refusal())
-                    .and_then(AnswerCheck::sign_up_message)
-                    .or(AnswerCheck::NoAnswer.sign_up_message())
-                    .unwrap_or_default()
+                request::with(|s| s.refusal())
+                    .and_then(|(action, answer)| answer.refusal_message(action))
+                    .unwrap_or(first_refusal)
             },
         )
     }
 
-    /// Whether AbuseFilter's `$filteredAction` is a sign-up, whose CAPTCHA
-    /// is kept until answered (the consequence is then a hook aborter).
-    #[php(name = "isSignUp")]
-    pub fn is_sign_up(filtered_action: &str) -> bool {
-        FilteredAction::from_abusefilter(filtered_action) == FilteredAction::AccountCreation
+    /// Whether the refusal of `$filteredAction` carries the CAPTCHA itself
+    /// (a move: the API's error has a `captcha` object, the form gets the
+    /// CAPTCHA); a sign-up's is in ConfirmEdit's own sign-up fields.
+    #[php(name = "refusalCarriesCaptcha")]
+    pub fn refusal_carries_captcha(filtered_action: &str) -> bool {
+        FilteredAction::from_abusefilter(filtered_action)
+            .form_id()
+            .is_some()
+    }
+
+    /// Whether AbuseFilter itself refuses `$filteredAction` when a CAPTCHA is
+    /// demanded (a sign-up, a move): the consequence is then a hook aborter.
+    #[php(name = "isRefusedByAbuseFilter")]
+    pub fn is_refused_by_abuse_filter(filtered_action: &str) -> bool {
+        FilteredAction::from_abusefilter(filtered_action).is_refused_by_abusefilter()
     }
 
     /// Used when the consequence could not even build its hit: demand the

@@ -11,7 +11,7 @@ use super::events;
 use super::guard;
 use super::php::host::{self, Level};
 use super::php::{confirm_edit_compat, Result};
-use crate::policy::challenge::{AnswerCheck, CaptchaAction};
+use crate::policy::challenge::{AnswerCheck, CaptchaAction, FilteredAction};
 use crate::policy::events::EventKind;
 use crate::state::{clock, request};
 
@@ -26,7 +26,7 @@ pub fn challenge(filter: &str, action: CaptchaAction, answer: AnswerCheck) -> Re
         host::session_remove(PENDING_UNTIL)?;
         return Ok(false);
     }
-    request::with(|s| s.refuse_sign_up(answer));
+    request::with(|s| s.refuse(FilteredAction::AccountCreation, answer));
     let until = clock::unix_now() + confirm_edit_compat::captcha_lifetime()?;
     host::session_set(PENDING_UNTIL, &until)?;
     let event = events::refused_event(EventKind::FailedAccountCreation, filter, action, answer);

@@ -13,6 +13,7 @@ pub mod guard;
 pub mod outcomes;
 pub mod page_display;
 pub mod php;
+pub mod refused_form;
 pub mod risk_score;
 pub mod score_store;
 pub mod sensitive_filters;

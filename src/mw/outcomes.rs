@@ -319,6 +319,24 @@ impl OutcomesHandler {
         guard::contained("OutcomesHandler::PageSaveComplete", || (), action_saved);
     }
 
+    /// A move a filter's CAPTCHA held up went through.
+    #[php(name = "onPageMoveComplete")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_page_move_complete(
+        &self,
+        old: &Zval,
+        new: &Zval,
+        user: &Zval,
+        page_id: &Zval,
+        redirect_id: &Zval,
+        reason: &Zval,
+        revision: &Zval,
+        extra: &[&Zval],
+    ) {
+        // The page is moved: nothing here may break it.
+        guard::contained("OutcomesHandler::PageMoveComplete", || (), action_saved);
+    }
+
     #[php(name = "onLocalUserCreated")]
     pub fn on_local_user_created(&self, user: &Zval, autocreated: &Zval, extra: &[&Zval]) {
         guard::contained(

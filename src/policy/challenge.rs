@@ -54,8 +54,11 @@ pub enum FilteredAction {
     /// Sign-ups (not automatic account creation on login): ConfirmEdit's
     /// CAPTCHA in the sign-up form, asked for by our trigger hook.
     AccountCreation,
-    /// Anything ConfirmEdit cannot put a CAPTCHA in front of from a filter:
-    /// moves, uploads, deletions (see README).
+    /// Page moves: AbuseFilter refuses the move with our message, and
+    /// CaptchaGuard puts ConfirmEdit's CAPTCHA in the move form.
+    Move,
+    /// Anything else: deletions, automatic account creation and the other
+    /// actions no form of which can take a CAPTCHA (see README).
     Uncovered,
 }
 
@@ -64,9 +67,38 @@ impl FilteredAction {
         match action {
             "edit" => FilteredAction::Edit,
             "createaccount" => FilteredAction::AccountCreation,
+            "move" => FilteredAction::Move,
             _ => FilteredAction::Uncovered,
         }
     }
+
+    /// Whether AbuseFilter itself must refuse the action with our message
+    /// (the consequence is a hook aborter): every covered action but edits,
+    /// whose refusal goes into the edit's own Status as ConfirmEdit's does.
+    pub fn is_refused_by_abusefilter(self) -> bool {
+        matches!(self, FilteredAction::AccountCreation | FilteredAction::Move)
+    }
+
+    /// The `id` of the form the action's CAPTCHA goes into, for the actions
+    /// whose special page has no hook for it.
+    pub fn form_id(self) -> Option<&'static str> {
+        match self {
+            FilteredAction::Move => Some("movepage"),
+            _ => None,
+        }
+    }
+
+    /// The API module that performs the action and must accept the answer's
+    /// fields (`captchaid`, `captchaword`); ConfirmEdit declares the edit's.
+    pub fn api_module(self) -> Option<&'static str> {
+        match self {
+            FilteredAction::Move => Some("move"),
+            _ => None,
+        }
+    }
+
+    /// The actions whose API module takes an answer, for the API hook.
+    pub const WITH_API_ANSWER: [FilteredAction; 1] = [FilteredAction::Move];
 }
 
 /// The facts about the performer that the decision depends on.
@@ -122,7 +154,9 @@ pub fn decide(
         return Decision::Skip(SkipReason::SkipCaptchaRight);
     }
     match filtered {
-        FilteredAction::Edit | FilteredAction::AccountCreation => Decision::Challenge,
+        FilteredAction::Edit | FilteredAction::AccountCreation | FilteredAction::Move => {
+            Decision::Challenge
+        }
         FilteredAction::Uncovered => Decision::Uncovered,
     }
 }
@@ -165,13 +199,20 @@ impl AnswerCheck {
         }
     }
 
-    /// The message a sign-up a filter stopped is refused with: a wrong
-    /// answer says so; `None` when the sign-up may proceed.
-    pub fn sign_up_message(self) -> Option<&'static str> {
-        match self {
-            AnswerCheck::NoAnswer => Some("captchaguard-createaccount-flagged"),
-            AnswerCheck::Wrong => Some("captchaguard-createaccount-wrong-answer"),
-            AnswerCheck::Right => None,
+    /// The message an action AbuseFilter refuses for us (a sign-up, a move)
+    /// is refused with: a wrong answer says so; `None` when it may proceed.
+    pub fn refusal_message(self, action: FilteredAction) -> Option<&'static str> {
+        match (action, self) {
+            (_, AnswerCheck::Right) => None,
+            (FilteredAction::AccountCreation, AnswerCheck::NoAnswer) => {
+                Some("captchaguard-createaccount-flagged")
+            }
+            (FilteredAction::AccountCreation, AnswerCheck::Wrong) => {
+                Some("captchaguard-createaccount-wrong-answer")
+            }
+            (FilteredAction::Move, AnswerCheck::NoAnswer) => Some("captchaguard-move-flagged"),
+            (FilteredAction::Move, AnswerCheck::Wrong) => Some("captchaguard-move-wrong-answer"),
+            (_, answer) => answer.prompt_message(),
         }
     }
 
@@ -275,13 +316,7 @@ mod tests {
 
     #[test]
     fn uncovered_actions_are_reported_not_challenged() {
-        for name in [
-            "move",
-            "upload",
-            "delete",
-            "autocreateaccount",
-            "stashupload",
-        ] {
+        for name in ["upload", "delete", "autocreateaccount", "stashupload"] {
             assert_eq!(
                 decide(
                     CaptchaAction::Show,
@@ -308,6 +343,37 @@ mod tests {
     }
 
     #[test]
+    fn moves_are_challenged_like_edits_and_refused_by_abusefilter() {
+        let moved = FilteredAction::from_abusefilter("move");
+        assert_eq!(moved, FilteredAction::Move);
+        assert_eq!(
+            decide(CaptchaAction::Show, true, moved, anon()),
+            Decision::Challenge
+        );
+        let autoconfirmed = Performer {
+            skips_captcha: true,
+            ..anon()
+        };
+        assert_eq!(
+            decide(CaptchaAction::Show, true, moved, autoconfirmed),
+            Decision::Skip(SkipReason::SkipCaptchaRight)
+        );
+        assert_eq!(
+            decide(CaptchaAction::Force, true, moved, autoconfirmed),
+            Decision::Challenge
+        );
+        assert!(moved.is_refused_by_abusefilter());
+        assert!(FilteredAction::AccountCreation.is_refused_by_abusefilter());
+        assert!(!FilteredAction::Edit.is_refused_by_abusefilter());
+        assert_eq!(moved.form_id(), Some("movepage"));
+        assert_eq!(moved.api_module(), Some("move"));
+        for action in FilteredAction::WITH_API_ANSWER {
+            assert!(action.api_module().is_some());
+        }
+        assert_eq!(FilteredAction::Edit.api_module(), None);
+    }
+
+    #[test]
     fn incorrect_answer_message_only_after_an_answer() {
         assert_eq!(
             AnswerCheck::NoAnswer.prompt_message(),
@@ -325,14 +391,21 @@ mod tests {
         }
         assert_eq!(AnswerCheck::from_name("maybe"), None);
         assert_eq!(AnswerCheck::Right.refusal(), None);
+        let sign_up = FilteredAction::AccountCreation;
         assert_eq!(
-            AnswerCheck::NoAnswer.sign_up_message(),
+            AnswerCheck::NoAnswer.refusal_message(sign_up),
             Some("captchaguard-createaccount-flagged")
         );
         assert_eq!(
-            AnswerCheck::Wrong.sign_up_message(),
+            AnswerCheck::Wrong.refusal_message(sign_up),
             Some("captchaguard-createaccount-wrong-answer")
         );
-        assert_eq!(AnswerCheck::Right.sign_up_message(), None);
+        assert_eq!(
+            AnswerCheck::Wrong.refusal_message(FilteredAction::Move),
+            Some("captchaguard-move-wrong-answer")
+        );
+        for action in [sign_up, FilteredAction::Move, FilteredAction::Edit] {
+            assert_eq!(AnswerCheck::Right.refusal_message(action), None);
+        }
     }
 }

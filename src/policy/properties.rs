@@ -166,6 +166,7 @@ proptest! {
         let filtered = FilteredAction::from_abusefilter(&action);
         prop_assert_eq!(filtered == FilteredAction::Edit, action == "edit");
         prop_assert_eq!(filtered == FilteredAction::AccountCreation, action == "createaccount");
+        prop_assert_eq!(filtered == FilteredAction::Move, action == "move");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use ext_php_rs::types::Zval;
 
-use crate::policy::challenge::{AnswerCheck, CaptchaAction};
+use crate::policy::challenge::{AnswerCheck, CaptchaAction, FilteredAction};
 use crate::policy::outcomes::RequestOutcomes;
 
 /// A CAPTCHA demanded by a filter in this request.
@@ -43,8 +43,10 @@ pub struct RequestState<S> {
     edit_filtered: bool,
     /// Set when this request's sign-up answered the CAPTCHA a filter asked for.
     sign_up_answered: bool,
-    /// What came with a sign-up a filter stopped in this request (its message says).
-    sign_up_refusal: Option<AnswerCheck>,
+    /// The action AbuseFilter refused for a filter's CAPTCHA in this request
+    /// (a sign-up, a move) and what came with it: its message says.
+    refusal: Option<(FilteredAction, AnswerCheck)>,
+
     /// The actions AbuseFilterHandler registered with AbuseFilter in this
     /// request (its settings, read once by HandlerFactory).
     registered_actions: Option<Vec<CaptchaAction>>,
@@ -61,7 +63,7 @@ impl<S> Default for RequestState<S> {
             verification: None,
             edit_filtered: false,
             sign_up_answered: false,
-            sign_up_refusal: None,
+            refusal: None,
             registered_actions: None,
             outcomes: RequestOutcomes::default(),
         }
@@ -119,12 +121,19 @@ impl<S> RequestState<S> {
     }
 
     /// Keeps the first refusal: a wrong answer is wrong for every filter.
-    pub fn refuse_sign_up(&mut self, answer: AnswerCheck) {
-        self.sign_up_refusal.get_or_insert(answer);
+    pub fn refuse(&mut self, action: FilteredAction, answer: AnswerCheck) {
+        self.refusal.get_or_insert((action, answer));
     }
 
+    pub fn refusal(&self) -> Option<(FilteredAction, AnswerCheck)> {
+        self.refusal
+    }
+
+    /// What came with a sign-up a filter stopped in this request.
     pub fn sign_up_refusal(&self) -> Option<AnswerCheck> {
-        self.sign_up_refusal
+        self.refusal
+            .filter(|(action, _)| *action == FilteredAction::AccountCreation)
+            .map(|(_, answer)| answer)
     }
 
     pub fn outcomes(&mut self) -> &mut RequestOutcomes {

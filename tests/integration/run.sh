@@ -72,6 +72,8 @@ export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
 export CAPTCHAGUARD_FARM=8141,8151
 # The emergency switch affects every edit of a wiki, so its tests run after the others.
 python3 -m unittest -v test_captcha_actions
+# Page moves (issue 21, item 1).
+python3 -m unittest -v test_moves
 # The CaptchaGuardBeforeChallenge hook, used by a test extension (issue 21, item 4).
 python3 -m unittest -v test_hook
 # One right answer, one action: parallel requests (issue 21, item 5).

@@ -83,6 +83,14 @@ def filters_for(name, base):
                 base, "cg move", 'action == "move" & moved_to_title rlike "CgMoveTrigger"',
                 {"showcaptcha": {}},
             ),
+            "forcemove": create_filter(
+                base, "cg force move", 'action == "move" & moved_to_title rlike "CgForceMove"',
+                {"forcecaptcha": {}},
+            ),
+            "delete": create_filter(
+                base, "cg delete", 'action == "delete" & page_title rlike "CG delete"',
+                {"forcecaptcha": {}},
+            ),
         }
     return FILTERS[name]
 
@@ -214,9 +222,9 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assertIsNotNone(label, "no showcaptcha checkbox in the filter editor")
         # Not ConfirmEdit 1.43's, which misses exempt users, bots and sign-ups.
         self.assertEqual(html.unescape(label.group(1)),
-                         "Require a CAPTCHA before the edit saves or the account is created (edits, page "
-                         "creations and sign-ups only; users with the skipcaptcha right, bots and "
-                         "CAPTCHA-exempt users are not asked)")
+                         "Require a CAPTCHA before the edit saves, the account is created or the page is "
+                         "moved (edits, page creations, sign-ups and page moves only; users with the "
+                         "skipcaptcha right, bots and CAPTCHA-exempt users are not asked)")
 
     def test_api_unflagged_edit_saves_without_captcha(self):
         client = self.client()
@@ -282,19 +290,16 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assert_saved(client, title, text, client.edit(title, text, **self.answer(again)))
 
     def test_uncovered_action_does_nothing_and_is_logged_once(self):
-        mover = self.client("Alice")
+        # A deletion cannot take a CAPTCHA: forcecaptcha on it lets it through.
+        deleter = self.client("Admin")
         for _ in range(2):
-            source = unique("CG move source")
-            mover.edit(source, "movable")
-            target = unique("CgMoveTrigger")
-            result = mover.api(
-                post={"from": source, "to": target, "token": mover.token()},
-                action="move",
-            )
-            self.assertIn("move", result, result)
-            self.assertEqual([e["result"] for e in self.abuselog(source)], [""])
+            title = unique("CG delete")
+            deleter.edit(title, "deletable")
+            result = deleter.api(post={"title": title, "token": deleter.token()}, action="delete")
+            self.assertIn("delete", result, result)
+            self.assertEqual([e["result"] for e in self.abuselog(title)], [""])
         with open(os.path.join(self.wiki_dir, "captchaguard.log")) as log:
-            warnings = [line for line in log if f"Filter {self.filters['move']} has showcaptcha" in line]
+            warnings = [line for line in log if f"Filter {self.filters['delete']} has forcecaptcha" in line]
         # Once per PHP-FPM worker, and the pool has two.
         self.assertGreaterEqual(len(warnings), 1)
         self.assertLessEqual(len(warnings), 2)
@@ -306,7 +311,7 @@ class CaptchaActionsBase(unittest.TestCase):
         for name in ("wpFilterActionShowcaptcha", "wpFilterActionForcecaptcha"):
             self.assertRegex(form, r"<input[^>]*type='checkbox'[^>]*name='%s'" % name)
         self.assertIn("even from users with the skipcaptcha right", strip_tags(form))
-        self.assertIn("edits, page creations and sign-ups only", strip_tags(form))
+        self.assertIn("edits, page creations, sign-ups and page moves only", strip_tags(form))
 
     def test_only_restricted_filter_editors_may_add_forcecaptcha(self):
         marker = unique("cg-editor")

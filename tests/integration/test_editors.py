@@ -432,6 +432,57 @@ class SignUpFormTest(EditorTest):
         self.assert_created(name)
 
 
+class MovePageTest(EditorTest):
+    """Issue 21, item 1: Special:MovePage, as a person moving a page sees it."""
+
+    NEW_TITLE = "#movepage input[name=wpNewTitleMain]"
+    REASON = "#movepage input[name=wpReason]"
+    CAPTCHA_FIELD = "#movepage input[name=wpCaptchaWord]"
+    CAPTCHA_ID = "#movepage input[name=wpCaptchaId]"
+    ERROR = ".mw-message-box-error, .errorbox, .cdx-message--error"
+
+    def submit(self):
+        self.browser.click("#movepage button[name=wpMove], #movepage input[name=wpMove]")
+
+    def test_a_matched_move_is_asked_for_a_captcha_in_the_form(self):
+        b = self.browser
+        source, target = unique("CG browser move"), unique("CgMoveTrigger")
+        self.assertEqual(WikiClient(BASE).login("Alice").edit(source, "movable")["edit"]["result"], "Success")
+        b.login("Alice")
+        b.open(path_of("Special:MovePage/" + source))
+        self.assertFalse(b.visible(self.CAPTCHA_FIELD), "asked before any filter matched")
+        b.wait_for(self.NEW_TITLE).clear()
+        b.type_into(self.NEW_TITLE, target)
+        b.type_into(self.REASON, "Typed by a person")
+        b.shot("form")
+        self.submit()
+        b.wait_until(lambda: "flagged this page move" in b.text(self.ERROR), "the filter's message")
+        self.assertIn(QUESTION, b.text("#movepage"))
+        # What was typed is kept.
+        self.assertEqual(b.wait_for(self.NEW_TITLE).get_attribute("value"), target)
+        self.assertEqual(b.wait_for(self.REASON).get_attribute("value"), "Typed by a person")
+        b.shot("captcha")
+        for answer in ("not the answer", CAPTCHA_ANSWER):
+            captcha_id = b.wait_for(self.CAPTCHA_ID, visible=False).get_attribute("value")
+            b.type_into(self.CAPTCHA_FIELD, answer)
+            self.submit()
+            if answer != CAPTCHA_ANSWER:
+                b.wait_until(
+                    lambda: b.driver.find_elements("css selector", self.CAPTCHA_ID)
+                    and b.driver.find_element("css selector", self.CAPTCHA_ID)
+                    .get_attribute("value") not in ("", captcha_id),
+                    "a fresh CAPTCHA",
+                )
+                self.assertIn("The answer to the CAPTCHA was wrong", b.text(self.ERROR))
+                self.assertEqual(b.wait_for(self.CAPTCHA_FIELD).get_attribute("value"), "")
+                self.assertIsNone(self.api.page_text(target))
+                b.shot("asked-again")
+        b.wait_until(lambda: "Move succeeded" in b.text("#firstHeading"), "the move's success page")
+        b.shot("moved")
+        self.assert_on_wiki()
+        self.assertEqual(self.api.page_text(target), "movable")
+
+
 class EditorApiTest(unittest.TestCase):
     """The APIs behind the editors: asked, refused, saved, and no warnings."""
 

@@ -1,8 +1,8 @@
 """Issue 21, item 4: the CaptchaGuardBeforeChallenge hook, used by a small
 test extension as another extension would (hook-extension/, loaded on every
 test wiki): it skips the challenge of edits to pages titled "CG hook skip …"
-and takes over the CAPTCHA of moves of pages titled "CG hook claim …", which
-CaptchaGuard itself cannot challenge. On MediaWiki 1.39 and 1.43.
+and takes over the CAPTCHA of deletions of pages titled "CG delete hook claim
+…", which CaptchaGuard itself cannot challenge. On MediaWiki 1.39 and 1.43.
 """
 
 import json
@@ -18,7 +18,7 @@ class HookBase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.move_filter = filters_for(cls.wiki, cls.base)["move"]
+        cls.delete_filter = filters_for(cls.wiki, cls.base)["delete"]
         cls.edit_filter = create_filter(cls.base, "cg hook", 'added_lines rlike "cg-hook-trigger"',
                                         {"showcaptcha": {}})
         cls.admin = WikiClient(cls.base).login("Admin")
@@ -49,23 +49,24 @@ class HookBase(unittest.TestCase):
         self.assertIn("captcha", asked)
 
     def test_an_extension_takes_over_an_action_captchaguard_cannot_challenge(self):
-        alice = WikiClient(self.base).login("Alice")
-        for prefix, claimed in (("CG hook claim", True), ("CG hook unclaimed", False)):
-            source, target = unique(prefix), unique("CgMoveTrigger")
-            self.assertEqual(alice.edit(source, "text")["edit"]["result"], "Success")
+        # forcecaptcha on deletions: asked of administrators too, but a deletion cannot take a CAPTCHA.
+        admin = self.admin
+        for prefix, claimed in (("CG delete hook claim", True), ("CG delete hook unclaimed", False)):
+            title = unique(prefix)
+            self.assertEqual(admin.edit(title, "text")["edit"]["result"], "Success")
             before = len(self.claims())
-            moved = alice.api(post={"from": source, "to": target, "token": alice.token()}, action="move")
-            # The test extension does not stop the move; a real one would ask for its CAPTCHA.
-            self.assertIn("move", moved, moved)
-            log = self.abuselog(source)
+            deleted = admin.api(post={"title": title, "token": admin.token()}, action="delete")
+            # The test extension does not stop the deletion; a real one would ask for its CAPTCHA.
+            self.assertIn("delete", deleted, deleted)
+            log = self.abuselog(title)
             self.assertEqual(len(log), 1, log)
-            self.assertEqual(log[0][:2], (str(self.move_filter), "move"))
+            self.assertEqual(log[0][:2], (str(self.delete_filter), "delete"))
             if claimed:
                 # Listed as taken, and the extension was told which filter and action.
-                self.assertEqual(log[0][2], "showcaptcha")
+                self.assertEqual(log[0][2], "forcecaptcha")
                 self.assertEqual(self.claims()[before:], [{
-                    "filter": str(self.move_filter), "captchaAction": "showcaptcha",
-                    "filteredAction": "move", "page": source,
+                    "filter": str(self.delete_filter), "captchaAction": "forcecaptcha",
+                    "filteredAction": "delete", "page": title,
                 }])
             else:
                 self.assertEqual(log[0][2], "")

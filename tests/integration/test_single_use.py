@@ -1,6 +1,6 @@
 """Issue 21, item 5: one right answer, one action. Requests sent at the same
 time in one session, each carrying the same right answer to the CAPTCHA a
-filter asked for, save at most one edit or create at most one account: the
+filter asked for, save at most one edit, create at most one account or move at most one page: the
 answer is used up atomically (SingleUseCaptchaStore), also when the requests
 reach two application servers.
 
@@ -83,6 +83,30 @@ class SingleUseBase(unittest.TestCase):
             created = [n for n, a in zip(names, answers) if a["status"] == "PASS"]
             self.assertEqual(len(created), 1, answers)
             self.assertEqual([n for n in names if self.user_exists(n)], created)
+
+    def test_parallel_moves_with_one_answer_move_at_most_one_page(self):
+        client = WikiClient(self.base).login("Alice")
+        for _ in range(ROUNDS):
+            sources = [unique("CG single move") for _ in range(PARALLEL)]
+            for source in sources:
+                self.assertEqual(client.edit(source, "movable")["edit"]["result"], "Success")
+            token = client.token()
+            asked = client.api(post={"from": sources[0], "to": unique("CgMoveTrigger"), "token": token},
+                               action="move")
+            captcha = asked["error"]["captcha"]
+            targets = [unique("CgMoveTrigger") for _ in sources]
+            answers = in_parallel([
+                (lambda s=s, t=t: client.api(post={"from": s, "to": t, "token": token, "captchaid": captcha["id"],
+                                                   "captchaword": CAPTCHA_ANSWER}, action="move"))
+                for s, t in zip(sources, targets)
+            ])
+            moved = [t for t, a in zip(targets, answers) if "move" in a]
+            self.assertEqual(len(moved), 1, answers)
+            for answer in answers:
+                if "move" not in answer:
+                    self.assertEqual(answer["error"]["code"], "captchaguard-move-wrong-answer", answer)
+                    self.assertNotEqual(answer["error"]["captcha"]["id"], captcha["id"], answer)
+            self.assertEqual([t for t in targets if client.page_text(t) is not None], moved)
 
     def create_account(self, client, name, token, **answer):
         return client.api(

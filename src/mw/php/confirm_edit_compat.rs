@@ -17,6 +17,9 @@ const ADD_FORM: Method = static_method(CLASS, "addForm", &["OutputPage"], "void"
 const MARK_ANSWER_FIELDS_USED: Method =
     static_method(CLASS, "markAnswerFieldsUsed", &["ApiBase"], "void");
 const ADD_REASON_SCRIPT: Method = static_method(CLASS, "addReasonScript", &["OutputPage"], "void");
+const ADD_FORM_INSIDE: Method =
+    static_method(CLASS, "addFormInside", &["SpecialPage", "string"], "bool");
+const ANSWER_PARAMS: Method = static_method(CLASS, "answerParams", &["ApiBase", "array"], "array");
 
 pub(super) const METHODS: &[Method] = &[
     CHECK_ANSWER,
@@ -25,6 +28,8 @@ pub(super) const METHODS: &[Method] = &[
     ADD_FORM,
     MARK_ANSWER_FIELDS_USED,
     ADD_REASON_SCRIPT,
+    ADD_FORM_INSIDE,
+    ANSWER_PARAMS,
 ];
 
 /// The outcomes `checkAnswer` reports, named by the module.
@@ -39,7 +44,9 @@ impl AnswerOutcome {
     pub const WRONG: &'static str = AnswerCheck::Wrong.name();
 }
 
-/// Checks the answer sent with this request, once per request.
+/// Checks the answer sent with this request, once per request: every
+/// filter that matches the same action (a move and its talk page's, two
+/// filters on one edit) gets the first check's outcome.
 pub fn check_answer() -> Result<AnswerCheck> {
     let answer: String = call(&CHECK_ANSWER, vec![])?;
     AnswerCheck::from_name(&answer).ok_or(BindingError::Unexpected {
@@ -72,4 +79,25 @@ pub fn mark_answer_fields_used(module: &Zval) -> Result<()> {
 /// Adds the script showing why a filter asked for a CAPTCHA, where it can be needed.
 pub fn add_reason_script(output: &Zval) -> Result<()> {
     call_value(&ADD_REASON_SCRIPT, vec![output]).map(drop)
+}
+
+/// Adds the CAPTCHA at the top of the form `form_id` of a drawn special
+/// page; false when the page has no such form.
+pub fn add_form_inside(special: &Zval, form_id: &str) -> Result<bool> {
+    call(&ADD_FORM_INSIDE, vec![special, &form_id])
+}
+
+/// The answer's parameters `module` must declare, if it is one of `modules`
+/// (by name): `(name, settings)` pairs, none for other modules.
+pub fn answer_params(module: &Zval, modules: Vec<String>) -> Result<Vec<(String, Zval)>> {
+    let value = call_value(&ANSWER_PARAMS, vec![module, &modules])?;
+    let table = value.array().ok_or_else(|| BindingError::Unexpected {
+        call: &ANSWER_PARAMS,
+        expected: "an array",
+        found: format!("{:?}", value.get_type()),
+    })?;
+    Ok(table
+        .iter()
+        .map(|(name, settings)| (name.to_string(), settings.shallow_clone()))
+        .collect())
 }

@@ -5,7 +5,7 @@ use MediaWiki\MediaWikiServices;
 /**
  * Another extension on CaptchaGuard's CaptchaGuardBeforeChallenge hook: it
  * lets pages titled "CG hook skip …" through without a CAPTCHA, and takes over
- * the CAPTCHA of moves of pages titled "CG hook claim …" (writing down what
+ * the CAPTCHA of deletions of pages titled "CG delete hook claim …" (writing down what
  * it claimed, where the test reads it).
  */
 class CaptchaGuardHookTest {
@@ -17,7 +17,7 @@ class CaptchaGuardHookTest {
 		if ( str_starts_with( $page, 'CG hook skip' ) ) {
 			$challenge = false;
 		}
-		if ( !$challenge && $filteredAction === 'move' && str_starts_with( $page, 'CG hook claim' ) ) {
+		if ( !$challenge && $filteredAction === 'delete' && str_starts_with( $page, 'CG delete hook claim' ) ) {
 			$claim = true;
 			$file = MediaWikiServices::getInstance()->getMainConfig()->get( 'CaptchaGuardHookTestFile' );
 			file_put_contents( $file, json_encode( [

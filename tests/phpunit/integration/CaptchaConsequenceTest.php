@@ -12,9 +12,11 @@ use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EmergencyCaptchaHandler;
+use MediaWiki\Extension\CaptchaGuard\Hooks\RefusedFormHandler;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\Store\CaptchaStore;
 use MediaWiki\MediaWikiServices;
+use MediaWiki\SpecialPage\SpecialPage;
 use MediaWiki\Status\Status;
 use MediaWiki\Title\TitleValue;
 use MediaWiki\User\User;
@@ -185,10 +187,10 @@ class CaptchaConsequenceTest extends RequestTestCase {
 	}
 
 	public function testUncoveredActionIsLoggedOnceAndDoesNothing() {
-		$move = $this->params( 9, 'move' );
-		$this->assertFalse( ( new CaptchaConsequence( $move, 'showcaptcha' ) )->execute() );
-		$this->assertFalse( ( new CaptchaConsequence( $move, 'showcaptcha' ) )->execute() );
-		$this->assertCount( 1, $this->loggedLine( "/Filter 9 has showcaptcha.*'move'/" ) );
+		$delete = $this->params( 9, 'delete' );
+		$this->assertFalse( ( new CaptchaConsequence( $delete, 'showcaptcha' ) )->execute() );
+		$this->assertFalse( ( new CaptchaConsequence( $delete, 'showcaptcha' ) )->execute() );
+		$this->assertCount( 1, $this->loggedLine( "/Filter 9 has showcaptcha.*'delete'/" ) );
 	}
 
 	public function testTheRegisteredActionsAreAbuseFiltersFactories() {
@@ -393,5 +395,59 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		$this->assertFalse( CaptchaConsequence::newShowCaptcha( $signUp )->execute() );
 		$this->assertNull( $this->session()->get( 'captchaguard-createaccount-captcha-until' ) );
 		$this->assertFalse( $this->signUpNeedsCaptcha(), 'answered: not asked again' );
+	}
+
+	/** Special:MovePage as drawn, with or without its form: the CAPTCHA's place. */
+	private function movePage( bool $withForm ): SpecialPage {
+		$special = MediaWikiServices::getInstance()->getSpecialPageFactory()->getPage( 'Movepage' );
+		$special->setContext( RequestContext::getMain() );
+		$special->getOutput()->clearHTML();
+		$special->getOutput()->addHTML( $withForm
+			? "<p>before</p><form method='post' id='movepage'><input name='wpNewTitleMain'></form>"
+			: '<p>no form</p>' );
+		return $special;
+	}
+
+	public function testAMoveIsRefusedWithTheCaptchaInItsForm() {
+		$move = $this->params( 6, 'move' );
+		$consequence = CaptchaConsequence::newShowCaptcha( $move );
+		// No edit Status to stop: AbuseFilter refuses the move with this message.
+		$this->assertInstanceOf( HookAborterConsequence::class, $consequence );
+		$this->assertTrue( $consequence->execute() );
+		$this->assertSame( [ 'captchaguard-move-flagged' ], $consequence->getMessage() );
+
+		$special = $this->movePage( true );
+		( new RefusedFormHandler( $this->host ) )->onSpecialPageAfterExecute( $special, null, 'more' );
+		$this->assertMatchesRegularExpression(
+			"#<form method='post' id='movepage'><div id=\"captchaguard-prompt\"[^>]*>.*Type the word guard.*"
+				. "name=\"wpCaptchaWord\".*</div><input name='wpNewTitleMain'>#s",
+			$special->getOutput()->getHTML()
+		);
+
+	}
+
+	public function testAWrongAnswerToAMoveSaysSo() {
+		$this->nextRequest( [ 'wpCaptchaId' => $this->storedCaptcha(), 'wpCaptchaWord' => 'wrong' ] );
+		$wrong = CaptchaConsequence::newShowCaptcha( $this->params( 6, 'move' ) );
+		$this->assertTrue( $wrong->execute() );
+		$this->assertSame( [ 'captchaguard-move-wrong-answer' ], $wrong->getMessage() );
+	}
+
+	public function testOneRightAnswerLetsTheMoveThroughForEveryFilter() {
+		// Every filter that matches the move (and its talk page's) gets the one answer.
+		$this->nextRequest( [ 'wpCaptchaId' => $this->storedCaptcha(), 'wpCaptchaWord' => 'guard' ] );
+		$this->assertFalse( CaptchaConsequence::newShowCaptcha( $this->params( 6, 'move' ) )->execute() );
+		$this->assertFalse( CaptchaConsequence::newForceCaptcha( $this->params( 8, 'move' ) )->execute() );
+		$special = $this->movePage( true );
+		( new RefusedFormHandler( $this->host ) )->onSpecialPageAfterExecute( $special, null );
+		$this->assertStringNotContainsString( 'wpCaptchaWord', $special->getOutput()->getHTML() );
+	}
+
+	public function testAMoveFormThatCannotTakeTheCaptchaIsLogged() {
+		$this->assertTrue( CaptchaConsequence::newShowCaptcha( $this->params( 6, 'move' ) )->execute() );
+		$special = $this->movePage( false );
+		( new RefusedFormHandler( $this->host ) )->onSpecialPageAfterExecute( $special, null );
+		$this->assertSame( '<p>no form</p>', $special->getOutput()->getHTML() );
+		$this->assertCount( 1, $this->loggedLine( '/form movepage was not on the page/' ) );
 	}
 }
