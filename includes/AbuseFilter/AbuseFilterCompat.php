@@ -7,6 +7,8 @@ use MediaWiki\Extension\AbuseFilter\GlobalNameUtils;
 use MediaWiki\Extension\AbuseFilter\Variables\VariableHolder;
 use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 use MediaWiki\MediaWikiServices;
+use Message;
+use StatusValue;
 
 /**
  * What CaptchaGuard copies of AbuseFilter's internals, in one place.
@@ -28,6 +30,28 @@ final class AbuseFilterCompat {
 			warnKey: self::warnKey( $parameters, $filter ),
 			page: self::pageName( $parameters )
 		);
+	}
+
+	/**
+	 * What a hook aborter's getMessage() returns for $message: with the
+	 * filter's description and name as parameters, as AbuseFilter's own
+	 * refusals have them (its upload handler reads them). 1.39 passes the
+	 * array's rest to Status::fatal(); 1.42+ takes one message specifier.
+	 *
+	 * @param string|Message $message
+	 * @param Parameters $parameters
+	 * @return array
+	 */
+	public static function aborterMessage( string|Message $message, Parameters $parameters ): array {
+		$filter = $parameters->getFilter();
+		$params = [
+			$filter->getName(),
+			GlobalNameUtils::buildGlobalName( $filter->getID(), $parameters->getIsGlobalFilter() ),
+		];
+		if ( $message instanceof Message && method_exists( StatusValue::class, 'getMessages' ) ) {
+			return [ $message->params( ...$params ) ];
+		}
+		return [ $message, ...$params ];
 	}
 
 	private static function pageName( Parameters $parameters ): string {

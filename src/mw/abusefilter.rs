@@ -260,9 +260,9 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
                 FilteredAction::AccountCreation => {
                     return account_creation::challenge(&hit.filter, action, answer)
                 }
-                // AbuseFilter refuses the move with our message (a hook aborter);
-                // RefusedFormHandler puts the CAPTCHA in the move form.
-                FilteredAction::Move => {
+                // AbuseFilter refuses the move or upload with our message (a hook
+                // aborter); RefusedFormHandler puts the CAPTCHA in its form.
+                FilteredAction::Move | FilteredAction::Upload => {
                     if answer == AnswerCheck::Right {
                         return Ok(false);
                     }

@@ -57,6 +57,10 @@ pub enum FilteredAction {
     /// Page moves: AbuseFilter refuses the move with our message, and
     /// CaptchaGuard puts ConfirmEdit's CAPTCHA in the move form.
     Move,
+    /// Uploads, also a stashed or chunked upload's final step (not the
+    /// stashing itself, `stashupload`): refused as moves are; MediaWiki
+    /// stashes the file so the answer can publish it.
+    Upload,
     /// Anything else: deletions, automatic account creation and the other
     /// actions no form of which can take a CAPTCHA (see README).
     Uncovered,
@@ -68,6 +72,7 @@ impl FilteredAction {
             "edit" => FilteredAction::Edit,
             "createaccount" => FilteredAction::AccountCreation,
             "move" => FilteredAction::Move,
+            "upload" => FilteredAction::Upload,
             _ => FilteredAction::Uncovered,
         }
     }
@@ -76,7 +81,10 @@ impl FilteredAction {
     /// (the consequence is a hook aborter): every covered action but edits,
     /// whose refusal goes into the edit's own Status as ConfirmEdit's does.
     pub fn is_refused_by_abusefilter(self) -> bool {
-        matches!(self, FilteredAction::AccountCreation | FilteredAction::Move)
+        matches!(
+            self,
+            FilteredAction::AccountCreation | FilteredAction::Move | FilteredAction::Upload
+        )
     }
 
     /// The `id` of the form the action's CAPTCHA goes into, for the actions
@@ -84,6 +92,7 @@ impl FilteredAction {
     pub fn form_id(self) -> Option<&'static str> {
         match self {
             FilteredAction::Move => Some("movepage"),
+            FilteredAction::Upload => Some("mw-upload-form"),
             _ => None,
         }
     }
@@ -93,12 +102,13 @@ impl FilteredAction {
     pub fn api_module(self) -> Option<&'static str> {
         match self {
             FilteredAction::Move => Some("move"),
+            FilteredAction::Upload => Some("upload"),
             _ => None,
         }
     }
 
     /// The actions whose API module takes an answer, for the API hook.
-    pub const WITH_API_ANSWER: [FilteredAction; 1] = [FilteredAction::Move];
+    pub const WITH_API_ANSWER: [FilteredAction; 2] = [FilteredAction::Move, FilteredAction::Upload];
 }
 
 /// The facts about the performer that the decision depends on.
@@ -154,9 +164,10 @@ pub fn decide(
         return Decision::Skip(SkipReason::SkipCaptchaRight);
     }
     match filtered {
-        FilteredAction::Edit | FilteredAction::AccountCreation | FilteredAction::Move => {
-            Decision::Challenge
-        }
+        FilteredAction::Edit
+        | FilteredAction::AccountCreation
+        | FilteredAction::Move
+        | FilteredAction::Upload => Decision::Challenge,
         FilteredAction::Uncovered => Decision::Uncovered,
     }
 }
@@ -212,6 +223,10 @@ impl AnswerCheck {
             }
             (FilteredAction::Move, AnswerCheck::NoAnswer) => Some("captchaguard-move-flagged"),
             (FilteredAction::Move, AnswerCheck::Wrong) => Some("captchaguard-move-wrong-answer"),
+            (FilteredAction::Upload, AnswerCheck::NoAnswer) => Some("captchaguard-upload-flagged"),
+            (FilteredAction::Upload, AnswerCheck::Wrong) => {
+                Some("captchaguard-upload-wrong-answer")
+            }
             (_, answer) => answer.prompt_message(),
         }
     }
@@ -316,7 +331,7 @@ mod tests {
 
     #[test]
     fn uncovered_actions_are_reported_not_challenged() {
-        for name in ["upload", "delete", "autocreateaccount", "stashupload"] {
+        for name in ["delete", "autocreateaccount", "stashupload"] {
             assert_eq!(
                 decide(
                     CaptchaAction::Show,
@@ -371,6 +386,36 @@ mod tests {
             assert!(action.api_module().is_some());
         }
         assert_eq!(FilteredAction::Edit.api_module(), None);
+    }
+
+    #[test]
+    fn uploads_are_challenged_at_their_final_step_not_when_stashed() {
+        let upload = FilteredAction::from_abusefilter("upload");
+        assert_eq!(upload, FilteredAction::Upload);
+        assert_eq!(
+            decide(CaptchaAction::Show, true, upload, anon()),
+            Decision::Challenge
+        );
+        assert_eq!(
+            decide(
+                CaptchaAction::Force,
+                true,
+                FilteredAction::from_abusefilter("stashupload"),
+                anon()
+            ),
+            Decision::Uncovered
+        );
+        assert!(upload.is_refused_by_abusefilter());
+        assert_eq!(upload.form_id(), Some("mw-upload-form"));
+        assert_eq!(upload.api_module(), Some("upload"));
+        assert_eq!(
+            AnswerCheck::NoAnswer.refusal_message(upload),
+            Some("captchaguard-upload-flagged")
+        );
+        assert_eq!(
+            AnswerCheck::Wrong.refusal_message(upload),
+            Some("captchaguard-upload-wrong-answer")
+        );
     }
 
     #[test]

@@ -167,6 +167,7 @@ proptest! {
         prop_assert_eq!(filtered == FilteredAction::Edit, action == "edit");
         prop_assert_eq!(filtered == FilteredAction::AccountCreation, action == "createaccount");
         prop_assert_eq!(filtered == FilteredAction::Move, action == "move");
+        prop_assert_eq!(filtered == FilteredAction::Upload, action == "upload");
     }
 
     #[test]

@@ -74,6 +74,8 @@ export CAPTCHAGUARD_FARM=8141,8151
 python3 -m unittest -v test_captcha_actions
 # Page moves (issue 21, item 1).
 python3 -m unittest -v test_moves
+# Uploads (issue 21, item 2).
+python3 -m unittest -v test_uploads
 # The CaptchaGuardBeforeChallenge hook, used by a test extension (issue 21, item 4).
 python3 -m unittest -v test_hook
 # One right answer, one action: parallel requests (issue 21, item 5).

@@ -87,6 +87,14 @@ def filters_for(name, base):
                 base, "cg force move", 'action == "move" & moved_to_title rlike "CgForceMove"',
                 {"forcecaptcha": {}},
             ),
+            "upload": create_filter(
+                base, "cg upload", 'action == "upload" & summary rlike "cg-upload-trigger"',
+                {"showcaptcha": {}},
+            ),
+            "forceupload": create_filter(
+                base, "cg force upload", 'action == "upload" & summary rlike "cg-force-upload"',
+                {"forcecaptcha": {}},
+            ),
             "delete": create_filter(
                 base, "cg delete", 'action == "delete" & page_title rlike "CG delete"',
                 {"forcecaptcha": {}},
@@ -222,9 +230,9 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assertIsNotNone(label, "no showcaptcha checkbox in the filter editor")
         # Not ConfirmEdit 1.43's, which misses exempt users, bots and sign-ups.
         self.assertEqual(html.unescape(label.group(1)),
-                         "Require a CAPTCHA before the edit saves, the account is created or the page is "
-                         "moved (edits, page creations, sign-ups and page moves only; users with the "
-                         "skipcaptcha right, bots and CAPTCHA-exempt users are not asked)")
+                         "Require a CAPTCHA before the edit saves, the account is created, the page is moved "
+                         "or the file is uploaded (edits, page creations, sign-ups, page moves and uploads "
+                         "only; users with the skipcaptcha right, bots and CAPTCHA-exempt users are not asked)")
 
     def test_api_unflagged_edit_saves_without_captcha(self):
         client = self.client()
@@ -311,7 +319,7 @@ class CaptchaActionsBase(unittest.TestCase):
         for name in ("wpFilterActionShowcaptcha", "wpFilterActionForcecaptcha"):
             self.assertRegex(form, r"<input[^>]*type='checkbox'[^>]*name='%s'" % name)
         self.assertIn("even from users with the skipcaptcha right", strip_tags(form))
-        self.assertIn("edits, page creations, sign-ups and page moves only", strip_tags(form))
+        self.assertIn("edits, page creations, sign-ups, page moves and uploads only", strip_tags(form))
 
     def test_only_restricted_filter_editors_may_add_forcecaptcha(self):
         marker = unique("cg-editor")

@@ -7,6 +7,8 @@ CAPTCHAGUARD_EDITORS_WIKI names the wiki: "name=port", MediaWiki 1.43 with
 VisualEditor, Linter, DiscussionTools and MinervaNeue loaded.
 """
 
+import os
+import tempfile
 import unittest
 import urllib.parse
 
@@ -15,7 +17,7 @@ from selenium.common.exceptions import StaleElementReferenceException
 
 from browser import Browser
 from test_captcha_actions import FLAGGED, filters_for
-from wikiclient import CAPTCHA_ANSWER, WikiClient, unique, wikis_from_env
+from wikiclient import CAPTCHA_ANSWER, WikiClient, png_image, unique, wikis_from_env
 
 NAME, PORT, _ = next(wikis_from_env("CAPTCHAGUARD_EDITORS_WIKI", "editors=8105"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -432,55 +434,109 @@ class SignUpFormTest(EditorTest):
         self.assert_created(name)
 
 
-class MovePageTest(EditorTest):
-    """Issue 21, item 1: Special:MovePage, as a person moving a page sees it."""
+class RefusedFormTest(EditorTest):
+    """A special page a filter's CAPTCHA refused, whose form gets the CAPTCHA."""
 
-    NEW_TITLE = "#movepage input[name=wpNewTitleMain]"
-    REASON = "#movepage input[name=wpReason]"
-    CAPTCHA_FIELD = "#movepage input[name=wpCaptchaWord]"
-    CAPTCHA_ID = "#movepage input[name=wpCaptchaId]"
+    FORM = None
+    SUBMIT = None
     ERROR = ".mw-message-box-error, .errorbox, .cdx-message--error"
 
+    def field(self, kind, name):
+        return f"#{self.FORM} {kind}[name={name}]"
+
     def submit(self):
-        self.browser.click("#movepage button[name=wpMove], #movepage input[name=wpMove]")
+        self.browser.click(f"{self.field('input', self.SUBMIT)}, {self.field('button', self.SUBMIT)}")
+
+    def answer_wrong_then_right(self, assert_not_done):
+        b = self.browser
+        answer_field = self.field("input", "wpCaptchaWord")
+        id_field = self.field("input", "wpCaptchaId")
+        captcha_id = b.wait_for(id_field, visible=False).get_attribute("value")
+        b.type_into(answer_field, "not the answer")
+        self.submit()
+        b.wait_until(
+            lambda: b.driver.find_elements("css selector", id_field)
+            and b.driver.find_element("css selector", id_field).get_attribute("value") not in ("", captcha_id),
+            "a fresh CAPTCHA",
+        )
+        # It says the answer was wrong, and the wrong word is not left in the field.
+        self.assertIn("The answer to the CAPTCHA was wrong", b.text(self.ERROR))
+        self.assertEqual(b.wait_for(answer_field).get_attribute("value"), "")
+        assert_not_done()
+        b.shot("asked-again")
+        b.type_into(answer_field, CAPTCHA_ANSWER)
+        self.submit()
+
+
+class MovePageTest(RefusedFormTest):
+    """Issue 21, item 1: Special:MovePage, as a person moving a page sees it."""
+
+    FORM = "movepage"
+    SUBMIT = "wpMove"
 
     def test_a_matched_move_is_asked_for_a_captcha_in_the_form(self):
         b = self.browser
+        new_title, reason = self.field("input", "wpNewTitleMain"), self.field("input", "wpReason")
         source, target = unique("CG browser move"), unique("CgMoveTrigger")
         self.assertEqual(WikiClient(BASE).login("Alice").edit(source, "movable")["edit"]["result"], "Success")
         b.login("Alice")
         b.open(path_of("Special:MovePage/" + source))
-        self.assertFalse(b.visible(self.CAPTCHA_FIELD), "asked before any filter matched")
-        b.wait_for(self.NEW_TITLE).clear()
-        b.type_into(self.NEW_TITLE, target)
-        b.type_into(self.REASON, "Typed by a person")
+        self.assertFalse(b.visible(self.field("input", "wpCaptchaWord")), "asked before any filter matched")
+        b.wait_for(new_title).clear()
+        b.type_into(new_title, target)
+        b.type_into(reason, "Typed by a person")
         b.shot("form")
         self.submit()
         b.wait_until(lambda: "flagged this page move" in b.text(self.ERROR), "the filter's message")
         self.assertIn(QUESTION, b.text("#movepage"))
         # What was typed is kept.
-        self.assertEqual(b.wait_for(self.NEW_TITLE).get_attribute("value"), target)
-        self.assertEqual(b.wait_for(self.REASON).get_attribute("value"), "Typed by a person")
+        self.assertEqual(b.wait_for(new_title).get_attribute("value"), target)
+        self.assertEqual(b.wait_for(reason).get_attribute("value"), "Typed by a person")
         b.shot("captcha")
-        for answer in ("not the answer", CAPTCHA_ANSWER):
-            captcha_id = b.wait_for(self.CAPTCHA_ID, visible=False).get_attribute("value")
-            b.type_into(self.CAPTCHA_FIELD, answer)
-            self.submit()
-            if answer != CAPTCHA_ANSWER:
-                b.wait_until(
-                    lambda: b.driver.find_elements("css selector", self.CAPTCHA_ID)
-                    and b.driver.find_element("css selector", self.CAPTCHA_ID)
-                    .get_attribute("value") not in ("", captcha_id),
-                    "a fresh CAPTCHA",
-                )
-                self.assertIn("The answer to the CAPTCHA was wrong", b.text(self.ERROR))
-                self.assertEqual(b.wait_for(self.CAPTCHA_FIELD).get_attribute("value"), "")
-                self.assertIsNone(self.api.page_text(target))
-                b.shot("asked-again")
+        self.answer_wrong_then_right(lambda: self.assertIsNone(self.api.page_text(target)))
         b.wait_until(lambda: "Move succeeded" in b.text("#firstHeading"), "the move's success page")
         b.shot("moved")
         self.assert_on_wiki()
         self.assertEqual(self.api.page_text(target), "movable")
+
+
+class UploadPageTest(RefusedFormTest):
+    """Issue 21, item 2: Special:Upload, as a person uploading a file sees it."""
+
+    FORM = "mw-upload-form"
+    SUBMIT = "wpUpload"
+
+    def file_exists(self, name):
+        info = self.api.api(action="query", titles="File:" + name, prop="imageinfo")
+        return "missing" not in info["query"]["pages"][0]
+
+    def test_a_matched_upload_is_asked_for_a_captcha_and_keeps_the_file(self):
+        b = self.browser
+        chooser, description = self.field("input", "wpUploadFile"), self.field("textarea", "wpUploadDescription")
+        name = unique("CG browser upload").replace(" ", "_") + ".png"
+        path = os.path.join(tempfile.mkdtemp(), name)
+        with open(path, "wb") as image:
+            image.write(png_image())
+        b.login("Alice")
+        b.open(path_of("Special:Upload"))
+        self.assertFalse(b.visible(self.field("input", "wpCaptchaWord")), "asked before any filter matched")
+        b.wait_for(chooser).send_keys(path)
+        b.wait_until(lambda: b.wait_for(self.field("input", "wpDestFile")).get_attribute("value") != "",
+                     "the file name filled in")
+        b.type_into(description, "cg-upload-trigger typed by a person")
+        b.shot("form")
+        self.submit()
+        b.wait_until(lambda: "flagged this upload" in b.text(self.ERROR), "the filter's message")
+        self.assertIn(QUESTION, b.text("#mw-upload-form"))
+        # The file waits in the stash (no file to choose again); the description is kept.
+        self.assertFalse(b.visible(chooser))
+        self.assertIn("cg-upload-trigger typed by a person", b.wait_for(description).get_attribute("value"))
+        b.shot("captcha")
+        self.answer_wrong_then_right(lambda: self.assertFalse(self.file_exists(name)))
+        b.wait_until(lambda: name.replace("_", " ") in b.text("#firstHeading"), "the file's page")
+        b.shot("uploaded")
+        self.assert_on_wiki()
+        self.assertTrue(self.file_exists(name))
 
 
 class EditorApiTest(unittest.TestCase):

@@ -136,3 +136,9 @@ if ( PHP_SAPI === 'fpm-fcgi' ) {
 	header( 'X-CaptchaGuard-Worker: ' . getmypid() );
 	header( 'X-CaptchaGuard-Server: ' . getenv( 'CAPTCHAGUARD_SERVER' ) );
 }
+
+// Uploads (a filter's CAPTCHA on Special:Upload and action=upload), into the
+// wiki's own folder.
+$wgEnableUploads = true;
+$wgUploadDirectory = dirname( $wgCacheDirectory ) . '/images';
+$wgUploadPath = '/images';

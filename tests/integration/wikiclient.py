@@ -6,10 +6,13 @@ import itertools
 import json
 import os
 import re
+import struct
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
+import zlib
 from html.parser import HTMLParser
 
 PASSWORDS = {"Admin": "Guard-Admin-2026"}
@@ -112,6 +115,24 @@ class WikiClient:
         assert resp.status == 200, resp.text[:2000]
         return resp.json()
 
+    def post_file(self, path, fields, file_field, filename, data, content_type="image/png"):
+        """A multipart/form-data POST, as a browser sends a form with a file."""
+        boundary = "----captchaguard" + uuid.uuid4().hex
+        body = b""
+        for name, value in fields.items():
+            body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n").encode()
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+                 f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n').encode()
+        body += data + f"\r\n--{boundary}--\r\n".encode()
+        headers = {**self.headers, "Content-Type": "multipart/form-data; boundary=" + boundary}
+        req = urllib.request.Request(self.base + path, data=body, headers=headers)
+        try:
+            with self.opener.open(req, timeout=60) as resp:
+                return Response(resp.status, resp.headers, resp.read().decode())
+        except urllib.error.HTTPError as err:
+            return Response(err.code, err.headers, err.read().decode())
+
     def token(self, kind="csrf"):
         data = self.api(action="query", meta="tokens", type=kind)
         return data["query"]["tokens"][kind + "token"]
@@ -151,6 +172,19 @@ class WikiClient:
         return self.request(
             "/index.php", params={"title": title, "action": "submit"}, data=data
         )
+
+
+def png_image():
+    """A small PNG no other test uploaded (random pixels)."""
+    width = height = 2
+    rows = b"".join(b"\x00" + os.urandom(3 * width) for _ in range(height))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def strip_tags(html):

@@ -116,6 +116,10 @@ CONF
 		root $mw;
 		index index.php;
 		client_max_body_size 8m;
+		# Uploaded files (\$wgUploadPath, in the wiki's own folder).
+		location /images/ {
+			alias $dir/images/;
+		}
 		location ~ \\.php\$ {
 			include /etc/nginx/fastcgi_params;
 			fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name;

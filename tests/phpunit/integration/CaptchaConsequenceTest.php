@@ -1,5 +1,6 @@
 <?php
 
+use MediaWiki\Api\ApiMessage;
 use MediaWiki\Extension\AbuseFilter\ActionSpecifier;
 use MediaWiki\Extension\AbuseFilter\Consequences\Consequence\HookAborterConsequence;
 use MediaWiki\Extension\AbuseFilter\Consequences\Parameters;
@@ -7,6 +8,7 @@ use MediaWiki\Extension\AbuseFilter\Filter\ExistingFilter;
 use MediaWiki\Extension\AbuseFilter\Filter\Flags;
 use MediaWiki\Extension\AbuseFilter\Filter\LastEditInfo;
 use MediaWiki\Extension\AbuseFilter\Filter\Specs;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence;
 use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
@@ -378,7 +380,7 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		$consequence = CaptchaConsequence::newShowCaptcha( $signUp );
 		// No edit Status to stop: AbuseFilter fails the sign-up with this message.
 		$this->assertInstanceOf( HookAborterConsequence::class, $consequence );
-		$this->assertSame( [ 'captchaguard-createaccount-flagged' ], $consequence->getMessage() );
+		$this->assertSame( [ 'captchaguard-createaccount-flagged', 'Filter 5', '5' ], $consequence->getMessage() );
 		$this->assertNotInstanceOf( HookAborterConsequence::class, CaptchaConsequence::newShowCaptcha( $this->params() ) );
 
 		$this->assertFalse( $this->signUpNeedsCaptcha() );
@@ -414,7 +416,7 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		// No edit Status to stop: AbuseFilter refuses the move with this message.
 		$this->assertInstanceOf( HookAborterConsequence::class, $consequence );
 		$this->assertTrue( $consequence->execute() );
-		$this->assertSame( [ 'captchaguard-move-flagged' ], $consequence->getMessage() );
+		$this->assertSame( [ 'captchaguard-move-flagged', 'Filter 6', '6' ], $consequence->getMessage() );
 
 		$special = $this->movePage( true );
 		( new RefusedFormHandler( $this->host ) )->onSpecialPageAfterExecute( $special, null, 'more' );
@@ -430,7 +432,7 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		$this->nextRequest( [ 'wpCaptchaId' => $this->storedCaptcha(), 'wpCaptchaWord' => 'wrong' ] );
 		$wrong = CaptchaConsequence::newShowCaptcha( $this->params( 6, 'move' ) );
 		$this->assertTrue( $wrong->execute() );
-		$this->assertSame( [ 'captchaguard-move-wrong-answer' ], $wrong->getMessage() );
+		$this->assertSame( [ 'captchaguard-move-wrong-answer', 'Filter 6', '6' ], $wrong->getMessage() );
 	}
 
 	public function testOneRightAnswerLetsTheMoveThroughForEveryFilter() {
@@ -449,5 +451,22 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		( new RefusedFormHandler( $this->host ) )->onSpecialPageAfterExecute( $special, null );
 		$this->assertSame( '<p>no form</p>', $special->getOutput()->getHTML() );
 		$this->assertCount( 1, $this->loggedLine( '/form movepage was not on the page/' ) );
+	}
+
+	public function testAnUploadIsRefusedWithWhatAbuseFiltersUploadHandlerReads() {
+		$upload = $this->params( 4, 'upload' );
+		$consequence = CaptchaConsequence::newShowCaptcha( $upload );
+		$this->assertInstanceOf( HookAborterConsequence::class, $consequence );
+		$this->assertTrue( $consequence->execute() );
+		// AbuseFilter's upload handler reads the filter's description and name from the message.
+		$this->assertSame( [ 'captchaguard-upload-flagged', 'Filter 4', '4' ], $consequence->getMessage() );
+		// Through the API the message carries the CAPTCHA, and 1.43 takes one message with those parameters.
+		$withCaptcha = AbuseFilterCompat::aborterMessage(
+			new ApiMessage( 'captchaguard-upload-flagged', 'captchaguard-upload-flagged', [ 'captcha' => [] ] ), $upload
+		);
+		$this->assertCount( 1, $withCaptcha );
+		$this->assertInstanceOf( ApiMessage::class, $withCaptcha[0] );
+		$this->assertSame( [ 'Filter 4', '4' ], $withCaptcha[0]->getParams() );
+		$this->assertSame( [ 'captcha' => [] ], $withCaptcha[0]->getApiData() );
 	}
 }
