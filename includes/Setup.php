@@ -12,6 +12,7 @@ use MediaWiki\Extension\CaptchaGuard\Adapter\SingleUseCaptchaStore;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\ConsequenceRunner;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveAbuseLog;
+use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaFilterValidator;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveFilterValidator;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitivePermissionManager;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\SensitiveQueryAbuseLog;
@@ -54,12 +55,38 @@ final class Setup {
 	}
 
 	/**
-	 * Raises AbuseFilter's protected level to CheckUser level where AbuseFilter
-	 * decides it (its permission manager and filter validator), and keeps the
-	 * sensitive variables' values out of its var dumps.
+	 * Installs CaptchaGuard's rules where AbuseFilter decides them: its filter
+	 * validator (a CAPTCHA action only where a CAPTCHA can be asked, both
+	 * versions) and, on 1.43, the protected level raised to CheckUser level
+	 * (its permission manager and filter validator), with the sensitive
+	 * variables' values kept out of its var dumps.
 	 */
 	public static function onMediaWikiServices( MediaWikiServices $services ): void {
-		if ( !AbuseFilterCompat::offersProtectedVariables() ) {
+		$sensitive = AbuseFilterCompat::offersProtectedVariables();
+		$services->addServiceManipulator(
+			FilterValidator::SERVICE_NAME,
+			static function ( FilterValidator $validator, MediaWikiServices $services ) use ( $sensitive ) {
+				// AbuseFilter's own wiring (REL1_39 and REL1_43 alike).
+				$arguments = [
+					$services->get( ChangeTagValidator::SERVICE_NAME ),
+					$services->get( RuleCheckerFactory::SERVICE_NAME ),
+					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
+					new ServiceOptions(
+						FilterValidator::CONSTRUCTOR_OPTIONS,
+						$services->getMainConfig(),
+						[ 'AbuseFilterProtectedVariables' => [] ]
+					),
+				];
+				return $sensitive
+					? new SensitiveFilterValidator(
+						CaptchaGuardServices::getSensitiveFilterLookup( $services ),
+						$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
+						...$arguments
+					)
+					: new CaptchaFilterValidator( ...$arguments );
+			}
+		);
+		if ( !$sensitive ) {
 			return;
 		}
 		$services->addServiceManipulator(
@@ -80,24 +107,6 @@ final class Setup {
 			VariablesBlobStore::SERVICE_NAME,
 			static function ( VariablesBlobStore $store, MediaWikiServices $services ) {
 				return new SensitiveVariablesBlobStore( $store, CaptchaGuardServices::getSensitiveValueStore( $services ) );
-			}
-		);
-		$services->addServiceManipulator(
-			FilterValidator::SERVICE_NAME,
-			static function ( FilterValidator $validator, MediaWikiServices $services ) {
-				// AbuseFilter's own wiring (REL1_43), plus the lookup.
-				return new SensitiveFilterValidator(
-					CaptchaGuardServices::getSensitiveFilterLookup( $services ),
-					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
-					$services->get( ChangeTagValidator::SERVICE_NAME ),
-					$services->get( RuleCheckerFactory::SERVICE_NAME ),
-					$services->get( AbuseFilterPermissionManager::SERVICE_NAME ),
-					new ServiceOptions(
-						FilterValidator::CONSTRUCTOR_OPTIONS,
-						$services->getMainConfig(),
-						[ 'AbuseFilterProtectedVariables' => [] ]
-					)
-				);
 			}
 		);
 	}

@@ -205,6 +205,15 @@ namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
          * @return string
          */
         public static function refusalMessage(string $filtered_action): string {}
+
+        /**
+         * The actions a filter with these rules is limited to that no CAPTCHA
+         * can be asked for (the filter editor refuses a CAPTCHA action there).
+         *
+         * @param string $rules
+         * @return array
+         */
+        public static function uncoveredActions(string $rules): array {}
     }
 }
 

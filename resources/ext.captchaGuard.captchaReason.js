@@ -2,7 +2,8 @@
  * ConfirmEdit's CAPTCHA widget, which VisualEditor and DiscussionTools show
  * when an edit needs a CAPTCHA, says only how to answer. When an abuse filter
  * asked for the CAPTCHA, the edit API's `captcha` object carries the reason
- * (`captchaguard.html`, CaptchaGuard's localised message): show it first.
+ * (`captchaguard.html`, CaptchaGuard's localised message): show it first,
+ * and the line for people who cannot solve CAPTCHAs (`captchaguard.help`) last.
  */
 ( function () {
 	const Widget = mw.libs.confirmEdit.CaptchaInputWidget;
@@ -15,6 +16,10 @@
 			$interface.prepend(
 				$( '<p>' ).addClass( 'captchaguard-reason' ).html( reason.html )
 			);
+		}
+		// For people who cannot solve CAPTCHAs: already a <p class="captchaguard-help">.
+		if ( reason && typeof reason.help === 'string' && reason.help !== '' ) {
+			$interface.append( reason.help );
 		}
 		return $interface;
 	};

@@ -3,7 +3,6 @@
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter;
 
 use MediaWiki\Extension\AbuseFilter\Filter\AbstractFilter;
-use MediaWiki\Extension\AbuseFilter\FilterValidator;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
 use MediaWiki\Message\Message;
 use MediaWiki\Permissions\Authority;
@@ -19,7 +18,7 @@ use MediaWiki\Status\Status;
  * Refusals are errors, not fatal: AbuseFilter shows the editor again with
  * everything typed in it.
  */
-class SensitiveFilterValidator extends FilterValidator {
+class SensitiveFilterValidator extends CaptchaFilterValidator {
 
 	public function __construct(
 		private SensitiveFilterLookup $sensitiveFilters,

@@ -7,6 +7,7 @@ use ApiMessage;
 use DerivativeRequest;
 use EditPage;
 use ExtensionRegistry;
+use Html;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
 use MediaWiki\MediaWikiServices;
@@ -177,6 +178,7 @@ final class ConfirmEditCompat {
 			$data['captcha']['captchaguard'] = [
 				'code' => $messageKey,
 				'html' => RequestContext::getMain()->msg( $messageKey )->parse(),
+				'help' => self::helpLine(),
 			];
 		}
 		return $data;
@@ -246,6 +248,23 @@ final class ConfirmEditCompat {
 	public static function addForm( OutputPage $out ): void {
 		$out->addHTML( '<div id="captchaguard-prompt" class="captchaguard-prompt">' );
 		self::captcha()->addFormToOutput( $out );
-		$out->addHTML( '</div>' );
+		$out->addHTML( self::helpLine() . '</div>' );
+	}
+
+	/**
+	 * The line under every CAPTCHA CaptchaGuard asks for, for people who cannot
+	 * solve one: a link to $wgCaptchaGuardExemptionPage (how to get the
+	 * exemption); empty when the setting is false or the message is disabled.
+	 *
+	 * @return string HTML
+	 */
+	public static function helpLine(): string {
+		$context = RequestContext::getMain();
+		$page = $context->getConfig()->get( 'CaptchaGuardExemptionPage' );
+		$message = $context->msg( 'captchaguard-captcha-help', (string)$page );
+		if ( !$page || $message->isDisabled() ) {
+			return '';
+		}
+		return Html::rawElement( 'p', [ 'class' => 'captchaguard-help' ], $message->parse() );
 	}
 }

@@ -13,6 +13,7 @@ use crate::policy::challenge::{
     decide, AnswerCheck, CaptchaAction, Decision, FilteredAction, Performer,
 };
 use crate::policy::pending_warnings::PendingWarnings;
+use crate::policy::rule_actions;
 use crate::state::{clock, process, request};
 
 /// The thin PHP Consequence subclass (AbuseFilter's Consequence is abstract PHP).
@@ -359,6 +360,16 @@ impl ConsequenceRunner {
         FilteredAction::from_abusefilter(filtered_action)
             .form_id()
             .is_some()
+    }
+
+    /// The actions a filter with these rules is limited to that no CAPTCHA
+    /// can be asked for (the filter editor refuses a CAPTCHA action there).
+    #[php(name = "uncoveredActions")]
+    pub fn uncovered_actions(rules: &str) -> Vec<String> {
+        // At worst the filter is saved as it would be without CaptchaGuard.
+        guard::contained("ConsequenceRunner::uncoveredActions", Vec::new, || {
+            rule_actions::uncovered_actions(rules)
+        })
     }
 
     /// Whether AbuseFilter itself refuses `$filteredAction` when a CAPTCHA is

@@ -5,12 +5,12 @@
 //! CAPTCHA in the sign-up form (web and API) until it is answered.
 
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::{PhpRef, Zval};
+use ext_php_rs::types::{PhpRef, ZendHashTable, Zval};
 
 use super::events;
 use super::guard;
 use super::php::host::{self, Level};
-use super::php::{confirm_edit_compat, Result};
+use super::php::{confirm_edit_compat, BindingError, Result};
 use crate::policy::challenge::{AnswerCheck, CaptchaAction, FilteredAction};
 use crate::policy::events::EventKind;
 use crate::state::{clock, request};
@@ -65,6 +65,49 @@ pub struct SignUpFormHandler;
 
 /// ConfirmEdit's answer field in the sign-up form (CaptchaAuthenticationRequest).
 const ANSWER_FIELD: &str = "captchaWord";
+/// Our field under it: the line for people who cannot solve CAPTCHAs.
+const HELP_FIELD: &str = "captchaguard-help";
+
+/// Under the CAPTCHA of a sign-up form (whoever asked for it), the line for
+/// people who cannot solve CAPTCHAs, as HTMLForm's raw `info` field. Weighed
+/// just after the answer field, whose place AuthManagerSpecialPage keeps.
+fn add_help_line(form_descriptor: &mut PhpRef) {
+    let Some(form) = form_descriptor.array_mut() else {
+        return;
+    };
+    let Some(answer_weight) = form.get(ANSWER_FIELD).and_then(Zval::array).map(|field| {
+        field
+            .get("weight")
+            .and_then(|weight| weight.double().or_else(|| weight.long().map(|w| w as f64)))
+            .unwrap_or(0.0)
+    }) else {
+        return;
+    };
+    let added = confirm_edit_compat::help_line().and_then(|html| {
+        if html.is_empty() {
+            return Ok(());
+        }
+        let mut field = ZendHashTable::new();
+        let built = field
+            .insert("type", "info")
+            .and_then(|()| field.insert("raw", true))
+            .and_then(|()| field.insert("default", html))
+            .and_then(|()| field.insert("weight", answer_weight + 0.5))
+            .and_then(|()| form.insert(HELP_FIELD, field));
+        built.map_err(|error| BindingError::Build {
+            what: "the sign-up form's help line",
+            reason: error.to_string(),
+        })
+    });
+    if let Err(error) = added {
+        host::log(
+            Level::Warning,
+            "Could not add the CAPTCHA help line to the sign-up form: {error}",
+            &[],
+            Some(&error),
+        );
+    }
+}
 
 #[php_impl]
 // MediaWiki passes every hook argument, and other callers pass more; names stay for the stubs.
@@ -84,11 +127,13 @@ impl SignUpFormHandler {
         action: &Zval,
         extra: &[&Zval],
     ) {
-        // At worst the wrong word stays in the field: nothing to fail safe for.
+        // At worst the wrong word stays in the field or the help line is
+        // missing: nothing to fail safe for.
         guard::contained(
             "AuthChangeFormFields",
             || (),
             || {
+                add_help_line(&mut form_descriptor);
                 if request::with(|s| s.sign_up_refusal()) != Some(AnswerCheck::Wrong) {
                     return;
                 }

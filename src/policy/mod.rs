@@ -6,6 +6,7 @@ pub mod events;
 pub mod outcome_chart;
 pub mod outcomes;
 pub mod pending_warnings;
+pub mod rule_actions;
 pub mod score;
 pub mod sensitive;
 

@@ -10,6 +10,7 @@ use super::challenge::FilteredAction;
 use super::emergency::{self, ChangeRequest, ScopeRequest, SwitchError, Trigger, ALL_WIKIS};
 use super::events::iso8601_utc;
 use super::pending_warnings::{PendingWarnings, MAX_PENDING};
+use super::rule_actions;
 use super::score::{self, Buckets, InvalidBuckets, VerifyError, MAX_ANSWER_BYTES, NO_SCORE};
 
 /// Mostly JSON that looks like siteverify's answer, some of it broken.
@@ -159,6 +160,12 @@ proptest! {
         let actions = emergency::parse_stored_actions(&stored);
         let again = emergency::parse_stored_actions(&emergency::format_actions(&actions));
         prop_assert_eq!(actions, again);
+    }
+
+    #[test]
+    fn any_rule_text_is_read_without_panicking(rules in "\\PC{0,80}") {
+        let uncovered = rule_actions::uncovered_actions(&rules);
+        prop_assert!(uncovered.iter().all(|name| rule_actions::ABUSEFILTER_ACTIONS.contains(&name.as_str())));
     }
 
     #[test]

@@ -24,13 +24,8 @@ def find_filter(admin, description):
     return None
 
 
-def create_filter(base, description, rules, actions, user="Admin", fields=None):
-    """Creates a filter through Special:AbuseFilter/new as a filter editor would;
-    `fields` are more of the form's fields (wpFilterProtected=1 for protected variables)."""
-    admin = WikiClient(base).login(user)
-    existing = find_filter(admin, description)
-    if existing:
-        return existing
+def submit_filter(admin, description, rules, actions, fields=None):
+    """Submits Special:AbuseFilter/new as a filter editor would; the answer."""
     form = admin.request("/index.php", params={"title": "Special:AbuseFilter/new"})
     tag = re.search(r'<input[^>]*name="wpEditToken"[^>]*>', form.text)
     assert tag, "no wpEditToken on Special:AbuseFilter/new"
@@ -50,6 +45,17 @@ def create_filter(base, description, rules, actions, user="Admin", fields=None):
         "/index.php", params={"title": "Special:AbuseFilter/new"}, data=data
     )
     assert resp.status in (200, 302, 303), resp.status
+    return resp
+
+
+def create_filter(base, description, rules, actions, user="Admin", fields=None):
+    """Creates a filter through Special:AbuseFilter/new as a filter editor would;
+    `fields` are more of the form's fields (wpFilterProtected=1 for protected variables)."""
+    admin = WikiClient(base).login(user)
+    existing = find_filter(admin, description)
+    if existing:
+        return existing
+    resp = submit_filter(admin, description, rules, actions, fields)
     created = find_filter(admin, description)
     if created:
         return created
@@ -96,7 +102,9 @@ def filters_for(name, base):
                 {"forcecaptcha": {}},
             ),
             "delete": create_filter(
-                base, "cg delete", 'action == "delete" & page_title rlike "CG delete"',
+                # Not limited to deletions by its conditions (the filter editor refuses
+                # a CAPTCHA there), but only deletions get this far.
+                base, "cg delete", 'action != "edit" & page_title rlike "CG delete"',
                 {"forcecaptcha": {}},
             ),
         }
@@ -129,6 +137,9 @@ class CaptchaActionsBase(unittest.TestCase):
         reason = edit["captcha"]["captchaguard"]
         self.assertIn(reason["code"], ("captchaguard-flagged", "captchaguard-wrong-answer"))
         self.assertIn(FLAGGED, reason["html"])
+        # The line for people who cannot solve CAPTCHAs, for the client to show under it.
+        self.assertIn("Cannot solve CAPTCHAs?", reason["help"])
+        self.assertIn("Special:ListUsers/sysop", reason["help"])
         return edit["captcha"]
 
     def assert_saved(self, client, title, text, result):
@@ -311,6 +322,23 @@ class CaptchaActionsBase(unittest.TestCase):
         # Once per PHP-FPM worker, and the pool has two.
         self.assertGreaterEqual(len(warnings), 1)
         self.assertLessEqual(len(warnings), 2)
+
+    def test_the_filter_editor_refuses_a_captcha_where_none_can_be_asked(self):
+        admin = self.client("Admin")
+        description = unique("cg refused")
+        rules = 'action == "delete" & page_title rlike "CG refused"'
+        refused = submit_filter(admin, description, rules, {"showcaptcha": {}},
+                                {"wpFilterNotes": "Typed notes 21"})
+        self.assertIn("where no CAPTCHA can be asked: delete.", html.unescape(strip_tags(refused.text)))
+        # The editor again, with everything typed in it; nothing saved.
+        fields, _ = form_fields(refused.text, None)
+        self.assertEqual(fields.get("wpFilterRules"), rules)
+        self.assertEqual(fields.get("wpFilterDescription"), description)
+        self.assertEqual(fields.get("wpFilterNotes"), "Typed notes 21")
+        self.assertEqual(fields.get("wpFilterActionShowcaptcha"), "1")
+        self.assertIsNone(find_filter(admin, description))
+        # The same filter with disallow instead is saved.
+        self.assertIsNotNone(create_filter(self.base, description, rules, {"disallow": {}}))
 
     def test_filter_editor_offers_both_actions_with_help(self):
         form = self.client("Admin").request(

@@ -24,6 +24,10 @@ BASE = f"http://127.0.0.1:{PORT}"
 WRONG = "Incorrect or missing CAPTCHA"
 QUESTION = "Type the word guard"
 AF_WARNING = "automatically identified as harmful"
+# The line under every CAPTCHA for people who cannot solve one, and where it links by default.
+HELP = "Cannot solve CAPTCHAs?"
+HELP_LINK = "Special:ListUsers/sysop"
+ERROR_BOX = ".mw-message-box-error, .errorbox, .cdx-message--error"
 
 VE_DIALOG = ".ve-ui-mwSaveDialog"
 VE_CAPTCHA = VE_DIALOG + " .mw-confirmEdit-captchaInputWidget"
@@ -57,6 +61,17 @@ class EditorTest(unittest.TestCase):
     def assert_not_saved(self, title, text):
         self.assertNotIn(text, self.api.page_text(title) or "")
 
+    def assert_help_under(self, captcha_css):
+        """The line for people who cannot solve CAPTCHAs, below the CAPTCHA, linking to the help page."""
+        b = self.browser
+        help_line = b.wait_for(captcha_css + " .captchaguard-help")
+        self.assertIn(HELP, help_line.text)
+        link = help_line.find_element(By.TAG_NAME, "a")
+        self.assertIn(HELP_LINK, urllib.parse.unquote(link.get_attribute("href")))
+        question = b.driver.find_elements(By.XPATH, f"//*[contains(text(), '{QUESTION}')]")
+        self.assertTrue(question, "no CAPTCHA question on the page")
+        self.assertGreater(help_line.location["y"], question[0].location["y"], "the help line is not under the CAPTCHA")
+
     def assert_on_wiki(self):
         """Where a save leads stays on the wiki's own address, port included."""
         self.assertTrue(
@@ -82,8 +97,10 @@ class WikitextEditorTest(EditorTest):
         prompt = b.wait_for("#captchaguard-prompt")
         box = b.wait_for("#wpTextbox1")
         self.assertLess(prompt.location["y"], box.location["y"], "CAPTCHA not above the edit box")
-        self.assertIn(FLAGGED, b.text("#mw-content-text"))
+        # As MediaWiki's own CAPTCHA in this editor (captcha-edit-fail): an error box.
+        self.assertIn(FLAGGED, b.text(ERROR_BOX))
         self.assertIn(QUESTION, prompt.text)
+        self.assert_help_under(".captchaguard-prompt")
         self.assertIn(text, box.get_attribute("value"), "the edit was lost")
         if skin:
             self.assertIn(f"skin-{skin}", self.body_class(), "the CAPTCHA page left the skin")
@@ -233,6 +250,9 @@ class VisualEditorTest(EditorTest):
         b.wait_until(lambda: reason in b.text(VE_CAPTCHA), f"a CAPTCHA with {reason!r}")
         widget = b.text(VE_CAPTCHA)
         self.assertIn(QUESTION, widget)
+        # As MediaWiki's own CAPTCHA in VisualEditor: in the save dialog's warning.
+        self.assertTrue(b.visible(".ve-ui-mwSaveDialog-message.oo-ui-flaggedElement-warning " + VE_CAPTCHA))
+        self.assert_help_under(VE_CAPTCHA)
         field = b.wait_for(VE_CAPTCHA + " input")
         self.assertEqual(field.get_attribute("value"), "", "not a fresh CAPTCHA input")
         return field
@@ -323,6 +343,9 @@ class DiscussionToolsTest(EditorTest):
         b = self.browser
         b.wait_until(lambda: FLAGGED in b.text(DT_CAPTCHA), "a CAPTCHA with the filter's reason")
         self.assertIn(QUESTION, b.text(DT_CAPTCHA))
+        # As MediaWiki's own CAPTCHA in DiscussionTools: a notice.
+        self.assertTrue(b.visible(DT_CAPTCHA + ".oo-ui-flaggedElement-notice"))
+        self.assert_help_under(DT_CAPTCHA)
         self.assert_not_saved(title, text)
         b.shot("captcha")
         field = b.wait_for(DT_CAPTCHA + " input")
@@ -401,6 +424,7 @@ class SignUpFormTest(EditorTest):
         b.wait_until(lambda: "flagged this account creation" in b.text(".mw-message-box-error, .errorbox, .cdx-message--error"),
                      "the filter's message")
         self.assertIn(QUESTION, b.text("#userloginForm"))
+        self.assert_help_under("#userloginForm")
         b.shot("captcha")
         for answer in ("not the answer", CAPTCHA_ANSWER):
             captcha_id = b.wait_for(self.CAPTCHA_ID, visible=False).get_attribute("value")
@@ -489,6 +513,7 @@ class MovePageTest(RefusedFormTest):
         self.submit()
         b.wait_until(lambda: "flagged this page move" in b.text(self.ERROR), "the filter's message")
         self.assertIn(QUESTION, b.text("#movepage"))
+        self.assert_help_under("#movepage")
         # What was typed is kept.
         self.assertEqual(b.wait_for(new_title).get_attribute("value"), target)
         self.assertEqual(b.wait_for(reason).get_attribute("value"), "Typed by a person")
@@ -528,6 +553,7 @@ class UploadPageTest(RefusedFormTest):
         self.submit()
         b.wait_until(lambda: "flagged this upload" in b.text(self.ERROR), "the filter's message")
         self.assertIn(QUESTION, b.text("#mw-upload-form"))
+        self.assert_help_under("#mw-upload-form")
         # The file waits in the stash (no file to choose again); the description is kept.
         self.assertFalse(b.visible(chooser))
         self.assertIn("cg-upload-trigger typed by a person", b.wait_for(description).get_attribute("value"))

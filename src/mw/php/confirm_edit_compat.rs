@@ -19,6 +19,7 @@ const MARK_ANSWER_FIELDS_USED: Method =
 const ADD_REASON_SCRIPT: Method = static_method(CLASS, "addReasonScript", &["OutputPage"], "void");
 const ADD_FORM_INSIDE: Method =
     static_method(CLASS, "addFormInside", &["SpecialPage", "string"], "bool");
+const HELP_LINE: Method = static_method(CLASS, "helpLine", &[], "string");
 const ANSWER_PARAMS: Method = static_method(CLASS, "answerParams", &["ApiBase", "array"], "array");
 
 pub(super) const METHODS: &[Method] = &[
@@ -30,6 +31,7 @@ pub(super) const METHODS: &[Method] = &[
     ADD_REASON_SCRIPT,
     ADD_FORM_INSIDE,
     ANSWER_PARAMS,
+    HELP_LINE,
 ];
 
 /// The outcomes `checkAnswer` reports, named by the module.
@@ -100,4 +102,10 @@ pub fn answer_params(module: &Zval, modules: Vec<String>) -> Result<Vec<(String,
         .iter()
         .map(|(name, settings)| (name.to_string(), settings.shallow_clone()))
         .collect())
+}
+
+/// The line for people who cannot solve CAPTCHAs, as HTML; empty when the
+/// wiki turned it off.
+pub fn help_line() -> Result<String> {
+    call(&HELP_LINE, vec![])
 }

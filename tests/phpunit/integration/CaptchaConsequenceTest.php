@@ -10,6 +10,7 @@ use MediaWiki\Extension\AbuseFilter\Filter\LastEditInfo;
 use MediaWiki\Extension\AbuseFilter\Filter\Specs;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\CaptchaConsequence;
+use MediaWiki\Extension\CaptchaGuard\Adapter\ConfirmEditCompat;
 use MediaWiki\Extension\CaptchaGuard\Hooks\AbuseFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFilterHandler;
 use MediaWiki\Extension\CaptchaGuard\Hooks\EditFormHandler;
@@ -468,5 +469,15 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		$this->assertInstanceOf( ApiMessage::class, $withCaptcha[0] );
 		$this->assertSame( [ 'Filter 4', '4' ], $withCaptcha[0]->getParams() );
 		$this->assertSame( [ 'captcha' => [] ], $withCaptcha[0]->getApiData() );
+	}
+
+	public function testTheHelpLineUnderEveryCaptchaFollowsItsSetting() {
+		$this->assertStringContainsString( 'Special:ListUsers/sysop', ConfirmEditCompat::helpLine() );
+		$GLOBALS['wgCaptchaGuardExemptionPage'] = 'Project:CAPTCHA exemption';
+		$line = ConfirmEditCompat::helpLine();
+		$this->assertStringContainsString( 'class="captchaguard-help"', $line );
+		$this->assertStringContainsString( 'CAPTCHA_exemption', $line );
+		$GLOBALS['wgCaptchaGuardExemptionPage'] = false;
+		$this->assertSame( '', ConfirmEditCompat::helpLine() );
 	}
 }

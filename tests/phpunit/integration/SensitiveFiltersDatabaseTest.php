@@ -34,6 +34,40 @@ class SensitiveFiltersDatabaseTest extends DatabaseTestCase {
 		$this->assertInstanceOf( SensitiveFilterValidator::class, AbuseFilterServices::getFilterValidator() );
 	}
 
+	/** Through FilterStore, as every save goes: the validator's error, or the new ID. */
+	private function saveCaptchaFilter( string $rules, array $actions ) {
+		$filter = MutableFilter::newDefault();
+		$filter->setName( 'captcha ' . $rules );
+		$filter->setRules( $rules );
+		$filter->setGroup( 'default' );
+		$filter->setActions( $actions );
+		return AbuseFilterServices::getFilterStore()->saveFilter(
+			$this->checkuser(), null, $filter, MutableFilter::newDefault()
+		);
+	}
+
+	public function testACaptchaFilterLimitedToActionsThatCannotTakeOneIsRefused() {
+		$refused = $this->saveCaptchaFilter( 'action == "delete" & page_title rlike "x"', [ 'showcaptcha' => [] ] );
+		$this->assertFalse( $refused->isGood() );
+		$this->assertTrue( $refused->hasMessage( 'captchaguard-filter-uncovered-actions' ), (string)$refused );
+		$this->assertStringContainsString( 'showcaptcha', $refused->getMessage()->text() );
+		$this->assertStringContainsString( 'where no CAPTCHA can be asked: delete.', $refused->getMessage()->text() );
+		$mixed = $this->saveCaptchaFilter(
+			'(action == "edit" | action == "autocreateaccount") & user_age < 60', [ 'showcaptcha' => [] ]
+		);
+		$this->assertStringContainsString( 'where no CAPTCHA can be asked: autocreateaccount.',
+			$mixed->getMessage()->text() );
+		// Edits, sign-ups, moves, uploads, or no limit: saved; and any rule without a CAPTCHA action.
+		foreach ( [
+			'action == "edit" & added_lines rlike "x"',
+			'action in ["move", "upload"]',
+			'user_editcount < 10',
+		] as $rules ) {
+			$this->assertStatusGood( $this->saveCaptchaFilter( $rules, [ 'showcaptcha' => [] ] ) );
+		}
+		$this->assertStatusGood( $this->saveCaptchaFilter( 'action == "delete"', [ 'disallow' => [] ] ) );
+	}
+
 	public function testAFilterIsSensitiveIfAnyVersionReadsAVariable() {
 		$sensitive = $this->saveFilter( 'user_agent irlike "bot"', true );
 		$public = $this->saveFilter( 'page_title == "x"', false );
