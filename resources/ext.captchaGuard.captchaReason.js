@@ -17,9 +17,10 @@
 				$( '<p>' ).addClass( 'captchaguard-reason' ).html( reason.html )
 			);
 		}
-		// For people who cannot solve CAPTCHAs: already a <p class="captchaguard-help">.
+		// For people who cannot solve CAPTCHAs, under the answer field (the
+		// widget's own element already holds it): a <p class="captchaguard-help">.
 		if ( reason && typeof reason.help === 'string' && reason.help !== '' ) {
-			$interface.append( reason.help );
+			this.$element.append( reason.help );
 		}
 		return $interface;
 	};

@@ -61,16 +61,16 @@ class EditorTest(unittest.TestCase):
     def assert_not_saved(self, title, text):
         self.assertNotIn(text, self.api.page_text(title) or "")
 
-    def assert_help_under(self, captcha_css):
-        """The line for people who cannot solve CAPTCHAs, below the CAPTCHA, linking to the help page."""
+    def assert_help_under(self, captcha_css, answer_css):
+        """The line for people who cannot solve CAPTCHAs, below the CAPTCHA's
+        answer field, linking to the help page."""
         b = self.browser
         help_line = b.wait_for(captcha_css + " .captchaguard-help")
         self.assertIn(HELP, help_line.text)
         link = help_line.find_element(By.TAG_NAME, "a")
         self.assertIn(HELP_LINK, urllib.parse.unquote(link.get_attribute("href")))
-        question = b.driver.find_elements(By.XPATH, f"//*[contains(text(), '{QUESTION}')]")
-        self.assertTrue(question, "no CAPTCHA question on the page")
-        self.assertGreater(help_line.location["y"], question[0].location["y"], "the help line is not under the CAPTCHA")
+        answer = b.wait_for(answer_css)
+        self.assertGreater(help_line.location["y"], answer.location["y"], "the help line is not under the CAPTCHA")
 
     def assert_on_wiki(self):
         """Where a save leads stays on the wiki's own address, port included."""
@@ -100,7 +100,7 @@ class WikitextEditorTest(EditorTest):
         # As MediaWiki's own CAPTCHA in this editor (captcha-edit-fail): an error box.
         self.assertIn(FLAGGED, b.text(ERROR_BOX))
         self.assertIn(QUESTION, prompt.text)
-        self.assert_help_under(".captchaguard-prompt")
+        self.assert_help_under(".captchaguard-prompt", "#wpCaptchaWord")
         self.assertIn(text, box.get_attribute("value"), "the edit was lost")
         if skin:
             self.assertIn(f"skin-{skin}", self.body_class(), "the CAPTCHA page left the skin")
@@ -186,8 +186,9 @@ class FilterOutcomesPageTest(EditorTest):
 
 
 class FilterEditorTest(EditorTest):
-    """Issue 21, item 6: the filter editor says what CaptchaGuard's actions do,
-    and forcecaptcha is greyed out for filter editors who may not add it."""
+    """Issue 21, items 3 and 6: the filter editor says what CaptchaGuard's
+    actions do, forcecaptcha is greyed out for filter editors who may not add
+    it, and a CAPTCHA filter limited to actions that cannot take one is refused."""
 
     FORCE = "input[name='wpFilterActionForcecaptcha']"
     SHOW_LABEL = "#mw-abusefilter-action-checkbox-showcaptcha"
@@ -216,6 +217,31 @@ class FilterEditorTest(EditorTest):
         force = self.open_new_filter("Sysop2")
         self.assertTrue(force.is_enabled())
         self.browser.shot("forcecaptcha-enabled")
+
+    def test_a_captcha_filter_limited_to_deletions_is_refused_with_everything_kept(self):
+        """Issue 21, item 3."""
+        b = self.browser
+        self.open_new_filter("Sysop2")
+        description = unique("cg browser refused")
+        rules = 'action == "delete" & page_title rlike "CG browser refused"'
+        b.type_into("#mw-abusefilter-editing-form input[name=wpFilterDescription]", description)
+        b.type_into("#wpFilterRules", rules)
+        show = b.wait_for("input[name='wpFilterActionShowcaptcha']", visible=False)
+        b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", show)
+        b.shot("typed")
+        save = b.wait_for("#mw-abusefilter-editing-form input[type=submit]")
+        b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", save)
+        save.click()
+        b.wait_until(lambda: "where no CAPTCHA can be asked: delete" in b.text(ERROR_BOX), "the refusal")
+        # Everything typed is still in the form, and nothing was saved.
+        self.assertEqual(b.wait_for("#wpFilterRules", visible=False).get_attribute("value").strip(), rules)
+        self.assertEqual(b.wait_for("#mw-abusefilter-editing-form input[name=wpFilterDescription]")
+                         .get_attribute("value"), description)
+        self.assertTrue(b.wait_for("input[name='wpFilterActionShowcaptcha']", visible=False).is_selected())
+        b.driver.execute_script("window.scrollTo(0, 0)")
+        b.shot("refused")
+        listing = self.api.api(action="query", list="abusefilters", abfprop="description", abflimit="max")
+        self.assertNotIn(description, [f["description"] for f in listing["query"]["abusefilters"]])
 
 
 class VisualEditorTest(EditorTest):
@@ -251,8 +277,9 @@ class VisualEditorTest(EditorTest):
         widget = b.text(VE_CAPTCHA)
         self.assertIn(QUESTION, widget)
         # As MediaWiki's own CAPTCHA in VisualEditor: in the save dialog's warning.
-        self.assertTrue(b.visible(".ve-ui-mwSaveDialog-message.oo-ui-flaggedElement-warning " + VE_CAPTCHA))
-        self.assert_help_under(VE_CAPTCHA)
+        self.assertTrue(b.visible(".ve-ui-mwSaveDialog-message.oo-ui-flaggedElement-warning "
+                                  ".mw-confirmEdit-captchaInputWidget"))
+        self.assert_help_under(VE_CAPTCHA, VE_CAPTCHA + " input")
         field = b.wait_for(VE_CAPTCHA + " input")
         self.assertEqual(field.get_attribute("value"), "", "not a fresh CAPTCHA input")
         return field
@@ -345,7 +372,7 @@ class DiscussionToolsTest(EditorTest):
         self.assertIn(QUESTION, b.text(DT_CAPTCHA))
         # As MediaWiki's own CAPTCHA in DiscussionTools: a notice.
         self.assertTrue(b.visible(DT_CAPTCHA + ".oo-ui-flaggedElement-notice"))
-        self.assert_help_under(DT_CAPTCHA)
+        self.assert_help_under(DT_CAPTCHA, DT_CAPTCHA + " input")
         self.assert_not_saved(title, text)
         b.shot("captcha")
         field = b.wait_for(DT_CAPTCHA + " input")
@@ -424,7 +451,7 @@ class SignUpFormTest(EditorTest):
         b.wait_until(lambda: "flagged this account creation" in b.text(".mw-message-box-error, .errorbox, .cdx-message--error"),
                      "the filter's message")
         self.assertIn(QUESTION, b.text("#userloginForm"))
-        self.assert_help_under("#userloginForm")
+        self.assert_help_under("#userloginForm", self.CAPTCHA_FIELD)
         b.shot("captcha")
         for answer in ("not the answer", CAPTCHA_ANSWER):
             captcha_id = b.wait_for(self.CAPTCHA_ID, visible=False).get_attribute("value")
@@ -513,7 +540,7 @@ class MovePageTest(RefusedFormTest):
         self.submit()
         b.wait_until(lambda: "flagged this page move" in b.text(self.ERROR), "the filter's message")
         self.assertIn(QUESTION, b.text("#movepage"))
-        self.assert_help_under("#movepage")
+        self.assert_help_under("#movepage", self.field("input", "wpCaptchaWord"))
         # What was typed is kept.
         self.assertEqual(b.wait_for(new_title).get_attribute("value"), target)
         self.assertEqual(b.wait_for(reason).get_attribute("value"), "Typed by a person")
@@ -553,7 +580,7 @@ class UploadPageTest(RefusedFormTest):
         self.submit()
         b.wait_until(lambda: "flagged this upload" in b.text(self.ERROR), "the filter's message")
         self.assertIn(QUESTION, b.text("#mw-upload-form"))
-        self.assert_help_under("#mw-upload-form")
+        self.assert_help_under("#mw-upload-form", self.field("input", "wpCaptchaWord"))
         # The file waits in the stash (no file to choose again); the description is kept.
         self.assertFalse(b.visible(chooser))
         self.assertIn("cg-upload-trigger typed by a person", b.wait_for(description).get_attribute("value"))
