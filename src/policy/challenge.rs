@@ -163,6 +163,11 @@ pub fn decide(
     if action == CaptchaAction::Show && performer.skips_captcha {
         return Decision::Skip(SkipReason::SkipCaptchaRight);
     }
+    // A sign-up's CAPTCHA is ConfirmEdit's own, which it never shows to a
+    // creator with skipcaptcha: refused, such a creator could not answer.
+    if filtered == FilteredAction::AccountCreation && performer.skips_captcha {
+        return Decision::Skip(SkipReason::SkipCaptchaRight);
+    }
     match filtered {
         FilteredAction::Edit
         | FilteredAction::AccountCreation
@@ -355,6 +360,20 @@ mod tests {
             ),
             Decision::Challenge
         );
+    }
+
+    #[test]
+    fn sign_ups_by_skipcaptcha_holders_are_never_refused_for_a_captcha_they_cannot_see() {
+        let admin = Performer {
+            skips_captcha: true,
+            ..anon()
+        };
+        for action in CaptchaAction::ALL {
+            assert_eq!(
+                decide(action, true, FilteredAction::AccountCreation, admin),
+                Decision::Skip(SkipReason::SkipCaptchaRight)
+            );
+        }
     }
 
     #[test]

@@ -85,6 +85,10 @@ def filters_for(name, base):
                 base, "cg signup", 'action == "createaccount" & accountname rlike "CgSignup"',
                 {"showcaptcha": {}},
             ),
+            "forcesignup": create_filter(
+                base, "cg force signup", 'action == "createaccount" & accountname rlike "CgForceSignup"',
+                {"forcecaptcha": {}},
+            ),
             "move": create_filter(
                 base, "cg move", 'action == "move" & moved_to_title rlike "CgMoveTrigger"',
                 {"showcaptcha": {}},
@@ -225,6 +229,22 @@ class CaptchaActionsBase(unittest.TestCase):
         )["query"]["abuselog"]
         self.assertIn(("createaccount", "showcaptcha"),
                       [(e["action"], e["result"]) for e in recent if e["filter"] == "cg signup"])
+
+    def test_api_sign_ups_by_skipcaptcha_holders_and_exempt_users_are_not_asked(self):
+        # Accounts made by someone logged in: the filter and the CAPTCHA go by the creator.
+        # ConfirmEdit never shows its sign-up CAPTCHA to a skipcaptcha holder, so
+        # forcecaptcha does not refuse one (the sign-up could never be answered).
+        for user in ("Skipper", "Exempt"):
+            client = self.client(user)
+            for prefix in ("CgSignup", "CgForceSignup"):
+                name = unique(prefix).replace(" ", "")
+                created = self.create_account(client, name)
+                self.assertEqual(created["status"], "PASS", (user, created))
+                self.assertTrue(self.user_exists(name))
+        # Anyone else is asked by both.
+        client = self.client()
+        refused = self.create_account(client, unique("CgForceSignup").replace(" ", ""))
+        self.assertEqual(refused.get("messagecode"), "captchaguard-createaccount-flagged", refused)
 
     def test_api_sign_up_not_matched_is_not_asked(self):
         client = self.client()
