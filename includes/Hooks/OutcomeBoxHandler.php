@@ -45,13 +45,16 @@ class OutcomeBoxHandler {
 			( new OutcomeListColumn( $this->viewer ) )->addTo( $out, $special->getAuthority() );
 			return;
 		}
-		// The filter's own page: /12, as AbuseFilter reads it; not /new, /history/12 …
-		if ( !preg_match( '/^[1-9]\d*$/', $subPage )
-			|| $this->viewer->refusal( $special->getAuthority(), $subPage ) !== null
-		) {
+		// The filter's own page, as AbuseFilter reads it (SpecialAbuseFilter):
+		// /12, /012, /12.0 are filter 12; not /new, /history/12 …
+		if ( !is_numeric( $subPage ) || (int)$subPage < 1 ) {
+			return;
+		}
+		$filter = (string)(int)$subPage;
+		if ( $this->viewer->refusal( $special->getAuthority(), $filter ) !== null ) {
 			return;
 		}
 		$out->addModuleStyles( 'ext.captchaGuard.outcomes.styles' );
-		$out->addHTML( ( new OutcomeBox( $this->viewer, $this->host ) )->html( $subPage, $special->getContext() ) );
+		$out->addHTML( ( new OutcomeBox( $this->viewer, $this->host ) )->html( $filter, $special->getContext() ) );
 	}
 }

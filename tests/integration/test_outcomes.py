@@ -164,6 +164,12 @@ class OutcomesBase(unittest.TestCase):
         self.assertNotIn("captchaguard-outcomes", page)
         page = editor.request("/index.php", params={"title": f"Special:AbuseFilter/{self.private_filter}"}).text
         self.assertIn('class="captchaguard-outcomes-summary">Solve rate: 25%.', page)
+        # Every spelling AbuseFilter reads as this filter, and the same decision for each.
+        for spelling in (f"0{self.private_filter}", f"{self.private_filter}.0"):
+            page = editor.request("/index.php", params={"title": f"Special:AbuseFilter/{spelling}"}).text
+            self.assertIn('class="captchaguard-outcomes-summary">Solve rate: 25%.', page, spelling)
+            page = anonymous.request("/index.php", params={"title": f"Special:AbuseFilter/{spelling}"}).text
+            self.assertNotIn("captchaguard-outcomes", page, spelling)
 
     def list_cell(self, client, filter_id):
         """The solve-rate cell of a filter's row in Special:AbuseFilter's list."""
