@@ -10,7 +10,7 @@ import os
 import re
 import unittest
 
-from wikiclient import CAPTCHA_ANSWER, USER_PASSWORD, WikiClient, form_fields, strip_tags, unique, wikis_from_env
+from wikiclient import CAPTCHA_ANSWER, WikiClient, form_fields, strip_tags, unique, wikis_from_env
 
 FLAGGED = "An abuse filter flagged this edit as possibly automated"
 INCORRECT = "Incorrect or missing CAPTCHA"
@@ -185,45 +185,25 @@ class CaptchaActionsBase(unittest.TestCase):
         self.assertIsNone(client.page_text(title))
         self.assert_saved(client, title, text, client.edit(title, text, **self.answer(second)))
 
-    def create_account(self, client, name, **answer):
-        token = client.token("createaccount")
-        return client.api(
-            post={"username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
-                  "createreturnurl": self.base + "/", "createtoken": token, **answer},
-            action="createaccount",
-        )["createaccount"]
-
-    def sign_up_captcha(self, client):
-        """The CAPTCHA fields the API asks a sign-up to fill, None when none."""
-        info = client.api(action="query", meta="authmanagerinfo", amirequestsfor="create")
-        for request in info["query"]["authmanagerinfo"]["requests"]:
-            if request["id"] == "CaptchaAuthenticationRequest":
-                return request["fields"]
-        return None
-
-    def user_exists(self, name):
-        data = self.client().api(action="query", list="users", ususers=name)
-        return "missing" not in data["query"]["users"][0]
-
     def test_api_sign_up_matched_by_a_filter_asks_for_a_captcha(self):
         client = self.client()
-        self.assertIsNone(self.sign_up_captcha(client), "asked before any filter matched")
+        self.assertIsNone(client.sign_up_captcha(), "asked before any filter matched")
         name = unique("CgSignup").replace(" ", "")
-        refused = self.create_account(client, name)
+        refused = client.create_account(name)
         self.assertEqual(refused["status"], "FAIL", refused)
         self.assertEqual(refused["messagecode"], "captchaguard-createaccount-flagged")
-        fields = self.sign_up_captcha(client)
+        fields = client.sign_up_captcha()
         self.assertEqual(fields["captchaInfo"]["value"], "Type the word guard")
-        wrong = self.create_account(client, name, captchaId=fields["captchaId"]["value"],
+        wrong = client.create_account(name, captchaId=fields["captchaId"]["value"],
                                     captchaWord="wrong")
         self.assertEqual(wrong["status"], "FAIL", wrong)
         self.assertEqual(wrong["messagecode"], "captchaguard-createaccount-wrong-answer", wrong)
-        self.assertFalse(self.user_exists(name))
-        fields = self.sign_up_captcha(client)
-        created = self.create_account(client, name, captchaId=fields["captchaId"]["value"],
+        self.assertFalse(self.client().user_exists(name))
+        fields = client.sign_up_captcha()
+        created = client.create_account(name, captchaId=fields["captchaId"]["value"],
                                       captchaWord=CAPTCHA_ANSWER)
         self.assertEqual(created["status"], "PASS", created)
-        self.assertTrue(self.user_exists(name))
+        self.assertTrue(self.client().user_exists(name))
         recent = self.client("Admin").api(
             action="query", list="abuselog", aflprop="action|result|filter", afllimit="20"
         )["query"]["abuselog"]
@@ -238,20 +218,20 @@ class CaptchaActionsBase(unittest.TestCase):
             client = self.client(user)
             for prefix in ("CgSignup", "CgForceSignup"):
                 name = unique(prefix).replace(" ", "")
-                created = self.create_account(client, name)
+                created = client.create_account(name)
                 self.assertEqual(created["status"], "PASS", (user, created))
-                self.assertTrue(self.user_exists(name))
+                self.assertTrue(self.client().user_exists(name))
         # Anyone else is asked by both.
         client = self.client()
-        refused = self.create_account(client, unique("CgForceSignup").replace(" ", ""))
+        refused = client.create_account(unique("CgForceSignup").replace(" ", ""))
         self.assertEqual(refused.get("messagecode"), "captchaguard-createaccount-flagged", refused)
 
     def test_api_sign_up_not_matched_is_not_asked(self):
         client = self.client()
         name = unique("CgPlainSignup").replace(" ", "")
-        created = self.create_account(client, name)
+        created = client.create_account(name)
         self.assertEqual(created["status"], "PASS", created)
-        self.assertIsNone(self.sign_up_captcha(self.client()))
+        self.assertIsNone(self.client().sign_up_captcha())
 
     def test_the_filter_editor_labels_showcaptcha_as_captchaguard_does(self):
         form = self.client("Admin").request(

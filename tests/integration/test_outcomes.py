@@ -16,7 +16,7 @@ import time
 import unittest
 
 from test_captcha_actions import create_filter
-from wikiclient import CAPTCHA_ANSWER, USER_PASSWORD, WikiClient, unique, wikis_from_env
+from wikiclient import CAPTCHA_ANSWER, WikiClient, unique, wikis_from_env
 
 WIKIS = wikis_from_env("CAPTCHAGUARD_WIKIS", "mw139=8101,mw143=8111")
 FIELDS = ("challenged", "solved", "failed", "abandoned", "open")
@@ -97,17 +97,12 @@ class OutcomesBase(unittest.TestCase):
         client, name = WikiClient(self.base), unique("CgOutcome").replace(" ", "")
 
         def create(**answer):
-            token = client.token("createaccount")
-            return client.api(post={"username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
-                                    "createreturnurl": self.base + "/", "createtoken": token, **answer},
-                              action="createaccount")["createaccount"]
+            return client.create_account(name, **answer)
 
         def captcha_id():
-            info = client.api(action="query", meta="authmanagerinfo", amirequestsfor="create")
-            for request in info["query"]["authmanagerinfo"]["requests"]:
-                if request["id"] == "CaptchaAuthenticationRequest":
-                    return request["fields"]["captchaId"]["value"]
-            raise AssertionError("no CAPTCHA in the sign-up form")
+            fields = client.sign_up_captcha()
+            self.assertIsNotNone(fields, "no CAPTCHA in the sign-up form")
+            return fields["captchaId"]["value"]
 
         self.assertEqual(create()["status"], "FAIL")
         self.assertEqual(create(captchaId=captcha_id(), captchaWord="wrong")["status"], "FAIL")

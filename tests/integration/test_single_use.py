@@ -13,7 +13,7 @@ import threading
 import unittest
 
 from test_captcha_actions import filters_for
-from wikiclient import CAPTCHA_ANSWER, USER_PASSWORD, WikiClient, unique, wikis_from_env
+from wikiclient import CAPTCHA_ANSWER, WikiClient, unique, wikis_from_env
 
 PARALLEL = 4
 ROUNDS = 3
@@ -70,19 +70,19 @@ class SingleUseBase(unittest.TestCase):
         for _ in range(ROUNDS):
             client = WikiClient(self.base)
             first = unique("CgSignup").replace(" ", "")
-            refused = self.create_account(client, first, client.token("createaccount"))
+            refused = client.create_account(first, client.token("createaccount"))
             self.assertEqual(refused["status"], "FAIL", refused)
-            captcha_id = self.sign_up_captcha_id(client)
+            captcha_id = client.sign_up_captcha()["captchaId"]["value"]
             token = client.token("createaccount")
             names = [unique("CgSignup").replace(" ", "") for _ in range(PARALLEL)]
             answers = in_parallel([
-                (lambda n=n: self.create_account(client, n, token, captchaId=captcha_id,
+                (lambda n=n: client.create_account(n, token, captchaId=captcha_id,
                                                  captchaWord=CAPTCHA_ANSWER))
                 for n in names
             ])
             created = [n for n, a in zip(names, answers) if a["status"] == "PASS"]
             self.assertEqual(len(created), 1, answers)
-            self.assertEqual([n for n in names if self.user_exists(n)], created)
+            self.assertEqual([n for n in names if WikiClient(self.base).user_exists(n)], created)
 
     def test_parallel_moves_with_one_answer_move_at_most_one_page(self):
         client = WikiClient(self.base).login("Alice")
@@ -107,24 +107,6 @@ class SingleUseBase(unittest.TestCase):
                     self.assertEqual(answer["error"]["code"], "captchaguard-move-wrong-answer", answer)
                     self.assertNotEqual(answer["error"]["captcha"]["id"], captcha["id"], answer)
             self.assertEqual([t for t in targets if client.page_text(t) is not None], moved)
-
-    def create_account(self, client, name, token, **answer):
-        return client.api(
-            post={"username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
-                  "createreturnurl": self.base + "/", "createtoken": token, **answer},
-            action="createaccount",
-        )["createaccount"]
-
-    def sign_up_captcha_id(self, client):
-        info = client.api(action="query", meta="authmanagerinfo", amirequestsfor="create")
-        for request in info["query"]["authmanagerinfo"]["requests"]:
-            if request["id"] == "CaptchaAuthenticationRequest":
-                return request["fields"]["captchaId"]["value"]
-        raise AssertionError("the sign-up form asks for no CAPTCHA")
-
-    def user_exists(self, name):
-        data = WikiClient(self.base).api(action="query", list="users", ususers=name)
-        return "missing" not in data["query"]["users"][0]
 
 
 for _name, _port, _ in [*wikis_from_env("CAPTCHAGUARD_WIKIS", "mw139=8101,mw143=8111"),

@@ -147,6 +147,28 @@ class WikiClient:
         assert data["login"]["result"] == "Success", data
         return self
 
+    def create_account(self, name, token=None, **answer):
+        """action=createaccount for `name` (the `createaccount` answer); `token`
+        is fetched unless given (parallel requests share one)."""
+        token = token or self.token("createaccount")
+        return self.api(
+            post={"username": name, "password": USER_PASSWORD, "retype": USER_PASSWORD,
+                  "createreturnurl": self.base + "/", "createtoken": token, **answer},
+            action="createaccount",
+        )["createaccount"]
+
+    def sign_up_captcha(self):
+        """The CAPTCHA fields this session's sign-up must fill (authmanagerinfo), None when none."""
+        info = self.api(action="query", meta="authmanagerinfo", amirequestsfor="create")
+        for request in info["query"]["authmanagerinfo"]["requests"]:
+            if request["id"] == "CaptchaAuthenticationRequest":
+                return request["fields"]
+        return None
+
+    def user_exists(self, name):
+        data = self.api(action="query", list="users", ususers=name)
+        return "missing" not in data["query"]["users"][0]
+
     def edit(self, title, text, **extra):
         post = {"title": title, "text": text, "token": self.token(), **extra}
         return self.api(post=post, action="edit")
