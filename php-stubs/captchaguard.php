@@ -399,6 +399,19 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
         public function __construct(mixed $host) {}
 
         /**
+         * The emergency switch's CAPTCHA is ConfirmEdit's own, which it adds
+         * while the buttons are built: the line for people who cannot solve
+         * CAPTCHAs goes first among the buttons, so right under it.
+         *
+         * @param mixed $edit_page
+         * @param mixed $buttons
+         * @param mixed $tabindex
+         * @param mixed $extra
+         * @return void
+         */
+        public function onEditPageBeforeEditButtons(mixed $edit_page, mixed $buttons, mixed $tabindex, mixed ...$extra): void {}
+
+        /**
          * The error box with our message is already above the form (EditPage
          * shows the Status); the CAPTCHA itself goes at the top of the form.
          *

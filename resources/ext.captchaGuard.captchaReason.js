@@ -2,10 +2,12 @@
  * ConfirmEdit's CAPTCHA widget, which VisualEditor and DiscussionTools show
  * when an edit needs a CAPTCHA, says only how to answer. When an abuse filter
  * asked for the CAPTCHA, the edit API's `captcha` object carries the reason
- * (`captchaguard.html`, CaptchaGuard's localised message): show it first,
- * and the line for people who cannot solve CAPTCHAs (`captchaguard.help`) last.
+ * (`captchaguard.html`, CaptchaGuard's localised message): show it first.
+ * Under every CAPTCHA widget comes the line for people who cannot solve
+ * CAPTCHAs (ConfirmEditCompat::helpLine, as the API's `captchaguard.help`).
  */
 ( function () {
+	const helpLine = require( './helpLine.json' );
 	const Widget = mw.libs.confirmEdit.CaptchaInputWidget;
 	const makeCaptchaInterface = Widget.prototype.makeCaptchaInterface;
 
@@ -17,10 +19,11 @@
 				$( '<p>' ).addClass( 'captchaguard-reason' ).html( reason.html )
 			);
 		}
-		// For people who cannot solve CAPTCHAs, under the answer field (the
-		// widget's own element already holds it): a <p class="captchaguard-help">.
-		if ( reason && typeof reason.help === 'string' && reason.help !== '' ) {
-			this.$element.append( reason.help );
+		// Under every CAPTCHA, the emergency switch's too, the line for people
+		// who cannot solve CAPTCHAs (a <p class="captchaguard-help">, empty when
+		// the wiki turned it off), under the answer field the widget already holds.
+		if ( helpLine.html ) {
+			this.$element.append( helpLine.html );
 		}
 		return $interface;
 	};

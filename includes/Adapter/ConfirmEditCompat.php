@@ -8,9 +8,11 @@ use DerivativeRequest;
 use EditPage;
 use ExtensionRegistry;
 use Html;
+use MediaWiki\Cache\CacheKeyHelper;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
 use MediaWiki\MediaWikiServices;
+use MessageLocalizer;
 use OutputPage;
 use RequestContext;
 use SpecialPage;
@@ -252,6 +254,37 @@ final class ConfirmEditCompat {
 	}
 
 	/**
+	 * The help line for ext.captchaGuard.captchaReason (a package file), which
+	 * puts it under every CAPTCHA VisualEditor and DiscussionTools show, the
+	 * emergency switch's included.
+	 *
+	 * @param MessageLocalizer $context ResourceLoader's context (the reader's language)
+	 * @return array
+	 */
+	public static function helpLineForModule( MessageLocalizer $context ): array {
+		return [ 'html' => self::helpLineIn( $context ) ];
+	}
+
+	/**
+	 * The edit form's buttons with the help line first, when ConfirmEdit shows
+	 * its own CAPTCHA in this form (the emergency switch's, which ConfirmEdit
+	 * adds while the buttons are built): the line comes right under it
+	 * whichever handler ran first.
+	 *
+	 * @param EditPage $editPage
+	 * @param string[] $buttons EditPageBeforeEditButtons' buttons, HTML by name
+	 * @return string[]
+	 */
+	public static function withHelpBeforeButtons( EditPage $editPage, array $buttons ): array {
+		$captcha = self::captcha();
+		$page = $editPage->getArticle()->getPage();
+		$shown = isset( $captcha->getActivatedCaptchas()[CacheKeyHelper::getKeyForPage( $page )] )
+			|| $captcha->shouldCheck( $page, '', '', $editPage->getArticle()->getContext() );
+		$help = $shown ? self::helpLine() : '';
+		return $help === '' ? $buttons : [ 'captchaguard-help' => $help ] + $buttons;
+	}
+
+	/**
 	 * The line under every CAPTCHA CaptchaGuard asks for, for people who cannot
 	 * solve one: a link to $wgCaptchaGuardExemptionPage (how to get the
 	 * exemption); empty when the setting is false or the message is disabled.
@@ -259,9 +292,16 @@ final class ConfirmEditCompat {
 	 * @return string HTML
 	 */
 	public static function helpLine(): string {
-		$context = RequestContext::getMain();
-		$page = $context->getConfig()->get( 'CaptchaGuardExemptionPage' );
-		$message = $context->msg( 'captchaguard-captcha-help', (string)$page );
+		return self::helpLineIn( RequestContext::getMain() );
+	}
+
+	/**
+	 * @param MessageLocalizer $localizer Whose language the line is in
+	 * @return string HTML
+	 */
+	private static function helpLineIn( MessageLocalizer $localizer ): string {
+		$page = MediaWikiServices::getInstance()->getMainConfig()->get( 'CaptchaGuardExemptionPage' );
+		$message = $localizer->msg( 'captchaguard-captcha-help', (string)$page );
 		if ( !$page || $message->isDisabled() ) {
 			return '';
 		}

@@ -2,7 +2,7 @@
 //! and the reader's one-page skin carried to the save's answer.
 
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{PhpRef, Zval};
 
 use super::guard;
 use super::php::host::{self, Level};
@@ -60,6 +60,39 @@ impl EditFormHandler {
                         &[],
                         Some(&error),
                     );
+                }
+            },
+        );
+    }
+
+    /// The emergency switch's CAPTCHA is ConfirmEdit's own, which it adds
+    /// while the buttons are built: the line for people who cannot solve
+    /// CAPTCHAs goes first among the buttons, so right under it.
+    #[php(name = "onEditPageBeforeEditButtons")]
+    pub fn on_edit_page_before_edit_buttons(
+        &self,
+        edit_page: &Zval,
+        mut buttons: PhpRef,
+        tabindex: &Zval,
+        extra: &[&Zval],
+    ) {
+        // At worst the line is missing: nothing to fail safe for.
+        guard::contained(
+            "EditPageBeforeEditButtons",
+            || (),
+            || {
+                // A filter's CAPTCHA, ours, has the line already.
+                if request::with(|s| s.was_applied()) {
+                    return;
+                }
+                match confirm_edit_compat::with_help_before_buttons(edit_page, &buttons) {
+                    Ok(with_help) => buttons.set_hashtable(with_help),
+                    Err(error) => host::log(
+                        Level::Warning,
+                        "Could not add the CAPTCHA help line to the edit form: {error}",
+                        &[],
+                        Some(&error),
+                    ),
                 }
             },
         );

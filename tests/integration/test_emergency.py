@@ -192,6 +192,24 @@ class EmergencyBase(unittest.TestCase):
             result = client.edit(unique(f"CG emergency {user}"), "text")
             self.assertTrue(expect(result), (user, result))
 
+    def test_the_edit_form_has_the_help_line_right_under_the_switchs_captcha(self):
+        self.switch(state="on", actions="edit|create", expiry="1 hour", reason="attack")
+        time.sleep(SETTLE)
+        page = WikiClient(self.base).request(
+            "/index.php", params={"title": unique("CG emergency help"), "action": "edit"}).text
+        # ConfirmEdit's CAPTCHA, then the line, then the buttons.
+        answer = page.find('name="wpCaptchaWord"')
+        line = page.find('class="captchaguard-help"')
+        save = page.find("id='wpSaveWidget'")
+        self.assertTrue(0 < answer < line < save, (answer, line, save))
+        self.assertEqual(page.count('class="captchaguard-help"'), 1)
+        self.assertIn("Cannot solve CAPTCHAs?", strip_tags(page[line:save]))
+        self.switch(state="off", reason="over")
+        time.sleep(SETTLE)
+        page = WikiClient(self.base).request(
+            "/index.php", params={"title": unique("CG emergency help"), "action": "edit"}).text
+        self.assertNotIn("captchaguard-help", page)
+
     def test_refused_and_bad_input_change_nothing(self):
         self.switch(state="on", actions="create", expiry="1 hour", reason="baseline")
         before, log_before = self.state(), self.log()

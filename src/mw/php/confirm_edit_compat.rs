@@ -2,8 +2,9 @@
 //! internals: checking an answer, failing an edit the way ConfirmEdit does,
 //! and showing a CAPTCHA.
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::Zval;
+use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::{call, call_value, static_method, BindingError, Method, Result};
 use crate::policy::challenge::AnswerCheck;
@@ -19,6 +20,12 @@ const MARK_ANSWER_FIELDS_USED: Method =
 const ADD_REASON_SCRIPT: Method = static_method(CLASS, "addReasonScript", &["OutputPage"], "void");
 const ADD_FORM_INSIDE: Method =
     static_method(CLASS, "addFormInside", &["SpecialPage", "string"], "bool");
+const WITH_HELP_BEFORE_BUTTONS: Method = static_method(
+    CLASS,
+    "withHelpBeforeButtons",
+    &["EditPage", "array"],
+    "array",
+);
 const HELP_LINE: Method = static_method(CLASS, "helpLine", &[], "string");
 const ANSWER_PARAMS: Method = static_method(CLASS, "answerParams", &["ApiBase", "array"], "array");
 
@@ -32,6 +39,7 @@ pub(super) const METHODS: &[Method] = &[
     ADD_FORM_INSIDE,
     ANSWER_PARAMS,
     HELP_LINE,
+    WITH_HELP_BEFORE_BUTTONS,
 ];
 
 /// The outcomes `checkAnswer` reports, named by the module.
@@ -108,4 +116,18 @@ pub fn answer_params(module: &Zval, modules: Vec<String>) -> Result<Vec<(String,
 /// wiki turned it off.
 pub fn help_line() -> Result<String> {
     call(&HELP_LINE, vec![])
+}
+
+/// The edit form's buttons with the help line first when ConfirmEdit shows
+/// its own CAPTCHA in the form; the same buttons otherwise.
+pub fn with_help_before_buttons(edit_page: &Zval, buttons: &Zval) -> Result<ZBox<ZendHashTable>> {
+    let value = call_value(&WITH_HELP_BEFORE_BUTTONS, vec![edit_page, buttons])?;
+    value
+        .array()
+        .map(ToOwned::to_owned)
+        .ok_or_else(|| BindingError::Unexpected {
+            call: &WITH_HELP_BEFORE_BUTTONS,
+            expected: "an array",
+            found: format!("{:?}", value.get_type()),
+        })
 }
