@@ -52,15 +52,18 @@ class SensitiveFiltersDatabaseTest extends DatabaseTestCase {
 		$this->assertTrue( $refused->hasMessage( 'captchaguard-filter-uncovered-actions' ), (string)$refused );
 		$this->assertStringContainsString( 'showcaptcha', $refused->getMessage()->text() );
 		$this->assertStringContainsString( 'where no CAPTCHA can be asked: delete.', $refused->getMessage()->text() );
-		$mixed = $this->saveCaptchaFilter(
-			'(action == "edit" | action == "autocreateaccount") & user_age < 60', [ 'showcaptcha' => [] ]
+		$both = $this->saveCaptchaFilter(
+			'(action == "delete" | action == "autocreateaccount") & user_age < 60', [ 'showcaptcha' => [] ]
 		);
-		$this->assertStringContainsString( 'where no CAPTCHA can be asked: autocreateaccount.',
-			$mixed->getMessage()->text() );
-		// Edits, sign-ups, moves, uploads, or no limit: saved; and any rule without a CAPTCHA action.
+		$this->assertStringContainsString( 'where no CAPTCHA can be asked: autocreateaccount and delete.',
+			$both->getMessage()->text() );
+		// A filter that can also match an action a CAPTCHA covers, or any: saved;
+		// and any rule without a CAPTCHA action.
 		foreach ( [
 			'action == "edit" & added_lines rlike "x"',
 			'action in ["move", "upload"]',
+			'(action == "edit" | action == "autocreateaccount") & user_age < 60',
+			'action rlike "upload" & file_size > 100',
 			'user_editcount < 10',
 		] as $rules ) {
 			$this->assertStatusGood( $this->saveCaptchaFilter( $rules, [ 'showcaptcha' => [] ] ) );
