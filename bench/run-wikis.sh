@@ -6,7 +6,7 @@
 #   run-wikis.sh soak-baseline N MINUTES  the same without CaptchaGuard: soak-plain (8241)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-wikis="$repo/build/wikis" mw="$repo/build/mw143/usr/share/mediawiki"
+wikis="$repo/build/wikis" mw="${MW143:-$repo/build/mw143/usr/share/mediawiki}"
 # The wikis serve a copy of the checkout as it is now (PHP, extension.json, the
 # module): these runs take up to two hours, and a checkout edited or rebuilt
 # meanwhile must not change what they measure.

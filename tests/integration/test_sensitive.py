@@ -497,6 +497,9 @@ def load_tests(loader, tests, pattern):
         ("CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI", "hc143=8171", HCaptchaBucketTest),
         ("CAPTCHAGUARD_SENSITIVE_OLD_WIKI", "mw139=8101", OldWikiTest),
     ):
+        # Set empty: a run without that wiki (the Debian 13 run has no hCaptcha or 1.39 wiki).
+        if os.environ.get(variable) == "":
+            continue
         name, port, wiki_dir = only(variable, default)
         case = type(f"{cls.__name__}_{name}", (cls,), {
             "base": f"http://127.0.0.1:{port}", "wiki_dir": wiki_dir,

@@ -23,7 +23,9 @@ $captchaGuardExtensions = [
 	'ConfirmEdit' => "$captchaGuardCore/ConfirmEdit/extension.json",
 	$captchaGuardCaptcha => "$captchaGuardCore/ConfirmEdit/$captchaGuardCaptcha/extension.json",
 	'AbuseFilter' => "$captchaGuardCore/AbuseFilter/extension.json",
-	'CaptchaGuard' => "$captchaGuardRoot/extension.json",
+	// wiki.sh sets $captchaGuardPackaged for a wiki served with the installed package.
+	'CaptchaGuard' => empty( $captchaGuardPackaged )
+		? "$captchaGuardRoot/extension.json" : "$IP/extensions/CaptchaGuard/extension.json",
 ];
 // The same wiki without CaptchaGuard (benchmarks): a server or CLI run that
 // wiki.sh started without the module.

@@ -10,6 +10,11 @@
 # WIKI_MODULE=PATH at create: another build of the module (the fault tests'), or
 # none: without the module and without CaptchaGuard (the benchmark's A/A wikis);
 # WIKI_FPM_WORKERS=N: N PHP-FPM workers instead of 2.
+# WIKI_MODULE=system: the module PHP's own configuration loads (the installed
+# package) and the extension the package installed in MediaWiki's extensions.
+# WIKI_ROOT=DIR at create: PHP, PHP-FPM and nginx of the Debian root DIR (made by
+# packaging/debian-root.sh), which sees this wiki's folder and tests/ at the same
+# paths; MWROOT is a path inside it.
 #   wiki.sh module DIR PATH|none   serve the wiki with another build of the module,
 #   or without the module and CaptchaGuard, from its next start (the benchmark
 #   moves CaptchaGuard from wiki to wiki this way; its tables stay, and a wiki
@@ -20,24 +25,64 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 default_module="$repo/target/release/libcaptchaguard.so"
 module=$default_module
 [ -f "$dir/module" ] && module=$(cat "$dir/module")
+root=""
+[ -f "$dir/root" ] && root=$(cat "$dir/root")
 # The servers run as the user who owns the checkout: a clone under /root is not
 # readable by www-data, and these wikis are throwaway test and demo wikis.
 server_user=$(stat -c %U "$repo")
+# A command of the wiki's system: the machine's, or the Debian root's.
+in_root() {
+	if [ -n "$root" ]; then chroot "$root" "$@"; else "$@"; fi
+}
+# The Debian root sees /proc, /dev, this wiki's folder and the tests.
+attach_root() {
+	[ -n "$root" ] || return 0
+	"$repo/packaging/debian-root.sh" mount "$root"
+	mountpoint -q "$root$dir" && umount "$root$dir"
+	mkdir -p "$dir" "$root$dir"
+	mount --bind "$dir" "$root$dir"
+	BIND="$repo/tests:ro" "$repo/packaging/debian-root.sh" bind "$root"
+}
 php_cli() {
-	if [ "$module" = none ]; then CAPTCHAGUARD_UNLOADED=1 MW_CONFIG_FILE="$dir/LocalSettings.php" php "$@"
-	else MW_CONFIG_FILE="$dir/LocalSettings.php" php -d extension="$module" "$@"; fi
+	case "$module" in
+		none) CAPTCHAGUARD_UNLOADED=1 MW_CONFIG_FILE="$dir/LocalSettings.php" in_root php "$@" ;;
+		system) MW_CONFIG_FILE="$dir/LocalSettings.php" in_root php "$@" ;;
+		*) MW_CONFIG_FILE="$dir/LocalSettings.php" in_root php -d extension="$module" "$@" ;;
+	esac
+}
+# The PHP CLI a test runs a script with, as the servers run PHP ($dir/php).
+write_php_wrapper() {
+	local run=php
+	[ -n "$root" ] && run="chroot $root php"
+	case "$module" in
+		none|system) ;;
+		*) run+=" -d extension='$module'" ;;
+	esac
+	{
+		echo '#!/bin/sh'
+		echo "export MW_CONFIG_FILE='$dir/LocalSettings.php'"
+		[ "$module" = none ] && echo "export CAPTCHAGUARD_UNLOADED=1"
+		echo "exec $run \"\$@\""
+	} > "$dir/php"
+	chmod +x "$dir/php"
 }
 
 # The module this wiki is served with from now on: a path, or none.
 use_module() {
-	if [ "$1" = none ]; then module=none; else module=$(realpath "$1"); fi
+	case "$1" in none|system) module=$1 ;; *) module=$(realpath "$1") ;; esac
 	echo "$module" > "$dir/module"
 }
 
 create() {
 	local mw=$1 port=$2
-	stop; rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
+	stop
+	root=""
+	[ -n "${WIKI_ROOT:-}" ] && root=$(realpath "$WIKI_ROOT")
+	[ -n "$root" ] && mountpoint -q "$root$dir" && umount "$root$dir"
+	rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
+	[ -n "$root" ] && echo "$root" > "$dir/root"
+	attach_root
 	# Not what the wiki this one replaces was last served with: a benchmark wiki
 	# left without the module would be installed without CaptchaGuard's tables.
 	module=$default_module
@@ -50,7 +95,7 @@ create() {
 		db_args=( --dbtype=mysql --dbserver="$host:$dbport" --dbname="$dbname"
 			--dbuser=wiki --dbpass=wikipass --installdbuser=wiki --installdbpass=wikipass )
 	fi
-	php "$mw/maintenance/install.php" "${db_args[@]}" --confpath="$dir" \
+	in_root php "$mw/maintenance/install.php" "${db_args[@]}" --confpath="$dir" \
 		--server="http://127.0.0.1:$port" --scriptpath="" --lang=en \
 		--pass='Guard-Admin-2026' "CaptchaGuard Test Wiki" Admin >"$dir/install.log"
 	# Its own localisation cache: Debian's default (/var/cache/mediawiki) is shared by
@@ -58,6 +103,8 @@ create() {
 	mkdir -p "$dir/cache"
 	echo "\$wgCacheDirectory = __DIR__ . '/cache';" >> "$dir/LocalSettings.php"
 	echo "${WIKI_EXTRA_SETTINGS:-}" >> "$dir/LocalSettings.php"
+	[ "$module" = system ] && echo "\$captchaGuardPackaged = true;" >> "$dir/LocalSettings.php"
+	write_php_wrapper
 	echo "require '$repo/tests/integration/wiki-settings.php';" >> "$dir/LocalSettings.php"
 	php_cli "$mw/maintenance/update.php" --quick >"$dir/update.log"
 	local pass='Guard-User-2026'
@@ -102,7 +149,7 @@ pm.max_children = ${WIKI_FPM_WORKERS:-2}
 pm.max_requests = 0
 catch_workers_output = yes
 env[CAPTCHAGUARD_SERVER] = server$(n=${n#-}; echo "${n:-1}")
-$(if [ "$module" = none ]; then echo "env[CAPTCHAGUARD_UNLOADED] = 1"; else echo "php_admin_value[extension] = $module"; fi)
+$(case "$module" in none) echo "env[CAPTCHAGUARD_UNLOADED] = 1" ;; system) ;; *) echo "php_admin_value[extension] = $module" ;; esac)
 php_admin_value[error_log] = $dir/php-error.log
 CONF
 	done
@@ -169,10 +216,12 @@ start() {
 	stop
 	# One log per server lifetime: "logged once per worker" is counted in it.
 	rm -f "$dir/captchaguard.log"
+	attach_root
 	if [ ! -f "$dir/fpm-shared" ]; then
-		for conf in "$dir"/fpm*.conf; do php-fpm8.2 --allow-to-run-as-root -y "$conf" -p "$dir"; done
+		local fpm; fpm=php-fpm$(in_root php -n -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')
+		for conf in "$dir"/fpm*.conf; do in_root "$fpm" --allow-to-run-as-root -y "$conf" -p "$dir"; done
 	fi
-	nginx -c "$dir/nginx.conf" -p "$dir"
+	in_root nginx -c "$dir/nginx.conf" -p "$dir"
 	local port; port=$(cat "$dir/port")
 	for _ in $(seq 50); do
 		curl -sf -o /dev/null "http://127.0.0.1:$port/api.php?action=query&format=json" && return 0
@@ -194,6 +243,7 @@ stop() {
 set_module() {
 	[ -f "$dir/fpm-shared" ] && { echo "$dir is served by another wiki's pool" >&2; return 1; }
 	use_module "$1"
+	write_php_wrapper
 	write_server_config "$(cat "$dir/mwroot")" "$(cat "$dir/port")"
 }
 
