@@ -16,7 +16,7 @@ use MediaWiki\Request\DerivativeRequest;
  * is therefore run as a search for the filters the viewer may search
  * (SensitiveRequests::searchableFilters). The search form is built before
  * the list, so it keeps what the viewer typed. AbuseFilter offers that search
- * only with abusefilter-log-detail; without it (readers not logged in, by
+ * only with abusefilter-log-detail; without it (everyone but administrators, by
  * default) the list is not shown while protected filters exist.
  */
 class SensitiveAbuseLog extends SpecialAbuseLog {

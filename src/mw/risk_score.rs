@@ -15,7 +15,7 @@ use crate::policy::events::EventKind;
 use crate::policy::score::NO_SCORE;
 use crate::state::request;
 
-/// Other extensions' in-process API (see README).
+/// Other extensions' in-process API (docs/risk-score.md).
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\RiskScore")]
 pub struct RiskScore;

@@ -62,7 +62,7 @@ pub enum FilteredAction {
     /// stashes the file so the answer can publish it.
     Upload,
     /// Anything else: deletions, automatic account creation and the other
-    /// actions no form of which can take a CAPTCHA (see README).
+    /// actions no form of which can take a CAPTCHA (docs/filter-captchas.md).
     Uncovered,
 }
 

@@ -31,7 +31,7 @@ echo "Installing $(basename "$package") with apt in a fresh $(. "$base/etc/os-re
 in_root() { "$root_tool" run "$root" "$@"; }
 # phpenmod enabled the module for every SAPI.
 for sapi in cli fpm; do
-	[ -e "$root/etc/php/$php/$sapi/conf.d/20-captchaguard.ini" ] \
+	[ -L "$root/etc/php/$php/$sapi/conf.d/20-captchaguard.ini" ] \
 		|| { echo "the package did not enable the module for $sapi" >&2; exit 1; }
 done
 in_root php -m | grep -qx captchaguard || { echo "PHP $php does not load the module" >&2; exit 1; }
