@@ -19,7 +19,7 @@ namespace MediaWiki\Extension\CaptchaGuard {
     }
 
     /**
-     * Other extensions' in-process API (see README).
+     * Other extensions' in-process API (docs/risk-score.md).
      */
     class RiskScore {
         public function __construct() {}
