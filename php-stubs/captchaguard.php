@@ -302,7 +302,8 @@ namespace MediaWiki\Extension\CaptchaGuard\Emergency {
 
         /**
          * Checks a requested change against the module's clock and the farm:
-         * an `AcceptedChange` to store, or a `SwitchRefusal` that says why not.
+         * an `AcceptedChange` to store, or a list of `SwitchRefusal`s, one per
+         * problem, that say why not.
          *
          * @param \MediaWiki\Extension\CaptchaGuard\Value\SwitchChange $change
          * @return mixed

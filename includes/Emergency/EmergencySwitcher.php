@@ -16,6 +16,7 @@ use SpecialPage;
 use Status;
 use Throwable;
 use Wikimedia\ParamValidator\TypeDef\ExpiryDef;
+use Wikimedia\Timestamp\TimestampException;
 
 /**
  * One change of the emergency switch, from the special page or the API:
@@ -52,17 +53,19 @@ class EmergencySwitcher {
 			expiryGiven: trim( $expiry ) !== '',
 			expiry: self::parseExpiry( $expiry ),
 			reason: $reason,
-			maxSeconds: (int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' ),
+			maxSeconds: $this->maxExpirySeconds(),
 			wikis: array_values( array_map( 'strval', $wikis ) ),
 			currentWiki: $this->store->getWikiId(),
 			knownWikis: $this->knownWikis(),
 			maySwitchOthers: $performer->isAllowed( 'emergencycaptcha-global' )
 		) );
-		if ( $check instanceof SwitchRefusal ) {
-			$params = $check->durationParam
-				? [ Message::durationParam( (int)$check->params[0] ) ]
-				: $check->params;
-			return Status::newFatal( ApiMessage::create( [ $check->message, ...$params ], $check->code ) );
+		if ( is_array( $check ) ) {
+			// Every problem at once: the form and the API list them all.
+			$status = Status::newGood();
+			foreach ( $check as $refusal ) {
+				$status->fatal( self::refusalMessage( $refusal ) );
+			}
+			return $status;
 		}
 		$wikis = $check->wikis;
 
@@ -87,6 +90,29 @@ class EmergencySwitcher {
 			EmergencyPolicy::coveredElsewhere( $wikis, $this->store->getWikiId(), $this->knownWikis() )
 		);
 		return Status::newGood( $check );
+	}
+
+	/**
+	 * The longest expiry a switch may have, in seconds from now.
+	 */
+	public function maxExpirySeconds(): int {
+		return (int)$this->config->get( 'CaptchaGuardEmergencyMaxExpiry' );
+	}
+
+	/**
+	 * Whether the performer could name wikis other than this one: the wiki
+	 * shares its switch with others, and the performer may switch them.
+	 */
+	public function mayNameOtherWikis( Authority $performer ): bool {
+		return $performer->isAllowed( 'emergencycaptcha-global' )
+			&& array_diff( $this->knownWikis(), [ $this->store->getWikiId() ] ) !== [];
+	}
+
+	private static function refusalMessage( SwitchRefusal $refusal ): ApiMessage {
+		$params = $refusal->durationParam
+			? [ Message::durationParam( (int)$refusal->params[0] ) ]
+			: $refusal->params;
+		return ApiMessage::create( [ $refusal->message, ...$params ], $refusal->code );
 	}
 
 	/**
@@ -126,17 +152,21 @@ class EmergencySwitcher {
 	}
 
 	/**
-	 * @return int|null Unix time, PHP_INT_MAX for "infinite", null if not understood
+	 * @return int|null Unix time; PHP_INT_MAX for "infinite" and for a time
+	 *  too far away for MediaWiki to hold ("99999999999 years"), which the
+	 *  policy refuses as over the cap; null if not understood
 	 */
 	private static function parseExpiry( string $expiry ): ?int {
 		try {
 			$parsed = ExpiryDef::normalizeExpiry( trim( $expiry ) );
+			if ( $parsed === 'infinity' ) {
+				return PHP_INT_MAX;
+			}
+			return $parsed ? (int)$parsed->getTimestamp( TS_UNIX ) : null;
 		} catch ( InvalidArgumentException $e ) {
 			return null;
-		}
-		if ( $parsed === 'infinity' ) {
+		} catch ( TimestampException $e ) {
 			return PHP_INT_MAX;
 		}
-		return $parsed ? (int)$parsed->getTimestamp( TS_UNIX ) : null;
 	}
 }

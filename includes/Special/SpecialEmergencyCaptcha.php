@@ -41,15 +41,23 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 	public function execute( $par ) {
 		$this->setHeaders();
 		if ( !$this->getAuthority()->isAllowed( 'emergencycaptcha' ) ) {
-			$this->getOutput()->addHTML( $this->describeState() );
+			$this->getOutput()->addHTML( $this->introduction() . $this->describeState() );
 			$this->getOutput()->addWikiMsg( 'captchaguard-emergency-readonly' );
 			$this->addOutcomes();
 			return;
 		}
 		parent::execute( $par );
 		// Once, on top, and after a change has been handled: the state as it is now.
-		$this->getOutput()->prependHTML( $this->describeState() );
+		$this->getOutput()->prependHTML( $this->introduction() . $this->describeState() );
 		$this->addOutcomes();
+	}
+
+	/**
+	 * One sentence for a person in a hurry: what the switch does, who is asked.
+	 */
+	private function introduction(): string {
+		return Html::rawElement( 'p', [ 'id' => 'captchaguard-emergency-intro' ],
+			$this->msg( 'captchaguard-emergency-intro' )->parse() );
 	}
 
 	/**
@@ -94,7 +102,9 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 			// captchaguard-emergency-action-edit, -create, -addurl, -createaccount
 			$options[$this->msg( "captchaguard-emergency-action-$trigger" )->escaped()] = $trigger;
 		}
-		return [
+		// Actions and expiry matter only when switching on: hidden otherwise.
+		$onlyWhenOn = [ '!==', 'state', 'on' ];
+		$fields = [
 			'state' => [
 				'type' => 'radio',
 				'label-message' => 'captchaguard-emergency-field-state',
@@ -109,24 +119,31 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 				'label-message' => 'captchaguard-emergency-field-actions',
 				'options' => $options,
 				'default' => EmergencyPolicy::defaultTriggers(),
+				'hide-if' => $onlyWhenOn,
 			],
 			'expiry' => [
 				'type' => 'text',
 				'label-message' => 'captchaguard-emergency-field-expiry',
-				'help-message' => 'captchaguard-emergency-field-expiry-help',
+				'help' => $this->msg( 'captchaguard-emergency-field-expiry-help' )
+					->durationParams( $this->switcher->maxExpirySeconds() )->parse(),
 				'default' => '',
+				'hide-if' => $onlyWhenOn,
 			],
 			'reason' => [
 				'type' => 'text',
 				'label-message' => 'captchaguard-emergency-field-reason',
 			],
-			'wikis' => [
+		];
+		// Naming other wikis needs a farm that shares the switch, and the right to.
+		if ( $this->switcher->mayNameOtherWikis( $this->getAuthority() ) ) {
+			$fields['wikis'] = [
 				'type' => 'text',
 				'label-message' => 'captchaguard-emergency-field-wikis',
 				'help-message' => 'captchaguard-emergency-field-wikis-help',
 				'default' => '',
-			],
-		];
+			];
+		}
+		return $fields;
 	}
 
 	public function onSubmit( array $data ) {
@@ -136,12 +153,16 @@ class SpecialEmergencyCaptcha extends FormSpecialPage {
 			$data['actions'] ?: [],
 			(string)$data['expiry'],
 			(string)$data['reason'],
-			preg_split( '/[\s,|]+/', (string)$data['wikis'] ) ?: []
+			preg_split( '/[\s,|]+/', (string)( $data['wikis'] ?? '' ) ) ?: []
 		);
 	}
 
 	public function onSuccess() {
 		$this->getOutput()->addHTML( Html::successBox( $this->msg( 'captchaguard-emergency-saved' )->escaped() ) );
+		// The form stays: the next change (longer, more actions, off) is one step away.
+		$form = $this->getForm();
+		$form->prepareForm();
+		$form->displayForm( false );
 	}
 
 	protected function getDisplayFormat() {

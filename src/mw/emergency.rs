@@ -157,7 +157,8 @@ pub struct EmergencyPolicy;
 #[php_impl]
 impl EmergencyPolicy {
     /// Checks a requested change against the module's clock and the farm:
-    /// an `AcceptedChange` to store, or a `SwitchRefusal` that says why not.
+    /// an `AcceptedChange` to store, or a list of `SwitchRefusal`s, one per
+    /// problem, that say why not.
     pub fn validate(change: &SwitchChange) -> PhpResult<Zval> {
         guard::trip("EmergencyPolicy::validate");
         let request = ChangeRequest {
@@ -173,10 +174,10 @@ impl EmergencyPolicy {
             known_wikis: &change.known_wikis,
             may_switch_others: change.may_switch_others,
         };
-        let checked = validate(&request, clock::unix_now(), change.max_seconds)
-            .and_then(|valid| Ok((valid, validate_scope(&scope)?)));
-        let answer = match checked {
-            Ok((valid, wikis)) => AcceptedChange {
+        let change_check = validate(&request, clock::unix_now(), change.max_seconds);
+        let scope_check = validate_scope(&scope);
+        let answer = match (change_check, scope_check) {
+            (Ok(valid), Ok(wikis)) => AcceptedChange {
                 active: valid.on,
                 actions: valid.actions.iter().map(|t| t.name().to_owned()).collect(),
                 stored_actions: format_actions(&valid.actions),
@@ -185,15 +186,22 @@ impl EmergencyPolicy {
                 wikis,
             }
             .into_zval(false)?,
-            Err(error) => {
-                let (message, params) = error.message();
-                SwitchRefusal {
-                    message: message.to_owned(),
-                    params,
-                    code: error.api_code().to_owned(),
-                    duration_param: error.param_is_duration(),
-                }
-                .into_zval(false)?
+            (change_check, scope_check) => {
+                // Every problem at once, the change's first, then the wikis'.
+                let errors = change_check.err().into_iter().flatten();
+                let refusals: Vec<SwitchRefusal> = errors
+                    .chain(scope_check.err().into_iter().flatten())
+                    .map(|error| {
+                        let (message, params) = error.message();
+                        SwitchRefusal {
+                            message: message.to_owned(),
+                            params,
+                            code: error.api_code().to_owned(),
+                            duration_param: error.param_is_duration(),
+                        }
+                    })
+                    .collect();
+                refusals.into_zval(false)?
             }
         };
         Ok(answer)

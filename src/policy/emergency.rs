@@ -160,54 +160,73 @@ pub fn validate(
     request: &ChangeRequest,
     now: i64,
     max_seconds: i64,
-) -> Result<Change, SwitchError> {
+) -> Result<Change, Vec<SwitchError>> {
+    // Every problem at once: a person in a hurry fixes the form in one go.
+    let mut errors = Vec::new();
     let reason = request.reason.trim();
     if reason.is_empty() {
-        return Err(SwitchError::MissingReason);
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(SwitchError::ReasonTooLong {
+        errors.push(SwitchError::MissingReason);
+    } else if reason.chars().count() > MAX_REASON_CHARS {
+        errors.push(SwitchError::ReasonTooLong {
             max: MAX_REASON_CHARS,
         });
     }
     if !request.on {
-        return Ok(Change {
-            on: false,
-            actions: BTreeSet::new(),
-            expiry: 0,
-            reason: reason.to_owned(),
-        });
+        return if errors.is_empty() {
+            Ok(Change {
+                on: false,
+                actions: BTreeSet::new(),
+                expiry: 0,
+                reason: reason.to_owned(),
+            })
+        } else {
+            Err(errors)
+        };
     }
-    let names: Vec<&str> = request
+    let mut actions = BTreeSet::new();
+    for name in request
         .actions
         .iter()
         .map(|a| a.trim())
         .filter(|a| !a.is_empty())
-        .collect();
-    let actions: BTreeSet<Trigger> = if names.is_empty() {
-        Trigger::DEFAULT.into_iter().collect()
-    } else {
-        names
-            .into_iter()
-            .map(str::parse)
-            .collect::<Result<_, _>>()?
-    };
+    {
+        match name.parse::<Trigger>() {
+            Ok(trigger) => {
+                actions.insert(trigger);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    if actions.is_empty() {
+        actions = Trigger::DEFAULT.into_iter().collect();
+    }
+    let expiry = checked_expiry(request, now, max_seconds)
+        .map_err(|error| errors.push(error))
+        .ok();
+    match expiry {
+        Some(expiry) if errors.is_empty() => Ok(Change {
+            on: true,
+            actions,
+            expiry,
+            reason: reason.to_owned(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A switch-on's expiry, if it is given, understood, ahead and within the cap.
+fn checked_expiry(request: &ChangeRequest, now: i64, max_seconds: i64) -> Result<i64, SwitchError> {
     if !request.expiry_given {
         return Err(SwitchError::MissingExpiry);
     }
     let expiry = request.expiry.ok_or(SwitchError::UnparseableExpiry)?;
     if expiry <= now {
-        return Err(SwitchError::ExpiryInPast);
+        Err(SwitchError::ExpiryInPast)
+    } else if expiry.saturating_sub(now) > max_seconds {
+        Err(SwitchError::ExpiryOverCap { max_seconds })
+    } else {
+        Ok(expiry)
     }
-    if expiry.saturating_sub(now) > max_seconds {
-        return Err(SwitchError::ExpiryOverCap { max_seconds });
-    }
-    Ok(Change {
-        on: true,
-        actions,
-        expiry,
-        reason: reason.to_owned(),
-    })
 }
 
 /// Every wiki sharing the switch table, in a stored list of covered wikis.
@@ -228,7 +247,7 @@ pub struct ScopeRequest<'a> {
 /// The wikis a change covers: this wiki by default; others (or `*`) only with
 /// the global right, and only wikis of the farm, so a typo protects nothing
 /// silently.
-pub fn validate_scope(scope: &ScopeRequest<'_>) -> Result<Vec<String>, SwitchError> {
+pub fn validate_scope(scope: &ScopeRequest<'_>) -> Result<Vec<String>, Vec<SwitchError>> {
     let mut wikis: Vec<String> = Vec::new();
     for wiki in scope
         .requested
@@ -245,18 +264,21 @@ pub fn validate_scope(scope: &ScopeRequest<'_>) -> Result<Vec<String>, SwitchErr
     }
     let others = wikis.iter().any(|w| w != scope.current_wiki);
     if others && !scope.may_switch_others {
-        return Err(SwitchError::NeedsGlobalRight);
+        return Err(vec![SwitchError::NeedsGlobalRight]);
     }
     if wikis.iter().any(|w| w == ALL_WIKIS) {
         return Ok(vec![ALL_WIKIS.to_owned()]);
     }
-    if let Some(unknown) = wikis
+    let unknown: Vec<SwitchError> = wikis
         .iter()
-        .find(|w| *w != scope.current_wiki && !scope.known_wikis.contains(w))
-    {
-        return Err(SwitchError::UnknownWiki(unknown.clone()));
+        .filter(|w| *w != scope.current_wiki && !scope.known_wikis.contains(w))
+        .map(|w| SwitchError::UnknownWiki(w.clone()))
+        .collect();
+    if unknown.is_empty() {
+        Ok(wikis)
+    } else {
+        Err(unknown)
     }
-    Ok(wikis)
 }
 
 /// The wikis other than this one that a change to `wikis` (as validated)
@@ -404,8 +426,33 @@ mod tests {
             ),
         ];
         for (request, error) in cases {
-            assert_eq!(validate(&request, NOW, WEEK), Err(error));
+            assert_eq!(validate(&request, NOW, WEEK), Err(vec![error]));
         }
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let request = ChangeRequest {
+            expiry_given: false,
+            ..on(&["teleport", "edit", "fly"], None, " ")
+        };
+        assert_eq!(
+            validate(&request, NOW, WEEK),
+            Err(vec![
+                SwitchError::MissingReason,
+                SwitchError::UnknownAction("teleport".into()),
+                SwitchError::UnknownAction("fly".into()),
+                SwitchError::MissingExpiry,
+            ])
+        );
+        // Beyond any date MediaWiki can hold, PHP passes i64::MAX: refused as too far away.
+        assert_eq!(
+            validate(&on(&["edit"], Some(i64::MAX), ""), NOW, WEEK),
+            Err(vec![
+                SwitchError::MissingReason,
+                SwitchError::ExpiryOverCap { max_seconds: WEEK }
+            ])
+        );
     }
 
     #[test]
@@ -429,7 +476,7 @@ mod tests {
                 NOW,
                 WEEK
             ),
-            Err(SwitchError::MissingReason)
+            Err(vec![SwitchError::MissingReason])
         );
     }
 
@@ -484,7 +531,7 @@ mod tests {
         for requested in [list(&["farm2"]), list(&["*"]), list(&["farm1", "farm2"])] {
             assert_eq!(
                 validate_scope(&scope(&requested, &known, false)),
-                Err(SwitchError::NeedsGlobalRight),
+                Err(vec![SwitchError::NeedsGlobalRight]),
                 "{requested:?}"
             );
         }
@@ -497,8 +544,11 @@ mod tests {
             Ok(list(&["*"]))
         );
         assert_eq!(
-            validate_scope(&scope(&list(&["farm3"]), &known, true)),
-            Err(SwitchError::UnknownWiki("farm3".into()))
+            validate_scope(&scope(&list(&["farm3", "farm2", "farm4"]), &known, true)),
+            Err(vec![
+                SwitchError::UnknownWiki("farm3".into()),
+                SwitchError::UnknownWiki("farm4".into())
+            ])
         );
     }
 
@@ -508,9 +558,9 @@ mod tests {
         assert!(validate(&on(&[], Some(NOW + 60), &long), NOW, WEEK).is_ok());
         assert_eq!(
             validate(&on(&[], Some(NOW + 60), &format!("{long}x")), NOW, WEEK),
-            Err(SwitchError::ReasonTooLong {
+            Err(vec![SwitchError::ReasonTooLong {
                 max: MAX_REASON_CHARS
-            })
+            }])
         );
     }
 

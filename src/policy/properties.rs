@@ -117,17 +117,25 @@ proptest! {
                     prop_assert!(change.actions.is_empty());
                 }
             }
-            Err(SwitchError::UnknownAction(name)) => {
-                prop_assert!(name.parse::<Trigger>().is_err());
-                prop_assert!(actions.iter().any(|a| a.trim() == name));
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for error in errors {
+                    match error {
+                        SwitchError::UnknownAction(name) => {
+                            prop_assert!(on);
+                            prop_assert!(name.parse::<Trigger>().is_err());
+                            prop_assert!(actions.iter().any(|a| a.trim() == name));
+                        }
+                        SwitchError::MissingReason => prop_assert!(reason.trim().is_empty()),
+                        SwitchError::ReasonTooLong { max } => prop_assert!(reason.trim().chars().count() > max),
+                        SwitchError::MissingExpiry => prop_assert!(on && !expiry_given),
+                        SwitchError::UnparseableExpiry => prop_assert!(on && expiry.is_none()),
+                        SwitchError::ExpiryInPast => prop_assert!(expiry.is_some_and(|e| e <= now)),
+                        SwitchError::ExpiryOverCap { .. } => prop_assert!(on),
+                        other => prop_assert!(false, "validate() cannot refuse with {other:?}"),
+                    }
+                }
             }
-            Err(SwitchError::MissingReason) => prop_assert!(reason.trim().is_empty()),
-            Err(SwitchError::ReasonTooLong { max }) => prop_assert!(reason.trim().chars().count() > max),
-            Err(SwitchError::MissingExpiry) => prop_assert!(on && !expiry_given),
-            Err(SwitchError::UnparseableExpiry) => prop_assert!(on && expiry.is_none()),
-            Err(SwitchError::ExpiryInPast) => prop_assert!(expiry.is_some_and(|e| e <= now)),
-            Err(SwitchError::ExpiryOverCap { .. }) => prop_assert!(on),
-            Err(other) => prop_assert!(false, "validate() cannot refuse with {other:?}"),
         }
     }
 
@@ -149,9 +157,16 @@ proptest! {
                 let covered = emergency::covered_elsewhere(&wikis, &current, &known);
                 prop_assert!(!covered.contains(&current));
             }
-            Err(SwitchError::NeedsGlobalRight) => prop_assert!(!may_switch_others),
-            Err(SwitchError::UnknownWiki(wiki)) => prop_assert!(!known.contains(&wiki) && wiki != current),
-            Err(other) => prop_assert!(false, "validate_scope() cannot refuse with {other:?}"),
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                for error in errors {
+                    match error {
+                        SwitchError::NeedsGlobalRight => prop_assert!(!may_switch_others),
+                        SwitchError::UnknownWiki(wiki) => prop_assert!(!known.contains(&wiki) && wiki != current),
+                        other => prop_assert!(false, "validate_scope() cannot refuse with {other:?}"),
+                    }
+                }
+            }
         }
     }
 

@@ -385,6 +385,74 @@ class EmergencyVisualEditorTest(VisualEditorTest):
     test_warning_then_captcha_then_saved = None
 
 
+class EmergencyPageTest(EditorTest):
+    """Issue 23, item 5: Special:EmergencyCaptcha for a person in a hurry."""
+
+    STATE_LABELS = {"on": "On", "off": "Off"}
+    EXPIRY = "#mw-input-wpexpiry input"
+    REASON = "#mw-input-wpreason input"
+    SUBMIT = "#mw-content-text .mw-htmlform-submit button, #mw-content-text .mw-htmlform-submit input"
+    # HTMLForm's errors above the form, each an error message (role=alert).
+    FORM_ERRORS = ".mw-htmlform-ooui-header-errors [role=alert]"
+
+    def choose(self, state):
+        # As a person does: a click on the radio button's label.
+        label = self.browser.driver.find_element(
+            By.XPATH, f"//*[@id='mw-content-text']//label[normalize-space()='{self.STATE_LABELS[state]}']")
+        self.browser.click_element(label, f"the {state} label")
+
+    def fill(self, css, text):
+        field = self.browser.wait_for(css)
+        field.clear()
+        if text:
+            field.send_keys(text)
+
+    def submit(self):
+        button = self.browser.wait_for(self.SUBMIT)
+        self.browser.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+
+    def test_one_sentence_every_error_at_once_and_the_form_stays(self):
+        b = self.browser
+        b.login("Admin")
+        try:
+            b.open(path_of("Special:EmergencyCaptcha"))
+            self.assertIn("Emergency CAPTCHAs ask everyone for a CAPTCHA", b.text("#captchaguard-emergency-intro"))
+            self.assertEqual(b.visible("#mw-input-wpwikis"), [], "no wikis field on a single wiki")
+            b.shot("page")
+            # Off needs only a reason: the actions and the expiry go away.
+            self.choose("off")
+            b.wait_until(lambda: b.visible("#mw-input-wpexpiry") == [], "the expiry hidden")
+            b.shot("off-chosen")
+            self.choose("on")
+            b.wait_for(self.EXPIRY)
+            self.fill(self.EXPIRY, "99999999999 years")
+            self.fill(self.REASON, "")
+            self.submit()
+            b.wait_until(lambda: "A reason is required." in b.text(self.FORM_ERRORS), "the errors")
+            self.assertEqual(
+                [e.text for e in b.visible(self.FORM_ERRORS)],
+                ["A reason is required.", "The expiry is too far away: it can be at most 7 days from now."])
+            self.assertEqual(b.wait_for(self.EXPIRY).get_attribute("value"), "99999999999 years")
+            b.shot("every-error-at-once")
+            self.fill(self.EXPIRY, "1 hour")
+            self.fill(self.REASON, "browser test of the page")
+            self.submit()
+            b.wait_until(lambda: "Emergency CAPTCHAs are on" in b.text("#captchaguard-emergency-state"), "on")
+            # The form stays: switching off is one step away.
+            self.assertTrue(b.visible(self.REASON), "the form after switching on")
+            b.shot("switched-on-form-stays")
+            self.choose("off")
+            self.fill(self.REASON, "browser test over")
+            self.submit()
+            b.wait_until(lambda: "Emergency CAPTCHAs are off" in b.text("#captchaguard-emergency-state"), "off")
+            b.shot("switched-off")
+        finally:
+            admin = WikiClient(BASE).login("Admin")
+            admin.api(post={"token": admin.token(), "state": "off", "reason": "browser test cleanup"},
+                      action="emergencycaptcha")
+
+
 class DiscussionToolsTest(EditorTest):
     def start_talk_page(self):
         title = unique("Talk:Cg dt")

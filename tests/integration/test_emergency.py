@@ -101,6 +101,9 @@ class EmergencyBase(unittest.TestCase):
                 time.sleep(0.2)
             self.fail(f"could not rename {old}")
 
+        # Each worker keeps its last known switch: make that "off" first, as an
+        # earlier test may have left a worker that has not refreshed since.
+        self.assert_every_worker(self.saved)
         rename("captchaguard_emergency", "captchaguard_emergency_away")
         try:
             time.sleep(SETTLE)
@@ -139,12 +142,14 @@ class EmergencyBase(unittest.TestCase):
             ("wpactions[]", "edit"),
             ("wpexpiry", "1 hour"),
             ("wpreason", "special page switch"),
-            ("wpwikis", ""),
         ]
         resp = self.admin.request(
             "/index.php", params={"title": "Special:EmergencyCaptcha"}, data=data
         )
         self.assertIn("was changed", strip_tags(resp.text))
+        # The form stays for the next change.
+        self.assertEqual(set(re.findall(r"name=[\"'](wpreason|wpexpiry)[\"']", resp.text)),
+                         {"wpreason", "wpexpiry"}, "the form after a change")
         state = self.state()
         self.assertTrue(state["active"])
         self.assertEqual(state["actions"], ["edit"])
@@ -155,6 +160,48 @@ class EmergencyBase(unittest.TestCase):
             "/index.php", params={"title": "Special:EmergencyCaptcha"}
         )
         self.assertIn("Emergency CAPTCHAs are <b>on</b> for: every edit, until", viewed.text)
+
+    def post_form(self, **typed):
+        page = self.admin.request("/index.php", params={"title": "Special:EmergencyCaptcha"})
+        fields, _ = form_fields(page.text, form_id=None)
+        data = [("wpEditToken", fields["wpEditToken"]), ("title", "Special:EmergencyCaptcha")]
+        data += [(f"wp{name}", value) for name, value in typed.items()]
+        return self.admin.request("/index.php", params={"title": "Special:EmergencyCaptcha"}, data=data)
+
+    def test_the_page_says_what_it_does_and_marks_what_is_required(self):
+        page = self.admin.request("/index.php", params={"title": "Special:EmergencyCaptcha"})
+        text = strip_tags(page.text)
+        self.assertIn("Emergency CAPTCHAs ask everyone for a CAPTCHA on the chosen actions of this wiki", text)
+        self.assertIn("except users with the skipcaptcha right", text)
+        self.assertIn("Reason (required):", text)
+        self.assertIn("Expires (required to switch on):", text)
+        self.assertIn("at most 7 days from now", text)
+        # A single wiki: nothing to name but itself.
+        self.assertIsNone(re.search(r"name=[\"']wpwikis[\"']", page.text), "a wikis field on a single wiki")
+        # Actions and expiry are hidden (and so not required) while "Off" is chosen.
+        hidden_when_off = re.findall(r"class='[^']*mw-htmlform-hide-if[^>]*\"label\":\{\"html\":\"([^\"]*)", page.text)
+        self.assertEqual(hidden_when_off, ["Require a CAPTCHA for:", "Expires (required to switch on):"])
+        self.assertIn("Emergency CAPTCHAs ask everyone", strip_tags(
+            WikiClient(self.base).request("/index.php", params={"title": "Special:EmergencyCaptcha"}).text))
+
+    def test_every_problem_is_shown_at_once_and_the_form_keeps_what_was_typed(self):
+        before, log_before = self.state(), self.log()
+        resp = self.post_form(state="on", expiry="99999999999 years", reason=" ")
+        self.assertEqual(resp.status, 200, resp.text[-2000:])
+        text = strip_tags(resp.text)
+        self.assertIn("A reason is required.", text)
+        self.assertIn("The expiry is too far away: it can be at most 7 days from now.", text)
+        self.assertRegex(resp.text, r"value=[\"']99999999999 years[\"']")
+        self.assertNotIn("was changed", text)
+        # The API refuses the same request with every problem, localised, and no internal error.
+        result = self.switch(state="on", actions="edit|teleport", expiry="99999999999 years", reason="",
+                             errorformat="plaintext", uselang="en")
+        self.assertEqual(
+            [e["code"] for e in result["errors"]],
+            ["emergencycaptcha-reason", "emergencycaptcha-action", "emergencycaptcha-expiry-cap"], result)
+        self.assertIn("at most 7 days", result["errors"][2]["text"])
+        self.assertEqual(self.state(), before)
+        self.assertEqual(self.log(), log_before)
 
     def test_the_reason_is_text_and_the_switcher_a_user_link(self):
         reason = "[[Special:Version|click here]] '''loud''' <b>bold</b> {{SITENAME}}"

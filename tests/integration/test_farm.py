@@ -4,6 +4,7 @@ served by ONE PHP-FPM pool (2 workers), so every worker answers for both.
 CAPTCHAGUARD_FARM gives their ports: "farm1port,farm2port"."""
 
 import os
+import re
 import subprocess
 import time
 import unittest
@@ -94,6 +95,15 @@ class WikiFarm(unittest.TestCase):
         self.assertEqual(typo["error"]["code"], "emergencycaptcha-wiki", typo)
         self.assertIn("fram2", typo["error"]["info"])
         self.assertEqual(self.state(self.admin1), before)
+
+    def test_the_wikis_field_shows_only_to_who_may_name_other_wikis(self):
+        def has_wikis_field(client):
+            page = client.request("/index.php", params={"title": "Special:EmergencyCaptcha"})
+            self.assertIn("Reason (required):", page.text)
+            return re.search(r"name=[\"']wpwikis[\"']", page.text) is not None
+
+        self.assertTrue(has_wikis_field(self.steward), "a steward on a farm names wikis")
+        self.assertFalse(has_wikis_field(self.admin1), "a local sysop switches only their own wiki")
 
     def test_a_switch_for_one_wiki_leaves_the_other_alone(self):
         self.switch(self.admin2, state="on", actions="edit", expiry="1 hour", reason="only here")

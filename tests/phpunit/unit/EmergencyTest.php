@@ -45,9 +45,12 @@ class EmergencyTest extends TestCase {
 			reason: $reason, maxSeconds: self::WEEK, wikis: $wikis,
 			currentWiki: 'farm1', knownWikis: [ 'farm1', 'farm2' ], maySwitchOthers: $global
 		) );
-		if ( $answer instanceof SwitchRefusal ) {
-			return [ 'ok' => false, 'message' => $answer->message, 'params' => $answer->params,
-				'code' => $answer->code, 'durationParam' => $answer->durationParam ];
+		if ( is_array( $answer ) ) {
+			self::assertNotEmpty( $answer );
+			return [ 'ok' => false, 'refusals' => array_map( static function ( SwitchRefusal $refusal ) {
+				return [ 'message' => $refusal->message, 'params' => $refusal->params,
+					'code' => $refusal->code, 'durationParam' => $refusal->durationParam ];
+			}, $answer ) ];
 		}
 		self::assertInstanceOf( AcceptedChange::class, $answer );
 		return [ 'ok' => true, 'active' => $answer->active, 'actions' => $answer->actions,
@@ -101,13 +104,33 @@ class EmergencyTest extends TestCase {
 	}
 
 	/**
-	 * A refusal as the module answers it: the message, its parameters, the API
-	 * code named after the message, and whether the parameter is a duration.
+	 * A refusal as the module answers it: for each problem, the message, its
+	 * parameters, the API code named after the message, and whether the
+	 * parameter is a duration.
+	 *
+	 * @param string $message
+	 * @param array $params
+	 * @param array ...$more Further [ message, params ] pairs
+	 * @return array
 	 */
-	private static function refusal( string $message, array $params ): array {
-		$suffix = substr( $message, strlen( 'captchaguard-emergency-error-' ) );
-		return [ 'ok' => false, 'message' => $message, 'params' => $params,
-			'code' => "emergencycaptcha-$suffix", 'durationParam' => $suffix === 'expiry-cap' ];
+	private static function refusal( string $message, array $params, array ...$more ): array {
+		$refusals = [];
+		foreach ( [ [ $message, $params ], ...$more ] as [ $key, $keyParams ] ) {
+			$suffix = substr( $key, strlen( 'captchaguard-emergency-error-' ) );
+			$refusals[] = [ 'message' => $key, 'params' => $keyParams,
+				'code' => "emergencycaptcha-$suffix", 'durationParam' => $suffix === 'expiry-cap' ];
+		}
+		return [ 'ok' => false, 'refusals' => $refusals ];
+	}
+
+	public function testEveryProblemIsRefusedAtOnce() {
+		$this->assertSame(
+			self::refusal( 'captchaguard-emergency-error-reason', [],
+				[ 'captchaguard-emergency-error-action', [ 'teleport' ] ],
+				[ 'captchaguard-emergency-error-expiry-cap', [ (string)self::WEEK ] ],
+				[ 'captchaguard-emergency-error-wiki', [ 'farm3' ] ] ),
+			self::validate( true, [ 'edit', 'teleport' ], true, PHP_INT_MAX, ' ', [ 'farm3' ], true )
+		);
 	}
 
 	public function testOtherWikisNeedTheGlobalRightAndMustBeKnown() {
