@@ -451,6 +451,8 @@ class EmergencyPageTest(EditorTest):
             admin = WikiClient(BASE).login("Admin")
             admin.api(post={"token": admin.token(), "state": "off", "reason": "browser test cleanup"},
                       action="emergencycaptcha")
+            # Every worker holds "off" again before the next test (the test wikis refresh every 2 s).
+            time.sleep(3)
 
 
 class DiscussionToolsTest(EditorTest):
