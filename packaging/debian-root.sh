@@ -50,14 +50,14 @@ base)
 	[ -f "$dir/.captchaguard-base" ] && exit 0
 	command -v debootstrap >/dev/null || {
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap; }
-	umount_all "$dir"; rm -rf "$dir"
+	umount_all "$dir"; rm -rf "$dir"; mkdir -p "$(dirname "$dir")"
 	debootstrap --variant=minbase "$release" "$dir" "$mirror" >"$dir.log" 2>&1 \
 		|| { tail -n 20 "$dir.log" >&2; exit 1; }
 	touch "$dir/.captchaguard-base"
 	;;
 copy)
 	base=$(realpath "$1") dir=$(realpath -m "$2")
-	umount_all "$dir"; rm -rf "$dir"
+	umount_all "$dir"; rm -rf "$dir"; mkdir -p "$(dirname "$dir")"
 	cp -a "$base" "$dir"
 	;;
 apt)
