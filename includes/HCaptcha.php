@@ -8,8 +8,9 @@ use RequestContext;
 
 /**
  * ConfirmEdit's hCaptcha for users (same widget, same site key settings), with
- * verification against $wgCaptchaGuardHCaptchaVerifyUrl, a short timeout, one
- * retry when no answer came back, and the risk score kept by the module
+ * verification against $wgCaptchaGuardHCaptchaVerifyUrl, a short timeout, the
+ * answer read only up to its cap, a retry only when siteverify could not be
+ * reached at all (a token is single-use), and the risk score kept by the module
  * (RiskScore). A subclass of ConfirmEdit's class, so it must be PHP.
  * Use with $wgCaptchaClass = 'MediaWiki\\Extension\\CaptchaGuard\\HCaptcha'.
  */
@@ -61,22 +62,63 @@ class HCaptcha extends ConfirmEditHCaptcha {
 		}
 
 		$attempts = max( 1, min( 3, (int)$config->get( 'CaptchaGuardHCaptchaVerifyAttempts' ) ) );
+		$cap = RiskScore::maxAnswerBytes();
 		for ( $attempt = 1; ; $attempt++ ) {
 			$request = $services->getHttpRequestFactory()->create(
 				$config->get( 'CaptchaGuardHCaptchaVerifyUrl' ), $options, __METHOD__
 			);
+			// The cap applies while reading: a huge answer is cut off, never held whole.
+			$body = '';
+			$tooLarge = false;
+			$request->setCallback( static function ( $handle, string $chunk ) use ( &$body, &$tooLarge, $cap ) {
+				$room = $cap + 1 - strlen( $body );
+				$body .= substr( $chunk, 0, max( 0, $room ) );
+				if ( strlen( $chunk ) >= $room ) {
+					$tooLarge = true;
+					// Fewer bytes than given: the HTTP client stops the download.
+					return 0;
+				}
+				return strlen( $chunk );
+			} );
 			$status = $request->execute();
 			$httpStatus = $request->getStatus();
-			// Retry only when no answer came back or the server failed; an answer is final.
-			$answered = $status->isOK() || ( $httpStatus > 0 && $httpStatus < 500 );
-			if ( $answered || $attempt >= $attempts ) {
+			// A token is single-use: send it again only when the first request
+			// never reached siteverify. After a time-out or an error answer the
+			// user gets a fresh CAPTCHA.
+			if ( $tooLarge || !self::neverSent( $status, $httpStatus ) || $attempt >= $attempts ) {
 				break;
 			}
 		}
-		$httpError = $status->isOK() ? null : ( $httpStatus ? "HTTP $httpStatus" : 'no answer' );
-		$passed = RiskScore::recordVerification( $token, $httpError, (string)$request->getContent() );
+		// Cut off at one byte over the cap: the module refuses it as too large.
+		$httpError = ( $status->isOK() || $tooLarge ) ? null : ( $httpStatus ? "HTTP $httpStatus" : 'no answer' );
+		$passed = RiskScore::recordVerification( $token, $httpError, $body );
 		$this->verifyError = $passed ? null : ( $httpError ? 'http' : 'hcaptcha-api' );
 		return $passed;
+	}
+
+	/**
+	 * Whether a request failed before anything was sent: the connection was
+	 * refused or the host not found (curl's own words, which MediaWiki's
+	 * HTTP client passes on). A time-out may come after siteverify has read
+	 * the token, so it is not one of these.
+	 *
+	 * @param \StatusValue $status
+	 * @param int $httpStatus
+	 * @return bool
+	 */
+	private static function neverSent( $status, int $httpStatus ): bool {
+		if ( $httpStatus !== 0 || $status->isOK() ) {
+			return false;
+		}
+		foreach ( $status->getErrors() as $error ) {
+			$params = implode( ' ', array_map( 'strval', $error['params'] ?? [] ) );
+			if ( $error['message'] === 'http-curl-error'
+				&& preg_match( "/^(Failed to connect|Could not resolve|Couldn't connect|Couldn't resolve)/i", $params )
+			) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	public function getError() {

@@ -43,6 +43,15 @@ namespace MediaWiki\Extension\CaptchaGuard {
         public static function get(string $user_name): ?float {}
 
         /**
+         * The most bytes of a siteverify answer that are read: `HCaptcha.php`
+         * stops the download past this, so a huge answer cannot exhaust PHP's
+         * memory, and hands over one byte more, which is refused as too large.
+         *
+         * @return int
+         */
+        public static function maxAnswerBytes(): int {}
+
+        /**
          * Reads siteverify's answer to `$token` for the current user: stores a
          * valid score (or forgets an old one), logs what went wrong once, and
          * returns whether the CAPTCHA passed (only `success: true` without

@@ -12,7 +12,7 @@ use super::guard;
 use super::php::host;
 use super::score_store::{buckets, record_verification, score_or_none};
 use crate::policy::events::EventKind;
-use crate::policy::score::NO_SCORE;
+use crate::policy::score::{MAX_ANSWER_BYTES, NO_SCORE};
 use crate::state::request;
 
 /// Other extensions' in-process API (docs/risk-score.md).
@@ -41,6 +41,14 @@ impl RiskScore {
             || false,
             || record_verification(&token, http_error.as_deref(), &body),
         )
+    }
+
+    /// The most bytes of a siteverify answer that are read: `HCaptcha.php`
+    /// stops the download past this, so a huge answer cannot exhaust PHP's
+    /// memory, and hands over one byte more, which is refused as too large.
+    #[php(name = "maxAnswerBytes")]
+    pub fn max_answer_bytes() -> i64 {
+        MAX_ANSWER_BYTES as i64
     }
 
     /// Whether `$token` already passed (true) or failed (false) siteverify in

@@ -14,6 +14,8 @@ unique by adding "~" and a nonce; the kind is what comes before the "~":
   notutf8       HTTP 200 with a body that is not UTF-8 (a proxy's error page)
   huge          a JSON answer of 100 kB
   codes-success success: true with a score and error-codes
+  huge200mb     a 200 MB answer, streamed (the client must stop reading)
+  drip          a valid answer one byte at a time, slower than the client waits
 """
 
 import json
@@ -25,6 +27,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class SiteVerify(BaseHTTPRequestHandler):
     received = []
+    # Bytes sent of each streamed answer before the client hung up.
+    cut_off = []
     seen = set()
     lock = threading.Lock()
     delay = 3.0
@@ -42,6 +46,36 @@ class SiteVerify(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting, as it should
+
+    def stream(self, size):
+        """`size` bytes of a JSON string, sent in 1 MiB pieces as the client reads."""
+        piece = b"x" * (1 << 20)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        try:
+            self.wfile.write(b'{"success":true,"pad":"')
+            sent = 23
+            while sent < size:
+                chunk = piece[: size - sent]
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            SiteVerify.cut_off.append(sent)
+
+    def drip(self, body):
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.3)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
@@ -78,6 +112,10 @@ class SiteVerify(BaseHTTPRequestHandler):
         if token == "codes-success":
             return self.answer(200, json.dumps({"success": True, "score": 0.1,
                                                 "error-codes": ["invalid-or-already-seen-response"]}))
+        if token == "huge200mb":
+            return self.stream(200 * 1024 * 1024)
+        if token == "drip":
+            return self.drip(json.dumps({"success": True, "score": 0.1}).encode())
         if token == "timeout":
             time.sleep(SiteVerify.delay)
             return self.answer(200, json.dumps({"success": True, "score": 0.1}))

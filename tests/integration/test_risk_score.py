@@ -176,6 +176,39 @@ class RiskScoreBase(unittest.TestCase):
                 logged = [l for l in self.log_lines()[before_log:] if "hCaptcha verification" in l]
                 self.assertEqual(len(logged), 0 if token == "pass" else 1, logged)
 
+    def sent_tokens(self, before):
+        return [f["response"] for f in fake_siteverify.SiteVerify.received[before:]]
+
+    def test_a_huge_answer_is_cut_off_while_reading(self):
+        """A 200 MB answer: the edit gets a fresh CAPTCHA, not an out-of-memory error."""
+        before_log, cut_before = len(self.log_lines()), len(fake_siteverify.SiteVerify.cut_off)
+        title, result = self.anonymous_edit("huge200mb")
+        self.assertEqual(result["edit"]["result"], "Failure", result)
+        self.assertIn("captcha", result["edit"])
+        logged = [l for l in self.log_lines()[before_log:] if "hCaptcha verification" in l]
+        self.assertEqual(len(logged), 1, logged)
+        self.assertIn("larger than 16384 bytes", logged[0])
+        # The wiki hung up long before the end.
+        time.sleep(0.5)
+        self.assertEqual(len(fake_siteverify.SiteVerify.cut_off), cut_before + 1)
+        self.assertLess(fake_siteverify.SiteVerify.cut_off[-1], 100 * 1024 * 1024)
+        self.assertIsNone(WikiClient(self.base).page_text(title))
+
+    def test_a_slow_drip_or_a_time_out_sends_the_token_once_and_asks_again(self):
+        for kind in ("drip", "timeout"):
+            with self.subTest(kind=kind):
+                before = len(fake_siteverify.SiteVerify.received)
+                client = WikiClient(self.base)
+                title = f"Siteverify {kind} {time.time()}"
+                token = fresh(kind)
+                result = client.edit(title, "kept text", captchaword=token)
+                self.assertEqual(result["edit"]["result"], "Failure", result)
+                self.assertEqual(result["edit"]["captcha"]["error"], "http", result)
+                self.assertEqual(self.sent_tokens(before), [token], "a single-use token is sent once")
+                # A fresh CAPTCHA, solved, saves the edit.
+                result = client.edit(title, "kept text", captchaword=fresh("score-0.4"))
+                self.assertEqual(result["edit"]["result"], "Success", result)
+
     def test_a_failing_event_never_affects_the_saved_edit(self):
         client = WikiClient(self.base)
         # wiki-settings.php points this request's events at a folder that does not exist.
