@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\CaptchaGuard;
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
+use MediaWiki\Extension\CaptchaGuard\Metrics\Metrics;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeViewer;
 use MediaWiki\Extension\CaptchaGuard\Sensitive\SensitiveFilterLookup;
@@ -29,6 +30,7 @@ final class CaptchaGuardServices {
 	public const SENSITIVE_VALUE_STORE = 'CaptchaGuard.SensitiveValueStore';
 	public const OUTCOME_STORE = 'CaptchaGuard.OutcomeStore';
 	public const OUTCOME_VIEWER = 'CaptchaGuard.OutcomeViewer';
+	public const METRICS = 'CaptchaGuard.Metrics';
 
 	private static function container( ?ContainerInterface $services ): ContainerInterface {
 		return $services ?? MediaWikiServices::getInstance();
@@ -64,6 +66,10 @@ final class CaptchaGuardServices {
 
 	public static function getOutcomeStore( ?ContainerInterface $services = null ): OutcomeStore {
 		return self::container( $services )->get( self::OUTCOME_STORE );
+	}
+
+	public static function getMetrics( ?ContainerInterface $services = null ): Metrics {
+		return self::container( $services )->get( self::METRICS );
 	}
 
 	public static function getOutcomeViewer( ?ContainerInterface $services = null ): OutcomeViewer {

@@ -80,8 +80,13 @@ class HCaptcha extends ConfirmEditHCaptcha {
 				}
 				return strlen( $chunk );
 			} );
+			$started = microtime( true );
 			$status = $request->execute();
 			$httpStatus = $request->getStatus();
+			CaptchaGuardServices::getMetrics()->siteverify(
+				( microtime( true ) - $started ) * 1000,
+				self::errorKind( $status, $httpStatus, $tooLarge )
+			);
 			// A token is single-use: send it again only when the first request
 			// never reached siteverify. After a time-out or an error answer the
 			// user gets a fresh CAPTCHA.
@@ -97,28 +102,59 @@ class HCaptcha extends ConfirmEditHCaptcha {
 	}
 
 	/**
+	 * What went wrong with one siteverify request, for the metrics; null if
+	 * an answer came back.
+	 *
+	 * @param \StatusValue $status
+	 * @param int $httpStatus
+	 * @param bool $tooLarge
+	 * @return string|null
+	 */
+	private static function errorKind( $status, int $httpStatus, bool $tooLarge ): ?string {
+		if ( $tooLarge ) {
+			return 'too_large';
+		}
+		if ( $status->isOK() ) {
+			return null;
+		}
+		// A time-out before the answer began is MediaWiki's http-timed-out; one
+		// while it was arriving (a slow drip) is curl's "Operation timed out".
+		if ( $status->hasMessage( 'http-timed-out' ) || preg_match( '/timed out/i', self::curlError( $status ) ) ) {
+			return 'timeout';
+		}
+		return self::neverSent( $status, $httpStatus ) ? 'unreachable' : 'http';
+	}
+
+	/**
+	 * curl's own words for a failed request, as MediaWiki's HTTP client passes them on.
+	 *
+	 * @param \StatusValue $status
+	 * @return string
+	 */
+	private static function curlError( $status ): string {
+		$words = [];
+		foreach ( $status->getErrors() as $error ) {
+			if ( $error['message'] === 'http-curl-error' ) {
+				$words[] = implode( ' ', array_map( 'strval', $error['params'] ?? [] ) );
+			}
+		}
+		return implode( "\n", $words );
+	}
+
+	/**
 	 * Whether a request failed before anything was sent: the connection was
-	 * refused or the host not found (curl's own words, which MediaWiki's
-	 * HTTP client passes on). A time-out may come after siteverify has read
-	 * the token, so it is not one of these.
+	 * refused or the host not found. A time-out may come after siteverify has
+	 * read the token, so it is not one of these.
 	 *
 	 * @param \StatusValue $status
 	 * @param int $httpStatus
 	 * @return bool
 	 */
 	private static function neverSent( $status, int $httpStatus ): bool {
-		if ( $httpStatus !== 0 || $status->isOK() ) {
-			return false;
-		}
-		foreach ( $status->getErrors() as $error ) {
-			$params = implode( ' ', array_map( 'strval', $error['params'] ?? [] ) );
-			if ( $error['message'] === 'http-curl-error'
-				&& preg_match( "/^(Failed to connect|Could not resolve|Couldn't connect|Couldn't resolve)/i", $params )
-			) {
-				return true;
-			}
-		}
-		return false;
+		return $httpStatus === 0 && !$status->isOK() && preg_match(
+			"/^(Failed to connect|Could not resolve|Couldn't connect|Couldn't resolve)/im",
+			self::curlError( $status )
+		) === 1;
 	}
 
 	public function getError() {

@@ -4,6 +4,7 @@ use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\Adapter\MediaWikiHost;
 use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\Metrics\Metrics;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeViewer;
@@ -22,8 +23,16 @@ return [
 			$services->getUserNameUtils(),
 			CaptchaGuardServices::getEmergencyStore( $services ),
 			CaptchaGuardServices::getOutcomeStore( $services ),
-			$services->getHookContainer()
+			$services->getHookContainer(),
+			CaptchaGuardServices::getMetrics( $services )
 		);
+	},
+	CaptchaGuardServices::METRICS => static function ( MediaWikiServices $services ): Metrics {
+		// StatsFactory came with MediaWiki 1.41; on 1.39 nothing is sent.
+		$stats = method_exists( $services, 'getStatsFactory' )
+			? $services->getStatsFactory()->withComponent( 'CaptchaGuard' )
+			: null;
+		return new Metrics( $stats, WikiMap::getCurrentWikiId() );
 	},
 	CaptchaGuardServices::OUTCOME_STORE => static function ( MediaWikiServices $services ): OutcomeStore {
 		return new OutcomeStore( $services->getDBLoadBalancerFactory(), $services->getLocalServerObjectCache() );

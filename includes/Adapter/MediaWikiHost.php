@@ -6,6 +6,7 @@ use BagOStuff;
 use Config;
 use DeferredUpdates;
 use MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource;
+use MediaWiki\Extension\CaptchaGuard\Metrics\Metrics;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeRecorder;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
 use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
@@ -34,7 +35,8 @@ final class MediaWikiHost implements Host {
 		private UserNameUtils $userNameUtils,
 		private SwitchSource $switches,
 		private OutcomeStore $outcomes,
-		private HookContainer $hooks
+		private HookContainer $hooks,
+		private Metrics $metrics
 	) {
 	}
 
@@ -89,7 +91,10 @@ final class MediaWikiHost implements Host {
 	}
 
 	public function storedSwitch(): ?StoredSwitch {
-		return $this->switches->currentSwitch();
+		// Read once per refresh interval per worker: the state operators graph.
+		$stored = $this->switches->currentSwitch();
+		$this->metrics->emergencySwitch( $stored );
+		return $stored;
 	}
 
 	public function performer(): PerformerFacts {
@@ -161,7 +166,10 @@ final class MediaWikiHost implements Host {
 	public function writeOutcomesLater(): void {
 		// After the response; a failure there is logged by DeferredUpdates, never shown.
 		DeferredUpdates::addCallableUpdate( function () {
-			$this->outcomes->add( OutcomeRecorder::takeCounts() );
+			$counts = OutcomeRecorder::takeCounts();
+			// Metrics first: a database failure must not lose them.
+			$this->metrics->outcomes( $counts );
+			$this->outcomes->add( $counts );
 		} );
 	}
 }

@@ -88,6 +88,8 @@ python3 -m unittest -v test_emergency
 CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 python3 -m unittest -v test_outcomes
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
+# Metrics on a loopback statsd listener (issue 23, item 2); switches the emergency CAPTCHA on for a moment.
+CAPTCHAGUARD_METRICS_WIKI=mw143=8111 CAPTCHAGUARD_METRICS_HCAPTCHA_WIKI=hc143=8171 python3 -m unittest -v test_metrics
 CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults
 CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI=hc143=8171 \
 	CAPTCHAGUARD_SENSITIVE_OLD_WIKI=mw139=8101 /usr/bin/python3 -m unittest -v test_sensitive

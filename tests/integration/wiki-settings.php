@@ -144,3 +144,8 @@ if ( PHP_SAPI === 'fpm-fcgi' ) {
 $wgEnableUploads = true;
 $wgUploadDirectory = dirname( $wgCacheDirectory ) . '/images';
 $wgUploadPath = '/images';
+
+// Metrics (MediaWiki 1.41+'s StatsFactory) as dogstatsd to 127.0.0.1:8125,
+// where test_metrics.py listens; with nobody listening they are dropped.
+$wgStatsTarget = 'udp://127.0.0.1:8125';
+$wgStatsFormat = 'dogstatsd';

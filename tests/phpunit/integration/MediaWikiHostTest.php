@@ -33,7 +33,8 @@ class MediaWikiHostTest extends RequestTestCase {
 			$services->getUserNameUtils(),
 			CaptchaGuardServices::getEmergencyStore( $services ),
 			CaptchaGuardServices::getOutcomeStore( $services ),
-			$services->getHookContainer()
+			$services->getHookContainer(),
+			CaptchaGuardServices::getMetrics( $services )
 		);
 		// Installs it as this request's host.
 		new RiskScoreEventsHandler( $this->wikiHost );
