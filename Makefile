@@ -26,7 +26,7 @@ CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 # Debian packages, by what needs them: building the module; a wiki served by
 # PHP-FPM behind nginx (make demo, the smoke test); the developer's checks; the
 # full test suite (MariaDB, memcached, valgrind, Chromium); packaging.
-BUILD_PACKAGES := php$(PHP)-cli php$(PHP)-dev libclang-dev clang
+BUILD_PACKAGES := php$(PHP)-cli php$(PHP)-dev libclang-dev clang python3
 WIKI_PACKAGES := $(BUILD_PACKAGES) mediawiki php$(PHP)-fpm php$(PHP)-sqlite3 php$(PHP)-mbstring \
 	php$(PHP)-xml php$(PHP)-intl php$(PHP)-curl php$(PHP)-apcu nginx sqlite3 curl python3 ca-certificates
 CHECK_PACKAGES := $(WIKI_PACKAGES) phpunit php-codesniffer
@@ -63,17 +63,19 @@ build: build/.packages-BUILD
 package: build build/.packages-PACKAGING
 	packaging/package.sh
 
-# The linters (the machine's Node.js for the npm ones, as package-lock.json pins them).
-node_modules/.package-lock.json: package.json package-lock.json
+# The linters (the machine's Node.js for the npm ones, as package-lock.json pins
+# them; Debian's npm only where there is none, as it conflicts with other Node.js packages).
+node_modules/.package-lock.json: package.json package-lock.json | build/.packages-CHECK
+	command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
 	npm ci --no-audit --no-fund
 
 # Every PHP file parses, PHP keeps .phpcs.xml's conventions (close to
 # MediaWiki's), and the JavaScript and messages pass eslint-config-wikimedia
 # and banana-checker.
 lint: build/.packages-CHECK node_modules/.package-lock.json
-	find . -name '*.php' -not -path './build/*' -not -path './target/*' -not -path './node_modules/*' \
+	find . \( -path ./build -o -path ./target -o -path ./node_modules \) -prune -o -name '*.php' \
 		-print0 | xargs -0 -n1 php -l -n | { grep -v '^No syntax errors' || true; }
-	@find . -name '*.php' -not -path './build/*' -not -path './target/*' -not -path './node_modules/*' \
+	@find . \( -path ./build -o -path ./target -o -path ./node_modules \) -prune -o -name '*.php' \
 		-print0 | xargs -0 -n1 php -l -n >/dev/null
 	phpcs -q
 	npm test
@@ -106,10 +108,10 @@ stubs-check: build/.packages-BUILD $(CARGO_PHP)
 		|| { echo "php-stubs/ is out of date: run 'make stubs'"; exit 1; }
 
 # docs/settings.md is generated from extension.json's config descriptions.
-docs:
+docs: build/.packages-BUILD
 	python3 docs/generate-settings.py > docs/settings.md
 
-docs-check:
+docs-check: build/.packages-BUILD
 	python3 docs/generate-settings.py --check
 
 # The module for PHP's test processes: through a scan dir rather than -d, so
@@ -155,7 +157,10 @@ memcheck: php-ini build/.packages-TEST
 		[ "$$logs" -gt 1 ] || { echo "valgrind did not follow phpunit's test processes"; exit 1; }; \
 		[ "$$reports" -eq 0 ] || { find build/valgrind -type f -name '*.log' -size +0 -exec cat {} +; exit 1; }
 
+# MediaWiki 1.39 (Debian 12's) and 1.43 side by side: on Debian 12.
 integration: build faults-module build/.packages-TEST $(MW143)/includes/Defines.php
+	@[ "$(DEBIAN_VERSION)" = 12 ] || { echo "make integration needs Debian 12's MediaWiki 1.39 beside 1.43;" \
+		"on Debian $(DEBIAN_VERSION), run make check, make package and make packaged"; exit 1; }
 	tests/integration/run.sh $(MW139) $(MW143) $(WIKIS)
 
 # The other release's package installed with apt in a fresh Debian root of it,

@@ -5,13 +5,17 @@
 #   debian-root.sh copy BASE DIR        DIR becomes a fresh copy of the root BASE
 #   debian-root.sh apt DIR ARGS...      apt-get ARGS in DIR (noninteractive, no recommends)
 #   debian-root.sh run DIR CMD...       CMD inside DIR; BIND="PATH[:ro] ..." shows host
-#                                       folders at the same path inside while CMD runs
-#   debian-root.sh mount DIR | umount DIR   /proc and /dev for servers that outlive a command
-#   debian-root.sh bind DIR             BIND's folders, for servers that outlive a command
-#   debian-root.sh umount-all DIR...    unmount everything under each DIR (before deleting)
-# Every mount is undone when run ends, so deleting build/ never reaches a host folder.
+#                                       folders at the same path inside; RUN_ENV="K=V ..."
+#                                       sets variables (the caller's are kept)
+#   debian-root.sh umount-all DIR...    unmount anything left under each DIR
+# Every command runs in a mount namespace of its own: /proc, /dev and the BIND
+# folders are mounted there only, and go away with the last process in it (a
+# server started inside keeps them while it runs). Nothing is mounted on the
+# machine itself, so deleting build/ never reaches a host folder, even after a
+# run was killed.
 set -euo pipefail
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+self=$(realpath "$0")
 
 mounts_under() { # the mount points under $1, deepest first
 	local dir; dir=$(realpath -m "$1")
@@ -23,24 +27,6 @@ umount_all() {
 	for point in $(mounts_under "$1"); do
 		umount "$point" 2>/dev/null || umount -l "$point"
 	done
-}
-
-mount_system() {
-	local dir=$1
-	mountpoint -q "$dir/proc" || mount -t proc proc "$dir/proc"
-	mountpoint -q "$dir/dev" || mount --bind /dev "$dir/dev"
-	cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
-}
-
-bind_paths() {
-	local dir=$1 spec path mode
-	for spec in ${BIND:-}; do
-		path=${spec%%:*}; mode=${spec#"$path"}
-		mkdir -p "$dir$path"
-		mountpoint -q "$dir$path" || mount --bind "$path" "$dir$path"
-		[ "$mode" = ":ro" ] && mount -o remount,bind,ro "$dir$path"
-	done
-	return 0
 }
 
 cmd=$1; shift
@@ -61,24 +47,29 @@ copy)
 	cp -a "$base" "$dir"
 	;;
 apt)
-	dir=$(realpath "$1"); shift
-	trap 'umount_all "$dir"' EXIT
-	mount_system "$dir"
-	chroot "$dir" env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o Dpkg::Use-Pty=0 \
-		--no-install-recommends "$@"
+	dir=$1; shift
+	RUN_ENV="DEBIAN_FRONTEND=noninteractive ${RUN_ENV:-}" exec "$self" run "$dir" \
+		apt-get -q -y -o Dpkg::Use-Pty=0 --no-install-recommends "$@"
 	;;
 run)
 	dir=$(realpath "$1"); shift
-	# Left mounted if a wiki's servers were using the root already.
-	mountpoint -q "$dir/proc" || trap 'umount_all "$dir"' EXIT
-	mount_system "$dir"
-	bind_paths "$dir"
-	chroot "$dir" env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	exec unshare --mount --propagation private -- "$self" inside "$dir" "$@"
+	;;
+inside) # run's second half, in the new mount namespace
+	dir=$1; shift
+	mount -t proc proc "$dir/proc"
+	mount --bind /dev "$dir/dev"
+	cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+	for spec in ${BIND:-}; do
+		path=${spec%%:*}; mode=${spec#"$path"}
+		mkdir -p "$dir$path"
+		mount --bind "$path" "$dir$path"
+		if [ "$mode" = ":ro" ]; then mount -o remount,bind,ro "$dir$path"; fi
+	done
+	# shellcheck disable=SC2086 # RUN_ENV is a list of K=V words
+	exec chroot "$dir" env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root LANG=C.UTF-8 ${RUN_ENV:-} "$@"
 	;;
-mount) mount_system "$(realpath "$1")" ;;
-bind) bind_paths "$(realpath "$1")" ;;
-umount) umount_all "$1" ;;
 umount-all) for dir in "$@"; do umount_all "$dir"; done ;;
 *) echo "usage: see the top of $0" >&2; exit 2 ;;
 esac

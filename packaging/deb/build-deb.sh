@@ -19,11 +19,12 @@ case "$VERSION_ID" in
 esac
 phpapi=$(php-config$php --phpapi)
 extdir=$(php-config$php --extension-dir)
+arch=$(dpkg --print-architecture)
 upstream=$(sed -n 's/^version = "\(.*\)"/\1/p' "$repo/Cargo.toml" | head -n1)
 version="$upstream-1+deb$VERSION_ID"
 package=php-captchaguard
 # Reproducible: every date in the package is the last commit's.
-export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}
+export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -c safe.directory="$repo" -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -37,7 +38,7 @@ printf '; configuration for the CaptchaGuard module (MediaWiki)\n; priority=20\n
 
 ext="$root/usr/share/mediawiki-extensions/CaptchaGuard"
 mkdir -p "$ext"
-(cd "$repo" && git ls-files -z -- extension.json CaptchaGuard.alias.php includes i18n resources sql maintenance \
+(cd "$repo" && git -c safe.directory="$repo" ls-files -z -- extension.json CaptchaGuard.alias.php includes i18n resources sql maintenance \
 	| xargs -0 cp --parents -t "$ext")
 # wfLoadExtension( 'CaptchaGuard' ) on Debian's MediaWiki, whose $IP/extensions is /var/lib/mediawiki/extensions.
 ln -s /usr/share/mediawiki-extensions/CaptchaGuard "$root/var/lib/mediawiki/extensions/CaptchaGuard"
@@ -68,12 +69,14 @@ printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$package" "$package" > 
 shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O -e"$root$extdir/captchaguard.so" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 size=$(du -k -s --exclude=DEBIAN "$root" | cut -f1)
-sed -e "s/@VERSION@/$version/" -e "s/@PHP@/$php/g" -e "s/@PHPAPI@/$phpapi/" \
+sed -e "s/@VERSION@/$version/" -e "s/@PHP@/$php/g" -e "s/@PHPAPI@/$phpapi/" -e "s/@ARCH@/$arch/" \
 	-e "s/@SHLIBS@/$shlibs/" -e "s/@SIZE@/$size/" "$here/control" > "$root/DEBIAN/control"
-(cd "$root" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
+# Every file but the conffiles, which dpkg checks on its own.
+(cd "$root" && find . \( -path ./DEBIAN -o -path ./etc \) -prune -o -type f -printf '%P\0' | sort -z | xargs -0 md5sum) \
+	> "$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/conffiles" "$root/DEBIAN/md5sums"
 
 mkdir -p "$out"
-deb="$out/${package}_${version}_$(dpkg --print-architecture).deb"
+deb="$out/${package}_${version}_$arch.deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >/dev/null
 echo "$deb"

@@ -28,20 +28,19 @@ module=$default_module
 root=""
 [ -f "$dir/root" ] && root=$(cat "$dir/root")
 # The servers run as the user who owns the checkout: a clone under /root is not
-# readable by www-data, and these wikis are throwaway test and demo wikis.
+# readable by www-data, and these wikis are throwaway test and demo wikis. In a
+# Debian root, which has no such user, as root.
 server_user=$(stat -c %U "$repo")
-# A command of the wiki's system: the machine's, or the Debian root's.
+[ -n "$root" ] && server_user=root
+# A command of the wiki's system: the machine's, or the Debian root's, which
+# sees this wiki's folder and the tests at the same paths (in a mount namespace
+# of the command's own, see packaging/debian-root.sh).
 in_root() {
-	if [ -n "$root" ]; then chroot "$root" "$@"; else "$@"; fi
-}
-# The Debian root sees /proc, /dev, this wiki's folder and the tests.
-attach_root() {
-	[ -n "$root" ] || return 0
-	"$repo/packaging/debian-root.sh" mount "$root"
-	mountpoint -q "$root$dir" && umount "$root$dir"
-	mkdir -p "$dir" "$root$dir"
-	mount --bind "$dir" "$root$dir"
-	BIND="$repo/tests:ro" "$repo/packaging/debian-root.sh" bind "$root"
+	if [ -n "$root" ]; then
+		BIND="$dir $repo/tests:ro" "$repo/packaging/debian-root.sh" run "$root" "$@"
+	else
+		"$@"
+	fi
 }
 php_cli() {
 	case "$module" in
@@ -53,7 +52,7 @@ php_cli() {
 # The PHP CLI a test runs a script with, as the servers run PHP ($dir/php).
 write_php_wrapper() {
 	local run=php
-	[ -n "$root" ] && run="chroot $root php"
+	[ -n "$root" ] && run="'$repo/packaging/debian-root.sh' run '$root' php"
 	case "$module" in
 		none|system) ;;
 		*) run+=" -d extension='$module'" ;;
@@ -61,6 +60,7 @@ write_php_wrapper() {
 	{
 		echo '#!/bin/sh'
 		echo "export MW_CONFIG_FILE='$dir/LocalSettings.php'"
+		[ -n "$root" ] && echo "export BIND='$dir $repo/tests:ro'"
 		[ "$module" = none ] && echo "export CAPTCHAGUARD_UNLOADED=1"
 		echo "exec $run \"\$@\""
 	} > "$dir/php"
@@ -77,12 +77,10 @@ create() {
 	local mw=$1 port=$2
 	stop
 	root=""
-	[ -n "${WIKI_ROOT:-}" ] && root=$(realpath "$WIKI_ROOT")
-	[ -n "$root" ] && mountpoint -q "$root$dir" && umount "$root$dir"
+	[ -n "${WIKI_ROOT:-}" ] && root=$(realpath "$WIKI_ROOT") && server_user=root
 	rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
 	[ -n "$root" ] && echo "$root" > "$dir/root"
-	attach_root
 	# Not what the wiki this one replaces was last served with: a benchmark wiki
 	# left without the module would be installed without CaptchaGuard's tables.
 	module=$default_module
@@ -216,7 +214,6 @@ start() {
 	stop
 	# One log per server lifetime: "logged once per worker" is counted in it.
 	rm -f "$dir/captchaguard.log"
-	attach_root
 	if [ ! -f "$dir/fpm-shared" ]; then
 		local fpm; fpm=php-fpm$(in_root php -n -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')
 		for conf in "$dir"/fpm*.conf; do in_root "$fpm" --allow-to-run-as-root -y "$conf" -p "$dir"; done
