@@ -83,14 +83,12 @@ class HCaptcha extends ConfirmEditHCaptcha {
 			$started = microtime( true );
 			$status = $request->execute();
 			$httpStatus = $request->getStatus();
-			CaptchaGuardServices::getMetrics()->siteverify(
-				( microtime( true ) - $started ) * 1000,
-				self::errorKind( $status, $httpStatus, $tooLarge )
-			);
+			$errorKind = self::errorKind( $status, $httpStatus, $tooLarge );
+			CaptchaGuardServices::getMetrics()->siteverify( ( microtime( true ) - $started ) * 1000, $errorKind );
 			// A token is single-use: send it again only when the first request
 			// never reached siteverify. After a time-out or an error answer the
 			// user gets a fresh CAPTCHA.
-			if ( $tooLarge || !self::neverSent( $status, $httpStatus ) || $attempt >= $attempts ) {
+			if ( $errorKind !== 'unreachable' || $attempt >= $attempts ) {
 				break;
 			}
 		}
@@ -102,7 +100,7 @@ class HCaptcha extends ConfirmEditHCaptcha {
 	}
 
 	/**
-	 * What went wrong with one siteverify request, for the metrics; null if
+	 * What went wrong with one siteverify request, for the retry and the metrics; null if
 	 * an answer came back.
 	 *
 	 * @param \StatusValue $status
@@ -117,12 +115,15 @@ class HCaptcha extends ConfirmEditHCaptcha {
 		if ( $status->isOK() ) {
 			return null;
 		}
+		if ( self::neverSent( $status, $httpStatus ) ) {
+			return 'unreachable';
+		}
 		// A time-out before the answer began is MediaWiki's http-timed-out; one
 		// while it was arriving (a slow drip) is curl's "Operation timed out".
 		if ( $status->hasMessage( 'http-timed-out' ) || preg_match( '/timed out/i', self::curlError( $status ) ) ) {
 			return 'timeout';
 		}
-		return self::neverSent( $status, $httpStatus ) ? 'unreachable' : 'http';
+		return 'http';
 	}
 
 	/**

@@ -27,11 +27,6 @@ module=$default_module
 [ -f "$dir/module" ] && module=$(cat "$dir/module")
 root=""
 [ -f "$dir/root" ] && root=$(cat "$dir/root")
-# The servers run as the user who owns the checkout: a clone under /root is not
-# readable by www-data, and these wikis are throwaway test and demo wikis. In a
-# Debian root, which has no such user, as root.
-server_user=$(stat -c %U "$repo")
-[ -n "$root" ] && server_user=root
 # A command of the wiki's system: the machine's, or the Debian root's, which
 # sees this wiki's folder and the tests at the same paths (in a mount namespace
 # of the command's own, see packaging/debian-root.sh).
@@ -77,7 +72,7 @@ create() {
 	local mw=$1 port=$2
 	stop
 	root=""
-	[ -n "${WIKI_ROOT:-}" ] && root=$(realpath "$WIKI_ROOT") && server_user=root
+	[ -n "${WIKI_ROOT:-}" ] && root=$(realpath "$WIKI_ROOT")
 	rm -rf "$dir"; mkdir -p "$dir/db" "$dir/tmp"
 	echo "$mw" > "$dir/mwroot"; echo "$port" > "$dir/port"
 	[ -n "$root" ] && echo "$root" > "$dir/root"
@@ -121,6 +116,11 @@ create() {
 
 write_server_config() {
 	local mw=$1 port=$2 socket="$dir/fpm.sock" app_servers=${WIKI_SERVERS:-1}
+	# The servers run as the user who owns the checkout: a clone under /root is not
+	# readable by www-data, and these wikis are throwaway test and demo wikis. In a
+	# Debian root, which has no such user, as root.
+	local server_user; server_user=$(stat -c %U "$repo")
+	[ -z "$root" ] || server_user=root
 	rm -f "$dir/fpm-shared" "$dir"/fpm*.conf
 	if [ -n "${WIKI_FPM_FROM:-}" ]; then
 		socket="$(realpath -m "$WIKI_FPM_FROM")/fpm.sock"
