@@ -436,13 +436,16 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks {
     class EmergencyCaptchaHandler {
         /**
          * `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh`, `$wikiId` the
-         * wiki this request serves (see HandlerFactory).
+         * wiki this request serves, `$switchTable` the database of its switch
+         * table (`EmergencyStore::tableId`; see HandlerFactory), by default the
+         * wiki's own.
          *
          * @param mixed $host
          * @param int $refresh_seconds
          * @param string $wiki_id
+         * @param string|null $switch_table
          */
-        public function __construct(mixed $host, int $refresh_seconds, string $wiki_id) {}
+        public function __construct(mixed $host, int $refresh_seconds, string $wiki_id, ?string $switch_table = null) {}
 
         /**
          * Runs whenever ConfirmEdit asks whether an action needs a CAPTCHA. Users
@@ -1130,8 +1133,8 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
 
     /**
      * The emergency switch as stored (`EmergencyStore::current`, and
-     * `currentSwitch`, which reads only the first three fields);
-     * `EmergencyPolicy::state()` says what it means now.
+     * `switchesInEffect`, which reads the first three fields, the row's ID and
+     * its wiki); `EmergencyPolicy::state()` says what it means now.
      */
     class StoredSwitch {
         /**
@@ -1149,6 +1152,13 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
          * @var int
          */
         public int $expiry;
+
+        /**
+         * The row's ID: a later change has a greater one.
+         *
+         * @var int
+         */
+        public int $id;
 
         public string $reason;
 
@@ -1174,6 +1184,8 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
         public string $wiki;
 
         /**
+         * PHP builds it with named arguments, each optional one only where read.
+         *
          * @param bool $active
          * @param string $actions
          * @param int $expiry
@@ -1181,8 +1193,9 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
          * @param string|null $user
          * @param int|null $timestamp
          * @param string|null $wiki
+         * @param int|null $id
          */
-        public function __construct(bool $active, string $actions, int $expiry, ?string $reason = null, ?string $user = null, ?int $timestamp = null, ?string $wiki = null) {}
+        public function __construct(bool $active, string $actions, int $expiry, ?string $reason = null, ?string $user = null, ?int $timestamp = null, ?string $wiki = null, ?int $id = null) {}
     }
 
     /**

@@ -40,9 +40,20 @@ interface Host {
 	public function unstashScore( string $userName ): void;
 
 	/**
-	 * The emergency switch as stored, for the check's copy when it is stale.
+	 * The rows of the emergency switch table that may be in effect now, for
+	 * the worker's snapshot when it is stale: one read for every wiki of the table.
+	 *
+	 * @return StoredSwitch[]
 	 */
-	public function storedSwitch(): ?StoredSwitch;
+	public function storedSwitches(): array;
+
+	/**
+	 * The switches as a worker just read them, for the metrics.
+	 *
+	 * @param bool[] $states By wiki ID ("*": every wiki): whether its switch is on
+	 * @param bool $here Whether this wiki's switch is on
+	 */
+	public function reportSwitches( array $states, bool $here ): void;
 
 	public function performer(): PerformerFacts;
 

@@ -14,7 +14,6 @@ use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 use MediaWiki\HookContainer\HookContainer;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
-use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserNameUtils;
 use Psr\Log\LoggerInterface;
@@ -90,11 +89,12 @@ final class MediaWikiHost implements Host {
 		$this->stash->delete( $this->scoreKey( $userName ) );
 	}
 
-	public function storedSwitch(): ?StoredSwitch {
-		// Read once per refresh interval per worker: the state operators graph.
-		$stored = $this->switches->currentSwitch();
-		$this->metrics->emergencySwitch( $stored );
-		return $stored;
+	public function storedSwitches(): array {
+		return $this->switches->switchesInEffect();
+	}
+
+	public function reportSwitches( array $states, bool $here ): void {
+		$this->metrics->emergencySwitches( $states, $here );
 	}
 
 	public function performer(): PerformerFacts {

@@ -28,6 +28,8 @@ class EmergencyLogJob extends Job {
 			'performer' => EmergencyStore::externalName( $originWiki, $entry->getPerformerIdentity()->getName() ),
 			'comment' => $entry->getComment(),
 			'parameters' => $entry->getParameters(),
+			// When the switch changed, not when a job runner got to it.
+			'timestamp' => $entry->getTimestamp(),
 		], [], SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
 	}
 
@@ -37,6 +39,10 @@ class EmergencyLogJob extends Job {
 		$entry->setTarget( SpecialPage::getTitleFor( 'EmergencyCaptcha' ) );
 		$entry->setComment( $this->params['comment'] );
 		$entry->setParameters( $this->params['parameters'] );
+		// Jobs queued by an older version carry no time.
+		if ( isset( $this->params['timestamp'] ) ) {
+			$entry->setTimestamp( $this->params['timestamp'] );
+		}
 		$entry->publish( $entry->insert() );
 		return true;
 	}

@@ -11,8 +11,17 @@ use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 interface SwitchSource {
 
 	/**
-	 * This wiki's switch (or every wiki's, whichever is newer): only what the
-	 * check needs. Null if it was never switched.
+	 * Every row of the table that may be in effect now, for every wiki that
+	 * uses the table, in one read: only what the check needs (ID, wiki,
+	 * state, actions, expiry). The module keeps each wiki's newest.
+	 *
+	 * @return StoredSwitch[]
 	 */
-	public function currentSwitch(): ?StoredSwitch;
+	public function switchesInEffect(): array;
+
+	/**
+	 * The table's database, as the module names its snapshot: the wikis
+	 * that share a table share one.
+	 */
+	public function tableId(): string;
 }

@@ -5,6 +5,7 @@ namespace MediaWiki\Extension\CaptchaGuard\Hooks;
 use Config;
 use MediaWiki\Extension\CaptchaGuard\AbuseFilter\AbuseFilterCompat;
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource;
 use WikiMap;
 
 /**
@@ -21,12 +22,16 @@ final class HandlerFactory {
 		) ) );
 	}
 
-	public static function newEmergencyCaptchaHandler( Host $host, Config $config ): EmergencyCaptchaHandler {
+	public static function newEmergencyCaptchaHandler(
+		Host $host, Config $config, SwitchSource $switches
+	): EmergencyCaptchaHandler {
 		return new EmergencyCaptchaHandler(
 			$host,
 			// The module clamps it (EmergencyCaptchaHandler::__construct).
 			(int)$config->get( 'CaptchaGuardEmergencyRefresh' ),
-			WikiMap::getCurrentWikiId()
+			WikiMap::getCurrentWikiId(),
+			// A farm's wikis share one table, and so one snapshot per worker.
+			$switches->tableId()
 		);
 	}
 

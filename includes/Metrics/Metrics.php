@@ -2,9 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Metrics;
 
-use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyPolicy;
 use MediaWiki\Extension\CaptchaGuard\Value\OutcomeCount;
-use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use Wikimedia\Stats\StatsFactory;
 
 /**
@@ -46,13 +44,23 @@ class Metrics {
 	}
 
 	/**
-	 * The emergency switch as a worker just read it: emergency_active, 1 or 0
-	 * per wiki (what "on" means now is the module's to say).
+	 * The emergency switches as a worker just read them (once per refresh
+	 * interval): emergency_active, 1 or 0 per wiki. The module names the wikis
+	 * whose state it knows ("*" for a farm-wide switch) and says which are on.
+	 *
+	 * @param bool[] $states By wiki ID
+	 * @param bool $here This wiki's
 	 */
-	public function emergencySwitch( ?StoredSwitch $stored ): void {
-		$this->stats?->getGauge( 'emergency_active' )
-			->setLabel( 'wiki', $this->wikiId )
-			->set( EmergencyPolicy::state( $stored )->active ? 1 : 0 );
+	public function emergencySwitches( array $states, bool $here ): void {
+		if ( !$this->stats ) {
+			return;
+		}
+		$states[$this->wikiId] = $here;
+		foreach ( $states as $wiki => $on ) {
+			$this->stats->getGauge( 'emergency_active' )
+				->setLabel( 'wiki', (string)$wiki )
+				->set( $on ? 1 : 0 );
+		}
 	}
 
 	/**

@@ -2,6 +2,8 @@
 //! hook, answered from process memory, and the rules the special page, the
 //! API and the log ask the module for (they hold none of their own).
 
+use std::rc::Rc;
+
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{PhpRef, Zval};
@@ -14,8 +16,9 @@ use crate::policy::emergency::{
     covered_elsewhere, format_actions, parse_stored_actions, validate, validate_scope,
     ChangeRequest, ScopeRequest, Switch, Trigger, ALL_WIKIS,
 };
+use crate::policy::farm_switches::{FarmSwitches, SwitchRow, WikiKey};
 use crate::state::clock;
-use crate::state::emergency_cache::{self, WikiKey};
+use crate::state::emergency_cache::{self, SourceKey};
 
 impl From<&StoredSwitch> for Switch {
     fn from(stored: &StoredSwitch) -> Switch {
@@ -27,37 +30,75 @@ impl From<&StoredSwitch> for Switch {
     }
 }
 
-fn load_switch() -> Result<Switch> {
-    // None: never switched on for this wiki.
-    Ok(host::stored_switch()?
-        .as_ref()
-        .map(Switch::from)
-        .unwrap_or_default())
+impl From<StoredSwitch> for SwitchRow {
+    fn from(stored: StoredSwitch) -> SwitchRow {
+        SwitchRow {
+            id: stored.id,
+            switch: Switch::from(&stored),
+            wiki: stored.wiki,
+        }
+    }
 }
 
-/// Refreshes the process copy of the switch. If the database cannot be read,
-/// the last known switch (or "off") is kept until the next refresh rather
-/// than failing every request.
-fn refresh(wiki: WikiKey) -> Switch {
-    let switch = load_switch().unwrap_or_else(|error| {
-        let fallback = emergency_cache::last_known(wiki).unwrap_or_default();
+fn load_switches() -> Result<FarmSwitches> {
+    let rows = host::stored_switches()?;
+    Ok(FarmSwitches::from_rows(
+        rows.into_iter().map(SwitchRow::from),
+        clock::unix_now(),
+    ))
+}
+
+/// Reads the switch table again into the worker's snapshot. If it cannot be
+/// read, the last known snapshot (or "all off") is kept until the next
+/// refresh rather than failing every request.
+fn refresh(source: SourceKey, wiki: WikiKey) -> Rc<FarmSwitches> {
+    let snapshot = match load_switches() {
+        Ok(snapshot) => {
+            let snapshot = Rc::new(snapshot);
+            report(
+                emergency_cache::last_known(source).as_deref(),
+                &snapshot,
+                wiki,
+            );
+            snapshot
+        }
+        Err(error) => {
+            let fallback = emergency_cache::last_known(source).unwrap_or_default();
+            let on = fallback.switch_for(wiki).is_active(clock::unix_now());
+            host::log(
+                Level::Error,
+                "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
+                &[("state", if on { "on" } else { "off" })],
+                Some(&error),
+            );
+            fallback
+        }
+    };
+    emergency_cache::store(source, Rc::clone(&snapshot));
+    snapshot
+}
+
+/// The metrics: the state of every wiki the snapshot names, of those on in
+/// the worker's previous snapshot (now off), and of the wiki whose request
+/// read it.
+fn report(previous: Option<&FarmSwitches>, snapshot: &FarmSwitches, wiki: WikiKey) {
+    let mut states: Vec<(&str, bool)> = snapshot.named_states().collect();
+    let ended: Vec<(&str, bool)> = previous
+        .into_iter()
+        .flat_map(FarmSwitches::named_states)
+        .filter(|(name, on)| *on && !states.iter().any(|(now, _)| now == name))
+        .map(|(name, _)| (name, false))
+        .collect();
+    states.extend(ended);
+    let here = snapshot.switch_for(wiki).is_active(clock::unix_now());
+    if let Err(error) = host::report_switches(&states, here) {
         host::log(
-            Level::Error,
-            "Could not read the emergency CAPTCHA switch, keeping the last known one ({state}): {error}",
-            &[(
-                "state",
-                if fallback.is_active(clock::unix_now()) {
-                    "on"
-                } else {
-                    "off"
-                },
-            )],
+            Level::Warning,
+            "Could not report the emergency switches: {error}",
+            &[],
             Some(&error),
         );
-        fallback
-    });
-    emergency_cache::store(wiki, switch.clone());
-    switch
+    }
 }
 
 #[php_class]
@@ -67,6 +108,8 @@ pub struct EmergencyCaptchaHandler {
     refresh_ms: i64,
     /// The wiki this request serves: one worker may serve many.
     wiki: WikiKey,
+    /// The switch table it reads: a farm's wikis share one, and one snapshot.
+    switch_table: SourceKey,
 }
 
 #[php_impl]
@@ -74,12 +117,20 @@ pub struct EmergencyCaptchaHandler {
 #[allow(unused_variables)]
 impl EmergencyCaptchaHandler {
     /// `$refreshSeconds` is `$wgCaptchaGuardEmergencyRefresh`, `$wikiId` the
-    /// wiki this request serves (see HandlerFactory).
-    pub fn __construct(host: &Zval, refresh_seconds: i64, wiki_id: &str) -> PhpResult<Self> {
+    /// wiki this request serves, `$switchTable` the database of its switch
+    /// table (`EmergencyStore::tableId`; see HandlerFactory), by default the
+    /// wiki's own.
+    pub fn __construct(
+        host: &Zval,
+        refresh_seconds: i64,
+        wiki_id: &str,
+        switch_table: Option<&str>,
+    ) -> PhpResult<Self> {
         host::install(host)?;
         Ok(EmergencyCaptchaHandler {
             refresh_ms: refresh_seconds.max(0).saturating_mul(1000),
             wiki: WikiKey::of(wiki_id),
+            switch_table: SourceKey::of(switch_table.unwrap_or(wiki_id)),
         })
     }
 
@@ -125,8 +176,15 @@ impl EmergencyCaptchaHandler {
         if trigger == Trigger::CreateAccount && account_creation::captcha_pending() {
             return true;
         }
-        let covered = emergency_cache::covers(self.wiki, trigger, self.refresh_ms)
-            .unwrap_or_else(|| refresh(self.wiki).covers(trigger, clock::unix_now()));
+        let covered =
+            emergency_cache::covers(self.switch_table, self.wiki, trigger, self.refresh_ms)
+                .unwrap_or_else(|| {
+                    refresh(self.switch_table, self.wiki).covers(
+                        self.wiki,
+                        trigger,
+                        clock::unix_now(),
+                    )
+                });
         if !covered {
             return false;
         }

@@ -344,6 +344,10 @@ impl CompactSwitch {
     pub fn covers(self, action: Trigger, now: i64) -> bool {
         self.actions & action.bit() != 0 && now < self.expiry
     }
+
+    pub fn is_active(self, now: i64) -> bool {
+        self.actions != 0 && now < self.expiry
+    }
 }
 
 /// Parses the stored comma-separated action list, skipping unknown names

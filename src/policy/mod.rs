@@ -3,6 +3,7 @@
 pub mod challenge;
 pub mod emergency;
 pub mod events;
+pub mod farm_switches;
 pub mod outcome_chart;
 pub mod outcomes;
 pub mod pending_warnings;

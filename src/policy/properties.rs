@@ -9,6 +9,7 @@ use proptest::prelude::*;
 use super::challenge::FilteredAction;
 use super::emergency::{self, ChangeRequest, ScopeRequest, SwitchError, Trigger, ALL_WIKIS};
 use super::events::iso8601_utc;
+use super::farm_switches::{FarmSwitches, SwitchRow, WikiKey};
 use super::pending_warnings::{PendingWarnings, MAX_PENDING};
 use super::rule_actions;
 use super::score::{self, Buckets, InvalidBuckets, VerifyError, MAX_ANSWER_BYTES, NO_SCORE};
@@ -220,5 +221,53 @@ proptest! {
         let formatted = iso8601_utc(time);
         prop_assert!(formatted.ends_with('Z'));
         prop_assert_eq!(formatted.matches(':').count(), 2);
+    }
+}
+
+/// Rows of a small farm's switch table: a few wikis and `*`, on and off,
+/// some expired, in any order.
+fn switch_rows() -> impl Strategy<Value = Vec<SwitchRow>> {
+    let row = (
+        prop_oneof![Just("*"), Just("enwiki"), Just("dewiki"), Just("frwiki")],
+        any::<bool>(),
+        -100i64..100,
+    );
+    proptest::collection::vec(row, 0..12).prop_map(|rows| {
+        let mut rows: Vec<SwitchRow> = rows
+            .into_iter()
+            .enumerate()
+            .map(|(id, (wiki, on, expires_in))| SwitchRow {
+                id: id as i64,
+                wiki: wiki.to_owned(),
+                switch: emergency::Switch {
+                    on,
+                    actions: [Trigger::Edit].into_iter().collect(),
+                    expiry: if on { FARM_NOW + expires_in } else { 0 },
+                },
+            })
+            .collect();
+        rows.reverse();
+        rows
+    })
+}
+
+const FARM_NOW: i64 = 1_800_000_000;
+
+proptest! {
+    /// The snapshot answers as reading each wiki's switch on its own would:
+    /// the newest row of the wiki or of `*`.
+    #[test]
+    fn a_farm_snapshot_agrees_with_each_wikis_newest_row(rows in switch_rows(), later in 0i64..200) {
+        let snapshot = FarmSwitches::from_rows(rows.clone(), FARM_NOW);
+        for wiki in ["enwiki", "dewiki", "frwiki", "eswiki"] {
+            let newest = rows
+                .iter()
+                .filter(|row| row.wiki == wiki || row.wiki == ALL_WIKIS)
+                .max_by_key(|row| row.id);
+            for now in [FARM_NOW, FARM_NOW + later] {
+                let expected = newest.is_some_and(|row| row.switch.covers(Trigger::Edit, now));
+                prop_assert_eq!(snapshot.covers(WikiKey::of(wiki), Trigger::Edit, now), expected, "{} at {}", wiki, now);
+            }
+        }
     }
 }

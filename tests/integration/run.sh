@@ -31,14 +31,26 @@ WIKI_EXTRA_SETTINGS='$captchaGuardEditors = true;' "$wiki" create "$wikis/editor
 rm -rf "$wikis/mariadb"
 "$mariadb" start "$wikis/mariadb" 3307
 # farm2 is served by farm1's PHP-FPM pool: one pool, two wikis, as farms run them.
+# farm3 … farm20, copies of farm2's database, are served by farm2's server too,
+# picked by host name (farm7.test), as farms pick a wiki: one pool serves more
+# wikis than a worker once kept switches for (16).
 # Strict SQL mode (MediaWiki turns it off by default): a value too long or a
 # missing column is an error, as on many MariaDB servers.
+farm_wikis=$(seq -s ', ' -f '"farm%g"' 1 20)
 for n in 1 2; do
 	WIKI_DB="mysql:127.0.0.1:3307:farm$n" \
-	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgLocalDatabases = [ "farm1", "farm2" ];
+	WIKI_EXTRA_SETTINGS='$wgCaptchaGuardEmergencyDatabase = "farm1"; $wgLocalDatabases = [ '"$farm_wikis"' ];
+if ( preg_match( "/^(farm(?:[3-9]|1[0-9]|20))\\.test(:[0-9]+)?$/", $_SERVER["HTTP_HOST"] ?? "", $m ) ) {
+	$wgDBname = $m[1];
+}
 $wgSQLMode = "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";' \
 	WIKI_FPM_FROM=$([ $n = 2 ] && echo "$wikis/farm1" || true) \
 		"$wiki" create "$wikis/farm$n" "$mw143" $((8131 + n * 10))
+done
+for n in $(seq 3 20); do
+	mariadb --no-defaults -S "$wikis/mariadb/mysqld.sock" -u root -e "CREATE DATABASE farm$n"
+	mariadb-dump --no-defaults -S "$wikis/mariadb/mysqld.sock" -u root farm2 |
+		mariadb --no-defaults -S "$wikis/mariadb/mysqld.sock" -u root "farm$n"
 done
 # Wikis using CaptchaGuard's hCaptcha class against the test's fake siteverify.
 hcaptcha_settings=$(cat "$here/hcaptcha-settings.php")

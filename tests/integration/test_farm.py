@@ -8,9 +8,10 @@ import re
 import subprocess
 import time
 import unittest
+from concurrent.futures import ThreadPoolExecutor
 
 import test_emergency
-from wikiclient import WikiClient
+from wikiclient import WikiClient, unique
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PORTS = os.environ.get("CAPTCHAGUARD_FARM", "8141,8151").split(",")
@@ -68,7 +69,8 @@ class WikiFarm(unittest.TestCase):
         self.assertEqual(self.state(self.admin1)["user"], "Steward")
         log = self.admin1.api(action="query", list="logevents", letype="emergencycaptcha")
         self.assertEqual(log["query"]["logevents"][0]["params"]["wikis"], ["farm1", "farm2"])
-        # farm2 logs it too, written there by a job: run farm2's queue as its job runner would.
+        # farm2 logs it too, written there by a job, seconds later: run farm2's
+        # queue as its job runner would.
         farm2_dir = os.path.join(os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis"), "farm2")
         with open(os.path.join(farm2_dir, "mwroot")) as f:
             mwroot = f.read().strip()
@@ -79,11 +81,13 @@ class WikiFarm(unittest.TestCase):
                  "MW_INSTALL_PATH": mwroot},
             capture_output=True, text=True, check=True,
         )
-        entries = self.admin2.api(action="query", list="logevents", letype="emergencycaptcha")
+        entries = self.admin2.api(action="query", list="logevents", letype="emergencycaptcha", lelimit="max")
         entry = next((e for e in entries["query"]["logevents"] if e["comment"] == "farm-wide botnet"), None)
         self.assertIsNotNone(entry, "no log entry on farm2")
         self.assertEqual(entry["user"], "farm1>Steward")
         self.assertEqual(entry["params"]["actions"], ["edit", "create"])
+        # Dated when the switch changed, not when the job ran.
+        self.assertEqual(entry["timestamp"], log["query"]["logevents"][0]["timestamp"])
 
     def test_a_local_sysop_cannot_switch_another_wiki(self):
         before = self.state(self.admin1)
@@ -134,6 +138,79 @@ class WikiFarm(unittest.TestCase):
         time.sleep(test_emergency.SETTLE)
         self.assert_wiki(FARM1, test_emergency.EmergencyBase.saved)
         self.assert_wiki(FARM2, test_emergency.EmergencyBase.saved)
+
+    def test_twenty_wikis_on_one_pool_read_the_switch_table_once_per_refresh(self):
+        """farm3 … farm20 are served by farm2's server (picked by host name):
+        one pool, twenty wikis, more than a worker once kept switches for."""
+        wikis = [f"farm{n}" for n in range(1, 21)]
+
+        def edit(wiki):
+            client = WikiClient(FARM2)
+            if wiki not in ("farm1", "farm2"):
+                client.headers["Host"] = f"{wiki}.test"
+            resp = client.request("/api.php", data={
+                "action": "edit", "title": unique("CG farm snapshot"), "text": "hello",
+                "token": "+\\", "format": "json", "formatversion": "2"})
+            return wiki, resp.headers["X-CaptchaGuard-Worker"], resp.json()
+
+        def every_wiki_twice():
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                return list(pool.map(edit, wikis * 2))
+
+        self.switch(self.steward, state="on", actions="edit", expiry="1 hour",
+                    reason="one wiki of twenty", wikis="farm7")
+        time.sleep(test_emergency.SETTLE)
+        # Each wiki answers from the one snapshot: only farm7 asks.
+        with MariaDB() as db:
+            db.start_counting()
+            started = time.monotonic()
+            results = every_wiki_twice()
+            elapsed = time.monotonic() - started
+            reads = db.snapshot_reads()
+        workers = {worker for _, worker, _ in results}
+        self.assertEqual(len(workers), 2, "both workers of the pool answered")
+        for wiki, worker, result in results:
+            check = (test_emergency.EmergencyBase.challenged if wiki == "farm7"
+                     else test_emergency.EmergencyBase.saved)
+            self.assertTrue(check(result), (wiki, worker, result))
+        # At most one read per refresh interval per worker (and one more each
+        # for an interval already begun), however many wikis they served.
+        most = len(workers) * (int(elapsed // test_emergency.REFRESH) + 2)
+        # Both snapshots were stale when the edits began: each worker read once at least.
+        self.assertGreaterEqual(reads, len(workers))
+        self.assertLessEqual(reads, most, f"{reads} reads of the switch table in {elapsed:.1f} s "
+                             f"for {len(results)} edits on 20 wikis")
+
+
+class MariaDB:
+    """The farm's MariaDB server, whose general log counts the switch table's
+    reads as the server saw them (CAPTCHAGUARD_WIKIS_DIR/mariadb)."""
+
+    # The snapshot's query (EmergencyStore::switchesInEffect), and only it.
+    SNAPSHOT_READ = "%MIN(oldest.ce_id)%"
+
+    def __init__(self):
+        wikis_dir = os.environ.get("CAPTCHAGUARD_WIKIS_DIR", "../../build/wikis")
+        self.socket = os.path.join(wikis_dir, "mariadb", "mysqld.sock")
+
+    def sql(self, statement):
+        return subprocess.run(
+            ["mariadb", "--no-defaults", "-S", self.socket, "-u", "root", "-N", "-e", statement],
+            capture_output=True, text=True, check=True).stdout.strip()
+
+    def __enter__(self):
+        return self
+
+    def start_counting(self):
+        self.sql("SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1")
+
+    def snapshot_reads(self):
+        self.sql("SET GLOBAL general_log = 0")
+        return int(self.sql("SELECT COUNT(*) FROM mysql.general_log WHERE command_type = 'Query' "
+                            f"AND argument LIKE '{self.SNAPSHOT_READ}'"))
+
+    def __exit__(self, *exc):
+        self.sql("SET GLOBAL general_log = 0")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,8 @@ use ext_php_rs::convert::IntoZval;
 
 use super::values::{ChallengeVerdict, ClientFacts, FilterHit, PerformerFacts, StoredSwitch};
 use super::{
-    call_value, read, read_object, static_method, take_exception, BindingError, Method, Result,
+    call_value, read, read_object, static_method, take_exception, unexpected, BindingError, Method,
+    Result,
 };
 
 const CLASS: &str = "Adapter\\Host";
@@ -52,11 +53,8 @@ const LOG: Method = host_method("log", &["string", "string", "array"], "void");
 const STASHED_SCORE: Method = host_method("stashedScore", &["string"], "mixed");
 const STASH_SCORE: Method = host_method("stashScore", &["string", "float", "int"], "void");
 const UNSTASH_SCORE: Method = host_method("unstashScore", &["string"], "void");
-const STORED_SWITCH: Method = host_method(
-    "storedSwitch",
-    &[],
-    "?MediaWiki\\Extension\\CaptchaGuard\\Value\\StoredSwitch",
-);
+const STORED_SWITCHES: Method = host_method("storedSwitches", &[], "array");
+const REPORT_SWITCHES: Method = host_method("reportSwitches", &["array", "bool"], "void");
 const PERFORMER: Method = host_method(
     "performer",
     &[],
@@ -94,7 +92,8 @@ pub(super) const METHODS: &[Method] = &[
     STASHED_SCORE,
     STASH_SCORE,
     UNSTASH_SCORE,
-    STORED_SWITCH,
+    STORED_SWITCHES,
+    REPORT_SWITCHES,
     PERFORMER,
     IS_EXEMPT,
     SESSION_GET,
@@ -233,13 +232,31 @@ pub fn unstash_score(user_name: &str) -> Result<()> {
     call_host(&UNSTASH_SCORE, vec![&user_name]).map(drop)
 }
 
-/// The stored switch of this wiki (or of every wiki); None if never switched.
-pub fn stored_switch() -> Result<Option<StoredSwitch>> {
-    let value = call_host(&STORED_SWITCH, vec![])?;
-    if value.is_null() {
-        return Ok(None);
+/// The rows of the switch table that may be in effect (every wiki's, or the
+/// farm's): one read, however many wikis the table serves.
+pub fn stored_switches() -> Result<Vec<StoredSwitch>> {
+    let value = call_host(&STORED_SWITCHES, vec![])?;
+    let rows = value
+        .array()
+        .ok_or_else(|| unexpected(&STORED_SWITCHES, "array", &value))?;
+    rows.values()
+        .map(|row| read_object(&STORED_SWITCHES, row))
+        .collect()
+}
+
+/// Whether each named wiki's switch was on when the worker read them (`*`:
+/// the farm-wide switch), and this wiki's, for the metrics.
+pub fn report_switches(states: &[(&str, bool)], here: bool) -> Result<()> {
+    let mut table = ZendHashTable::new();
+    for (wiki, on) in states {
+        table
+            .insert(*wiki, *on)
+            .map_err(|error| BindingError::Build {
+                what: "the switches' states",
+                reason: error.to_string(),
+            })?;
     }
-    read_object(&STORED_SWITCH, &value).map(Some)
+    call_host(&REPORT_SWITCHES, vec![&table, &here]).map(drop)
 }
 
 pub fn performer() -> Result<PerformerFacts> {

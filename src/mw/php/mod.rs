@@ -239,7 +239,11 @@ where
         .ok_or_else(|| unexpected(method, T::CLASS_NAME, value))
 }
 
-fn unexpected(method: &'static Method, expected: &'static str, found: &Zval) -> BindingError {
+pub(crate) fn unexpected(
+    method: &'static Method,
+    expected: &'static str,
+    found: &Zval,
+) -> BindingError {
     BindingError::Unexpected {
         call: method,
         expected,

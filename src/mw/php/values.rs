@@ -182,8 +182,8 @@ impl SensitiveTouch {
 }
 
 /// The emergency switch as stored (`EmergencyStore::current`, and
-/// `currentSwitch`, which reads only the first three fields);
-/// `EmergencyPolicy::state()` says what it means now.
+/// `switchesInEffect`, which reads the first three fields, the row's ID and
+/// its wiki); `EmergencyPolicy::state()` says what it means now.
 #[php_class]
 #[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\StoredSwitch")]
 #[derive(Debug, Clone)]
@@ -207,10 +207,15 @@ pub struct StoredSwitch {
     /// The wiki it was made for, `*` for every wiki.
     #[php(prop)]
     pub wiki: String,
+    /// The row's ID: a later change has a greater one.
+    #[php(prop)]
+    pub id: i64,
 }
 
 #[php_impl]
 impl StoredSwitch {
+    /// PHP builds it with named arguments, each optional one only where read.
+    #[allow(clippy::too_many_arguments)]
     pub fn __construct(
         active: bool,
         actions: String,
@@ -219,6 +224,7 @@ impl StoredSwitch {
         user: Option<String>,
         timestamp: Option<i64>,
         wiki: Option<String>,
+        id: Option<i64>,
     ) -> Self {
         StoredSwitch {
             active,
@@ -228,6 +234,7 @@ impl StoredSwitch {
             user: user.unwrap_or_default(),
             timestamp: timestamp.unwrap_or_default(),
             wiki: wiki.unwrap_or_default(),
+            id: id.unwrap_or_default(),
         }
     }
 }

@@ -37,10 +37,29 @@ class EmergencyStoreTest extends DatabaseTestCase {
 		$this->assertSame( 'spam wave 1', $stored->reason );
 		$this->assertSame( 'Admin', $stored->user );
 		$this->assertSame( $this->store()->getWikiId(), $stored->wiki );
-		// The hook reads only what the check needs, and it agrees.
-		$hook = $this->store()->currentSwitch();
-		$this->assertSame( [ true, $change->storedActions, $change->expiry ],
-			[ $hook->active, $hook->actions, $hook->expiry ] );
+		// The check reads only what it needs, and it agrees.
+		[ $hook ] = $this->store()->switchesInEffect();
+		$this->assertSame( [ true, $change->storedActions, $change->expiry, $stored->wiki ],
+			[ $hook->active, $hook->actions, $hook->expiry, $hook->wiki ] );
+	}
+
+	public function testTheCheckReadsTheRowsSinceTheOldestSwitchStillOn() {
+		$ids = static fn ( array $rows ) => array_map( static fn ( $row ) => $row->id, $rows );
+		$off = $this->change( false );
+		$this->store()->insert( $off, [ 'olderwiki' ], $this->user( 'Admin' ) );
+		$this->assertSame( [], $this->store()->switchesInEffect(), 'nothing on: no rows' );
+		$on = $this->change( true );
+		$this->store()->insert( $on, [ 'otherwiki' ], $this->user( 'Admin' ) );
+		$this->store()->insert( $on, $on->wikis, $this->user( 'Admin' ) );
+		$this->store()->insert( $off, $off->wikis, $this->user( 'Admin' ) );
+		$rows = $this->store()->switchesInEffect();
+		// From otherwiki's switch on: this wiki's on and off too, not the older off.
+		$this->assertSame( [ 'otherwiki', $this->store()->getWikiId(), $this->store()->getWikiId() ],
+			array_map( static fn ( $row ) => $row->wiki, $rows ) );
+		$this->assertSame( $ids( $rows ), array_unique( $ids( $rows ) ) );
+		$this->assertGreaterThan( $rows[0]->id, $rows[2]->id );
+		$this->store()->insert( $off, [ 'otherwiki' ], $this->user( 'Admin' ) );
+		$this->assertSame( [], $this->store()->switchesInEffect(), 'all off again' );
 	}
 
 	public function testTheLatestChangeWinsAndOtherWikisSwitchesAreNotThisWikis() {

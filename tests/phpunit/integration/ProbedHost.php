@@ -5,7 +5,6 @@ use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
-use MediaWiki\Extension\CaptchaGuard\Value\StoredSwitch;
 use MediaWiki\User\UserIdentity;
 
 require_once __DIR__ . '/../RecordedLog.php';
@@ -53,8 +52,12 @@ final class ProbedHost implements Host {
 		$this->reach( __FUNCTION__, func_get_args() );
 	}
 
-	public function storedSwitch(): ?StoredSwitch {
+	public function storedSwitches(): array {
 		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
+	public function reportSwitches( array $states, bool $here ): void {
+		$this->reach( __FUNCTION__, func_get_args() );
 	}
 
 	public function performer(): PerformerFacts {

@@ -228,7 +228,7 @@ class EmergencyTest extends TestCase {
 		$this->switchOn( 'edit' );
 		$handler = $this->handler( 0 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ) );
-		$this->host->failures['storedSwitch'] = new RuntimeException( 'DB down' );
+		$this->host->failures['storedSwitches'] = new RuntimeException( 'DB down' );
 		usleep( 1100000 );
 		$this->assertTrue( $this->ask( $handler, 'edit' ), 'last known switch' );
 		$this->assertFalse( $this->ask( $handler, 'create' ) );
@@ -240,7 +240,7 @@ class EmergencyTest extends TestCase {
 	}
 
 	public function testAFailingStoreBeforeAnyReadMeansOff() {
-		$this->host->failures['storedSwitch'] = new RuntimeException( 'DB down' );
+		$this->host->failures['storedSwitches'] = new RuntimeException( 'DB down' );
 		$this->assertFalse( $this->ask( $this->handler(), 'edit' ) );
 		$this->assertNotEmpty(
 			preg_grep( '/Could not read the emergency CAPTCHA switch.*\(off\).*DB down/', $this->host->logLines() )
@@ -270,5 +270,30 @@ class EmergencyTest extends TestCase {
 		$this->assertFalse( $this->ask( $wikiB, 'edit' ) );
 		$this->assertTrue( $this->ask( $wikiA, 'edit' ), 'wiki_a keeps its own copy' );
 		$this->assertSame( 2, $this->host->switchReads );
+	}
+
+	public function testAFarmsWikisShareOneSnapshotReadOncePerRefresh() {
+		$this->host->switchRows = [
+			new StoredSwitch( active: true, actions: 'edit', expiry: time() + 3600, wiki: 'wiki_7', id: 3 ),
+			new StoredSwitch( active: false, actions: '', expiry: 0, wiki: 'wiki_9', id: 4 ),
+		];
+		$covered = [];
+		for ( $i = 0; $i < 1000; $i++ ) {
+			$handler = new EmergencyCaptchaHandler( $this->host, 60, "wiki_$i", 'farmdb' );
+			if ( $this->ask( $handler, 'edit' ) ) {
+				$covered[] = $i;
+			}
+		}
+		$this->assertSame( [ 7 ], $covered );
+		$this->assertSame( 1, $this->host->switchReads, 'one read for a thousand wikis' );
+		// The read reported the wiki that is on, and the state of the wiki that read it.
+		$this->assertSame( [ [ [ 'wiki_7' => true ], false ] ], $this->host->switchReports );
+
+		// wiki_7 switched off: the worker's next read reports it off, whichever wiki reads.
+		$this->host->switchRows[] = new StoredSwitch( active: false, actions: '', expiry: 0, wiki: 'wiki_7', id: 5 );
+		usleep( 2000 );
+		$this->assertFalse( $this->ask( new EmergencyCaptchaHandler( $this->host, 0, 'wiki_1', 'farmdb' ), 'edit' ) );
+		$this->assertSame( 2, $this->host->switchReads );
+		$this->assertSame( [ [ 'wiki_7' => false ], false ], $this->host->switchReports[1] );
 	}
 }

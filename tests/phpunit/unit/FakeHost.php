@@ -23,8 +23,13 @@ class FakeHost implements Host {
 	public array $session = [];
 	/** The request's parameters */
 	public array $values = [];
+	/** The switch of every wiki ("*"), or null if never switched */
 	public ?StoredSwitch $switch = null;
+	/** @var StoredSwitch[] More rows of the switch table, each with its wiki and ID */
+	public array $switchRows = [];
 	public int $switchReads = 0;
+	/** @var array[] What the module reported after each read: [ states, here ] */
+	public array $switchReports = [];
 	/** The performer */
 	public string $name = 'Alice';
 	public int $id = 5;
@@ -89,10 +94,25 @@ class FakeHost implements Host {
 		unset( $this->stash[$userName], $this->stashTtl[$userName] );
 	}
 
-	public function storedSwitch(): ?StoredSwitch {
+	public function storedSwitches(): array {
 		$this->switchReads++;
 		$this->mayFail( __FUNCTION__ );
-		return $this->switch;
+		$rows = $this->switchRows;
+		if ( $this->switch ) {
+			$rows[] = new StoredSwitch(
+				active: $this->switch->active,
+				actions: $this->switch->actions,
+				expiry: $this->switch->expiry,
+				wiki: '*',
+				id: count( $rows ) + 1
+			);
+		}
+		return $rows;
+	}
+
+	public function reportSwitches( array $states, bool $here ): void {
+		$this->mayFail( __FUNCTION__ );
+		$this->switchReports[] = [ $states, $here ];
 	}
 
 	public function performer(): PerformerFacts {
