@@ -31,6 +31,7 @@ final class CaptchaGuardServices {
 	public const OUTCOME_STORE = 'CaptchaGuard.OutcomeStore';
 	public const OUTCOME_VIEWER = 'CaptchaGuard.OutcomeViewer';
 	public const METRICS = 'CaptchaGuard.Metrics';
+	public const HCAPTCHA_FALLBACK = 'CaptchaGuard.HCaptchaFallback';
 
 	private static function container( ?ContainerInterface $services ): ContainerInterface {
 		return $services ?? MediaWikiServices::getInstance();
@@ -70,6 +71,10 @@ final class CaptchaGuardServices {
 
 	public static function getMetrics( ?ContainerInterface $services = null ): Metrics {
 		return self::container( $services )->get( self::METRICS );
+	}
+
+	public static function getHCaptchaFallback( ?ContainerInterface $services = null ): HCaptchaFallback {
+		return self::container( $services )->get( self::HCAPTCHA_FALLBACK );
 	}
 
 	public static function getOutcomeViewer( ?ContainerInterface $services = null ): OutcomeViewer {

@@ -95,6 +95,7 @@ class HCaptcha extends ConfirmEditHCaptcha {
 		// Cut off at one byte over the cap: the module refuses it as too large.
 		$httpError = ( $status->isOK() || $tooLarge ) ? null : ( $httpStatus ? "HTTP $httpStatus" : 'no answer' );
 		$passed = RiskScore::recordVerification( $token, $httpError, $body );
+		CaptchaGuardServices::getHCaptchaFallback( $services )->recordVerification( $errorKind );
 		$this->verifyError = $passed ? null : ( $httpError ? 'http' : 'hcaptcha-api' );
 		return $passed;
 	}

@@ -4,6 +4,7 @@ use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
 use MediaWiki\Extension\CaptchaGuard\Adapter\MediaWikiHost;
 use MediaWiki\Extension\CaptchaGuard\CaptchaGuardServices;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencyStore;
+use MediaWiki\Extension\CaptchaGuard\HCaptchaFallback;
 use MediaWiki\Extension\CaptchaGuard\Metrics\Metrics;
 use MediaWiki\Extension\CaptchaGuard\Emergency\EmergencySwitcher;
 use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeStore;
@@ -33,6 +34,14 @@ return [
 			? $services->getStatsFactory()->withComponent( 'CaptchaGuard' )
 			: null;
 		return new Metrics( $stats, WikiMap::getCurrentWikiId() );
+	},
+	CaptchaGuardServices::HCAPTCHA_FALLBACK => static function ( MediaWikiServices $services ): HCaptchaFallback {
+		return new HCaptchaFallback(
+			$services->getMainConfig(),
+			$services->getLocalServerObjectCache(),
+			LoggerFactory::getInstance( 'CaptchaGuard' ),
+			CaptchaGuardServices::getMetrics( $services )
+		);
 	},
 	CaptchaGuardServices::OUTCOME_STORE => static function ( MediaWikiServices $services ): OutcomeStore {
 		return new OutcomeStore( $services->getDBLoadBalancerFactory(), $services->getLocalServerObjectCache() );

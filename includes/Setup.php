@@ -25,6 +25,22 @@ use MediaWiki\MediaWikiServices;
  */
 final class Setup {
 
+	/**
+	 * Before ConfirmEdit builds its CAPTCHA for the request (an extension
+	 * function runs after setup, before any hook): the fallback CAPTCHA
+	 * while hCaptcha's siteverify is failing (HCaptchaFallback).
+	 */
+	public static function pickCaptchaClass(): void {
+		if ( empty( $GLOBALS['wgCaptchaGuardHCaptchaFallbackClass'] ) ) {
+			return;
+		}
+		$replacement = CaptchaGuardServices::getHCaptchaFallback()
+			->replacementFor( $GLOBALS['wgCaptchaClass'] ?? null );
+		if ( $replacement !== null ) {
+			$GLOBALS['wgCaptchaClass'] = $replacement;
+		}
+	}
+
 	public static function onRegistration(): void {
 		// Only filter editors with abusefilter-modify-restricted may add forcecaptcha.
 		$GLOBALS['wgAbuseFilterActionRestrictions'][ConsequenceRunner::FORCE] ??= true;

@@ -151,6 +151,32 @@ namespace MediaWiki\Extension\CaptchaGuard {
          */
         public static function viewerMaySee(): bool {}
     }
+
+    class SiteverifyHealth {
+        public function __construct() {}
+
+        /**
+         * The state after one verification (`$failed`: no usable answer from
+         * siteverify), under `$wgCaptchaGuardHCaptchaFallbackThreshold` failures
+         * in a row and `$wgCaptchaGuardHCaptchaFallbackSeconds`.
+         *
+         * @param int $failures_in_a_row
+         * @param int $fallback_until
+         * @param bool $failed
+         * @param int $threshold
+         * @param int $seconds
+         * @return \MediaWiki\Extension\CaptchaGuard\Value\SiteverifyState
+         */
+        public static function afterVerification(int $failures_in_a_row, int $fallback_until, bool $failed, int $threshold, int $seconds): \MediaWiki\Extension\CaptchaGuard\Value\SiteverifyState {}
+
+        /**
+         * Whether the fallback CAPTCHA is asked now.
+         *
+         * @param int $fallback_until
+         * @return bool
+         */
+        public static function usesFallback(int $fallback_until): bool {}
+    }
 }
 
 namespace MediaWiki\Extension\CaptchaGuard\AbuseFilter {
@@ -1105,6 +1131,31 @@ namespace MediaWiki\Extension\CaptchaGuard\Value {
          * @param string $tested
          */
         public function __construct(string $access, string $target, string $via, string $tested) {}
+    }
+
+    /**
+     * hCaptcha's breaker after one verification (`SiteverifyHealth::afterVerification`):
+     * what the server stores, and what changed.
+     */
+    class SiteverifyState {
+        public int $failuresInARow;
+
+        /**
+         * Unix time until which the fallback CAPTCHA is asked (0: not since siteverify answered).
+         *
+         * @var int
+         */
+        public int $fallbackUntil;
+
+        /**
+         * `fell-back` when the fallback starts with this verification,
+         * `recovered` when siteverify answered after a fallback, else empty.
+         *
+         * @var string
+         */
+        public string $transition;
+
+        public function __construct() {}
     }
 
     /**

@@ -87,6 +87,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::php::values::PerformerFacts>()
         .class::<mw::php::values::SavedEdit>()
         .class::<mw::php::values::SensitiveTouch>()
+        .class::<mw::php::values::SiteverifyState>()
         .class::<mw::php::values::StoredSwitch>()
         .class::<mw::php::values::SwitchChange>()
         .class::<mw::php::values::SwitchRefusal>()
@@ -108,4 +109,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<mw::sensitive_purge::SensitivePurge>()
         .class::<mw::sensitive_variables::SensitiveVariables>()
         .class::<mw::sensitive_variables::SensitiveVariablesHandler>()
+        .class::<mw::siteverify_health::SiteverifyHealth>()
 }

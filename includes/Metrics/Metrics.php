@@ -64,6 +64,16 @@ class Metrics {
 	}
 
 	/**
+	 * A server starts asking the fallback CAPTCHA instead of hCaptcha
+	 * (HCaptchaFallback): hcaptcha_fallbacks_total.
+	 */
+	public function hCaptchaFallback(): void {
+		$this->stats?->getCounter( 'hcaptcha_fallbacks_total' )
+			->setLabel( 'wiki', $this->wikiId )
+			->increment();
+	}
+
+	/**
 	 * One siteverify request: siteverify_seconds (its duration), and
 	 * siteverify_errors_total by kind when it failed (timeout, unreachable,
 	 * http, too_large).

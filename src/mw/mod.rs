@@ -19,3 +19,4 @@ pub mod score_store;
 pub mod sensitive_filters;
 pub mod sensitive_purge;
 pub mod sensitive_variables;
+pub mod siteverify_health;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Integration tests against real wikis: MediaWiki 1.39 and 1.43 on SQLite
-# (CAPTCHA actions, emergency switch), a two-wiki farm on MariaDB sharing
-# one emergency switch table, faults (panics, fatal errors, time-outs) in a
+# (CAPTCHA actions, emergency switch), a farm of twenty wikis on MariaDB
+# sharing one emergency switch table (two installed, eighteen copies; one
+# PHP-FPM pool), hCaptcha with a fallback CAPTCHA on both versions, faults (panics, fatal errors, time-outs) in a
 # one-worker wiki, two wikis on two application servers each (MariaDB,
 # memcached; hCaptcha and QuestyCaptcha), and update.php from the 0.1 schema.
 # Every server is stopped when this exits.
@@ -14,7 +15,7 @@ mariadb="$here/bin/mariadb.sh"
 memcached="$here/bin/memcached.sh"
 
 cleanup() {
-	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi multiquesty; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 hcfallback139 hcfallback faults multi multiquesty; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
 	"$memcached" stop "$wikis/memcached" || true
 }
@@ -61,6 +62,11 @@ $wgEventLoggingStandInFile = __DIR__ . "/eventlogging.jsonl";
 $wgDebugLogGroups["EventLogging"] = __DIR__ . "/eventlogging.log";'
 WIKI_EXTRA_SETTINGS="$hcaptcha_settings
 $eventlogging_settings" "$wiki" create "$wikis/hc143" "$mw143" 8171
+# hCaptcha with QuestyCaptcha as the fallback while siteverify fails (3 in a row, for 4 s).
+fallback_settings="$hcaptcha_settings
+$(cat "$here/hcaptcha-fallback-settings.php")"
+WIKI_EXTRA_SETTINGS="$fallback_settings" "$wiki" create "$wikis/hcfallback139" "$mw139" 8177
+WIKI_EXTRA_SETTINGS="$fallback_settings" "$wiki" create "$wikis/hcfallback" "$mw143" 8175
 # One worker with the fault-injection build of the module: every request of a
 # fault test goes to the worker that just panicked or died.
 WIKI_MODULE="$here/../../target/faults/release/libcaptchaguard.so" WIKI_FPM_WORKERS=1 \
@@ -77,7 +83,7 @@ WIKI_DB="mysql:127.0.0.1:3307:multi" WIKI_SERVERS=2 WIKI_EXTRA_SETTINGS="$hcaptc
 WIKI_DB="mysql:127.0.0.1:3307:multiquesty" WIKI_SERVERS=2 \
 WIKI_EXTRA_SETTINGS="\$captchaGuardMemcached = '127.0.0.1:11311';" \
 	"$wiki" create "$wikis/multiquesty" "$mw143" 8195
-for w in mw139 mw143 editors farm1 farm2 hc139 hc143 faults multi multiquesty; do "$wiki" start "$wikis/$w"; done
+for w in mw139 mw143 editors farm1 farm2 hc139 hc143 hcfallback139 hcfallback faults multi multiquesty; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
@@ -102,6 +108,9 @@ python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
 # Metrics on a loopback statsd listener (issue 23, item 2); switches the emergency CAPTCHA on for a moment.
 CAPTCHAGUARD_METRICS_WIKI=mw143=8111 CAPTCHAGUARD_METRICS_HCAPTCHA_WIKI=hc143=8171 python3 -m unittest -v test_metrics
+# hCaptcha's fallback while siteverify fails (issue 23, item 3).
+CAPTCHAGUARD_FALLBACK_WIKI=hcfallback139=8177 python3 -m unittest -v test_hcaptcha_fallback
+CAPTCHAGUARD_FALLBACK_WIKI=hcfallback=8175 python3 -m unittest -v test_hcaptcha_fallback
 CAPTCHAGUARD_FAULTS_WIKI=faults=8181 python3 -m unittest -v test_faults
 CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 CAPTCHAGUARD_SENSITIVE_HCAPTCHA_WIKI=hc143=8171 \
 	CAPTCHAGUARD_SENSITIVE_OLD_WIKI=mw139=8101 /usr/bin/python3 -m unittest -v test_sensitive

@@ -503,3 +503,20 @@ pub struct OutcomeDay {
 
 #[php_impl]
 impl OutcomeDay {}
+
+/// hCaptcha's breaker after one verification (`SiteverifyHealth::afterVerification`):
+/// what the server stores, and what changed.
+#[php_class]
+#[php(name = "MediaWiki\\Extension\\CaptchaGuard\\Value\\SiteverifyState")]
+#[derive(Debug, Clone)]
+pub struct SiteverifyState {
+    #[php(prop)]
+    pub failures_in_a_row: i64,
+    /// Unix time until which the fallback CAPTCHA is asked (0: not since siteverify answered).
+    #[php(prop)]
+    pub fallback_until: i64,
+    /// `fell-back` when the fallback starts with this verification,
+    /// `recovered` when siteverify answered after a fallback, else empty.
+    #[php(prop)]
+    pub transition: String,
+}

@@ -291,7 +291,8 @@ class EmergencyTest extends TestCase {
 
 		// wiki_7 switched off: the worker's next read reports it off, whichever wiki reads.
 		$this->host->switchRows[] = new StoredSwitch( active: false, actions: '', expiry: 0, wiki: 'wiki_7', id: 5 );
-		usleep( 2000 );
+		// The module's clock is the kernel's coarse one (a tick of up to 10 ms).
+		usleep( 20000 );
 		$this->assertFalse( $this->ask( new EmergencyCaptchaHandler( $this->host, 0, 'wiki_1', 'farmdb' ), 'edit' ) );
 		$this->assertSame( 2, $this->host->switchReads );
 		$this->assertSame( [ [ 'wiki_7' => false ], false ], $this->host->switchReports[1] );
