@@ -1,7 +1,8 @@
 #!/bin/bash
 # Serves the benchmark wikis for one command, and stops them after it.
 #   run-wikis.sh end-to-end N    bench/end_to_end.py: bench-1 (8201), bench-2 (8211), bench-3 (8221),
-#                                installed alike; end_to_end.py moves CaptchaGuard between them
+#                                installed alike; end_to_end.py moves CaptchaGuard between them, the
+#                                others use ConfirmEdit's built-in showcaptcha
 #   run-wikis.sh soak N MINUTES  bench/soak.py: soak (8231)
 #   run-wikis.sh soak-baseline N MINUTES  the same without CaptchaGuard: soak-plain (8241)
 set -euo pipefail
@@ -18,7 +19,11 @@ wiki="$frozen/tests/integration/bin/wiki.sh"
 case "$1" in
 	end-to-end)
 		names=( bench-1 bench-2 bench-3 )
-		for i in 1 2 3; do "$wiki" create "$wikis/bench-$i" "$mw" $((8191 + 10 * i)); done ;;
+		# ConfirmEdit 1.43's own showcaptcha, which the wikis without CaptchaGuard use.
+		for i in 1 2 3; do
+			WIKI_EXTRA_SETTINGS='$wgConfirmEditEnabledAbuseFilterCustomActions = [ "showcaptcha" ];' \
+				"$wiki" create "$wikis/bench-$i" "$mw" $((8191 + 10 * i))
+		done ;;
 	soak)
 		names=( soak )
 		"$wiki" create "$wikis/soak" "$mw" 8231 ;;

@@ -12,6 +12,7 @@ use MediaWiki\Cache\CacheKeyHelper;
 use MediaWiki\Extension\ConfirmEdit\Hooks as ConfirmEditHooks;
 use MediaWiki\Extension\ConfirmEdit\SimpleCaptcha\SimpleCaptcha;
 use MediaWiki\MediaWikiServices;
+use Message;
 use MessageLocalizer;
 use OutputPage;
 use RequestContext;
@@ -179,7 +180,7 @@ final class ConfirmEditCompat {
 		if ( isset( $data['captcha'] ) && is_array( $data['captcha'] ) ) {
 			$data['captcha']['captchaguard'] = [
 				'code' => $messageKey,
-				'html' => RequestContext::getMain()->msg( $messageKey )->parse(),
+				'html' => self::parsedOnce( RequestContext::getMain()->msg( $messageKey ) ),
 				'help' => self::helpLine(),
 			];
 		}
@@ -305,6 +306,27 @@ final class ConfirmEditCompat {
 		if ( !$page || $message->isDisabled() ) {
 			return '';
 		}
-		return Html::rawElement( 'p', [ 'class' => 'captchaguard-help' ], $message->parse() );
+		return Html::rawElement( 'p', [ 'class' => 'captchaguard-help' ], self::parsedOnce( $message ) );
+	}
+
+	/**
+	 * A message as HTML, parsed once per language and text for ten minutes
+	 * on each server: flagged edits carry these messages in every answer, and
+	 * the wiki's parser takes a millisecond or more each time (make bench).
+	 * A text with templates or magic words ("{{") may vary by page or user,
+	 * so it is parsed every time. A link's colour may lag a new page by the
+	 * ten minutes.
+	 */
+	private static function parsedOnce( Message $message ): string {
+		$text = $message->plain();
+		if ( str_contains( $text, '{{' ) ) {
+			return $message->parse();
+		}
+		$cache = MediaWikiServices::getInstance()->getLocalServerObjectCache();
+		return $cache->getWithSetCallback(
+			$cache->makeKey( 'captchaguard-message-html', $message->getLanguage()->getCode(), sha1( $text ) ),
+			$cache::TTL_MINUTE * 10,
+			static fn () => $message->parse()
+		);
 	}
 }

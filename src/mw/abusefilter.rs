@@ -159,9 +159,11 @@ impl AbuseFilterHandler {
     }
 }
 
-/// The session's pending warn keys that have not lapsed yet.
+/// The session's pending warn keys that have not lapsed yet. Those that
+/// lapsed are unset (`rearm_warnings` set them), so an abandoned CAPTCHA
+/// neither silences the filter's warning nor stays in the session.
 fn pending_warnings() -> Result<PendingWarnings> {
-    let stored = PendingWarnings::from_stored(
+    let mut stored = PendingWarnings::from_stored(
         &host::session_get(PENDING_WARN_KEYS)?
             .string()
             .unwrap_or_default(),
@@ -171,7 +173,24 @@ fn pending_warnings() -> Result<PendingWarnings> {
         return Ok(stored);
     }
     let lifetime = confirm_edit_compat::captcha_lifetime()?;
-    Ok(stored.without_lapsed(clock::unix_now(), lifetime))
+    let lapsed = stored.take_lapsed(clock::unix_now(), lifetime);
+    if !lapsed.is_empty() {
+        unset(&lapsed)?;
+        keep(&stored)?;
+    }
+    Ok(stored)
+}
+
+fn unset(keys: &[String]) -> Result<()> {
+    keys.iter().try_for_each(|key| host::session_remove(key))
+}
+
+fn keep(warnings: &PendingWarnings) -> Result<()> {
+    if warnings.is_empty() {
+        host::session_remove(PENDING_WARN_KEYS)
+    } else {
+        host::session_set(PENDING_WARN_KEYS, &warnings.to_stored())
+    }
 }
 
 fn rearm_warnings() -> Result<()> {
@@ -184,15 +203,11 @@ fn rearm_warnings() -> Result<()> {
 fn set_pending(key: &str, pending: bool) -> Result<()> {
     let mut warnings = pending_warnings()?;
     if pending {
-        warnings.add(key, clock::unix_now());
+        unset(&warnings.add(key, clock::unix_now()))?;
     } else {
         warnings.remove(key);
     }
-    if warnings.is_empty() {
-        host::session_remove(PENDING_WARN_KEYS)
-    } else {
-        host::session_set(PENDING_WARN_KEYS, &warnings.to_stored())
-    }
+    keep(&warnings)
 }
 
 impl From<&PerformerFacts> for Performer {

@@ -30,24 +30,30 @@ impl PendingWarnings {
         serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
     }
 
-    /// Drops the keys whose CAPTCHA has lapsed (`lifetime` seconds after it was set).
-    pub fn without_lapsed(mut self, now: i64, lifetime: i64) -> PendingWarnings {
-        self.0.retain(|p| now.saturating_sub(p.set_at) < lifetime);
-        self
+    /// Drops the keys whose CAPTCHA has lapsed (`lifetime` seconds after it
+    /// was set) and returns them, for the session to unset.
+    pub fn take_lapsed(&mut self, now: i64, lifetime: i64) -> Vec<String> {
+        let (live, lapsed): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|p| now.saturating_sub(p.set_at) < lifetime);
+        self.0 = live;
+        lapsed.into_iter().map(|p| p.key).collect()
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|p| p.key.as_str())
     }
 
-    pub fn add(&mut self, key: &str, now: i64) {
+    /// Adds `key` (again); returns the oldest keys it pushed out, for the
+    /// session to unset.
+    pub fn add(&mut self, key: &str, now: i64) -> Vec<String> {
         self.remove(key);
         self.0.push(Pending {
             key: key.to_owned(),
             set_at: now,
         });
         let excess = self.0.len().saturating_sub(MAX_PENDING);
-        self.0.drain(..excess);
+        self.0.drain(..excess).map(|p| p.key).collect()
     }
 
     pub fn remove(&mut self, key: &str) {
@@ -68,17 +74,24 @@ mod tests {
         let mut pending = PendingWarnings::default();
         pending.add("a", 100);
         pending.add("b", 1_000);
-        let live = pending.without_lapsed(1_900, 1_800);
-        assert_eq!(live.keys().collect::<Vec<_>>(), ["b"]);
-        assert!(live.without_lapsed(2_800, 1_800).is_empty());
+        assert_eq!(pending.take_lapsed(1_900, 1_800), ["a"]);
+        assert_eq!(pending.keys().collect::<Vec<_>>(), ["b"]);
+        assert_eq!(pending.take_lapsed(2_800, 1_800), ["b"]);
+        assert!(pending.is_empty());
     }
 
     #[test]
     fn the_list_is_bounded_and_re_adding_refreshes() {
         let mut pending = PendingWarnings::default();
+        let mut pushed_out = Vec::new();
         for i in 0..20 {
-            pending.add(&format!("k{i}"), i);
+            pushed_out.extend(pending.add(&format!("k{i}"), i));
         }
+        // Every key pushed out is handed back, oldest first.
+        assert_eq!(
+            pushed_out,
+            (0..12).map(|i| format!("k{i}")).collect::<Vec<_>>()
+        );
         assert_eq!(pending.keys().count(), MAX_PENDING);
         assert_eq!(pending.keys().next(), Some("k12"));
         pending.add("k12", 50);

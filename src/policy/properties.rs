@@ -206,9 +206,13 @@ proptest! {
         now in any::<i64>(),
         lifetime in any::<i64>(),
     ) {
-        let mut pending = PendingWarnings::from_stored(&stored).without_lapsed(now, lifetime);
+        let mut pending = PendingWarnings::from_stored(&stored);
+        let before = pending.keys().count();
+        let lapsed = pending.take_lapsed(now, lifetime);
+        prop_assert_eq!(lapsed.len() + pending.keys().count(), before);
         for key in &keys {
-            pending.add(key, now);
+            let pushed_out = pending.add(key, now);
+            prop_assert!(!pushed_out.contains(key));
         }
         prop_assert!(pending.keys().count() <= MAX_PENDING);
         let distinct: BTreeSet<&str> = pending.keys().collect();

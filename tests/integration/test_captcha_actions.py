@@ -173,6 +173,24 @@ class CaptchaActionsBase(unittest.TestCase):
         log = self.abuselog(title)
         self.assertEqual([e["result"] for e in log], ["showcaptcha", ""], log)
 
+    def test_a_message_changed_on_the_wiki_is_shown_at_once(self):
+        # The reason and the help line are kept parsed per server: by their text.
+        def reason_html():
+            result = self.client().edit(unique("CG api message"), "spam cg-show-trigger")
+            return result["edit"]["captcha"]["captchaguard"]["html"]
+
+        self.assertIn(FLAGGED, reason_html())
+        admin = self.client("Admin")
+        page, wording = "MediaWiki:Captchaguard-flagged", unique("Solve the puzzle to save, filter")
+        admin.edit(page, wording)
+        try:
+            html = reason_html()
+            self.assertIn(wording, html)
+            self.assertNotIn(FLAGGED, html)
+        finally:
+            admin.api(post={"title": page, "token": admin.token()}, action="delete")
+        self.assertIn(FLAGGED, reason_html())
+
     def test_api_wrong_answer_gets_a_new_captcha(self):
         client = self.client()
         title = unique("CG api wrong")

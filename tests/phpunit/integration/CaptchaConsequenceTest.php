@@ -355,18 +355,33 @@ class CaptchaConsequenceTest extends RequestTestCase {
 		// Set longer ago than a CAPTCHA lives ($wgCaptchaSessionExpiration, 1800 s by default).
 		$this->session()->set( 'captchaguard-pending-warn-keys',
 			json_encode( [ [ 'key' => $warnKey, 'set_at' => time() - 1801 ] ] ) );
-		$this->session()->set( $warnKey, false );
+		// As the module set it while the CAPTCHA was pending.
+		$this->session()->set( $warnKey, true );
+		$this->rearmWarnings();
+		$this->assertNull( $this->session()->get( $warnKey ), 'unset: the filter warns again' );
+		$this->assertNull( $this->pendingWarnKeys(), 'nothing pending is kept' );
+	}
+
+	private function rearmWarnings(): void {
 		$skip = [];
 		( new AbuseFilterHandler( $this->host, [ 'showcaptcha' ] ) )
 			->onAbuseFilterShouldFilterAction( null, null, null, $skip );
-		$this->assertFalse( $this->session()->get( $warnKey ), 'the filter warns again' );
 	}
 
-	public function testPendingWarningsAreBounded() {
+	public function testPendingWarningsAreBoundedAndThoseLeftOutAreUnset() {
 		for ( $page = 0; $page < 20; $page++ ) {
+			// Each save starts by setting the pending keys again, as AbuseFilter's hook runs first.
+			$this->rearmWarnings();
 			$this->runEdit( 'showcaptcha', true, $this->params( 3, 'edit', "Page $page" ) );
 		}
 		$this->assertCount( 8, $this->pendingWarnKeys() );
+		$this->rearmWarnings();
+		$set = array_filter(
+			range( 0, 19 ),
+			fn ( $page ) => $this->session()->get( self::warnKey( "Page $page" ) ) === true
+		);
+		// The 12 pushed out are no longer set: a session keeps no more than the list.
+		$this->assertSame( range( 12, 19 ), array_values( $set ) );
 	}
 
 	private function signUpNeedsCaptcha(): bool {
