@@ -16,8 +16,10 @@ use MediaWiki\HookContainer\HookContainer;
 use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserNameUtils;
+use MediaWiki\Session\Session;
 use Psr\Log\LoggerInterface;
 use RequestContext;
+use Wikimedia\ScopedCallback;
 
 /**
  * The Host of a wiki: built from injected services (CaptchaGuardServices::HOST)
@@ -26,6 +28,9 @@ use RequestContext;
 final class MediaWikiHost implements Host {
 
 	private const SCORE_KEY = 'captchaguard-hcaptcha-score';
+
+	/** Holds the session's saving back until the response (sessionToWrite) */
+	private ?ScopedCallback $heldSave = null;
 
 	public function __construct(
 		private Config $config,
@@ -119,11 +124,28 @@ final class MediaWikiHost implements Host {
 	}
 
 	public function sessionSet( string $key, mixed $value ): void {
-		$this->context()->getRequest()->getSession()->set( $key, $value );
+		$this->sessionToWrite()->set( $key, $value );
 	}
 
 	public function sessionRemove( string $key ): void {
-		$this->context()->getRequest()->getSession()->remove( $key );
+		$this->sessionToWrite()->remove( $key );
+	}
+
+	/**
+	 * The session, its saving held back until just before the response: a
+	 * flagged action changes several keys (the open challenge, the pending
+	 * warning, ConfirmEdit's CAPTCHA), and MediaWiki would otherwise write
+	 * the whole session to its store after each (make bench).
+	 */
+	private function sessionToWrite(): Session {
+		$session = $this->context()->getRequest()->getSession();
+		if ( $this->heldSave === null ) {
+			$this->heldSave = $session->delaySave();
+			DeferredUpdates::addCallableUpdate( function () {
+				ScopedCallback::consume( $this->heldSave );
+			}, DeferredUpdates::PRESEND );
+		}
+		return $session;
 	}
 
 	public function value( string $name ): string {
