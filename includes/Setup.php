@@ -31,6 +31,7 @@ final class Setup {
 	 * while hCaptcha's siteverify is failing (HCaptchaFallback).
 	 */
 	public static function pickCaptchaClass(): void {
+		// Every request runs this: without a fallback, no service is built.
 		if ( empty( $GLOBALS['wgCaptchaGuardHCaptchaFallbackClass'] ) ) {
 			return;
 		}

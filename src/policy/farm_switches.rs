@@ -20,11 +20,6 @@ impl WikiKey {
         wiki_id.hash(&mut hasher);
         WikiKey(hasher.finish())
     }
-
-    /// The hash itself, already spread over 64 bits (for an identity hasher).
-    pub fn bits(self) -> u64 {
-        self.0
-    }
 }
 
 /// One row of the switch table: a change, for one wiki or for all (`*`).
@@ -135,10 +130,12 @@ impl FarmSwitches {
     }
 
     /// How many switches it holds (its memory grows with this, not with the farm).
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.wikis.len() + usize::from(self.everywhere.is_some())
     }
 
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -11,6 +11,7 @@ import unittest
 
 import fake_siteverify
 from statsd_listener import StatsListener, parse
+from test_risk_score import fresh
 from wikiclient import WikiClient, unique, wikis_from_env
 
 NAME, PORT, WIKI_DIR = next(wikis_from_env("CAPTCHAGUARD_FALLBACK_WIKI", "hcfallback=8175"))
@@ -31,10 +32,6 @@ def setUpModule():
 def tearDownModule():
     siteverify.shutdown()
     listener.stop()
-
-
-def fresh(kind):
-    return f"{kind}~{unique('t')}"
 
 
 class HCaptchaFallback(unittest.TestCase):
