@@ -2,6 +2,7 @@
 
 namespace MediaWiki\Extension\CaptchaGuard;
 
+use Html;
 use MediaWiki\Extension\ConfirmEdit\hCaptcha\HCaptcha as ConfirmEditHCaptcha;
 use MediaWiki\MediaWikiServices;
 use RequestContext;
@@ -94,7 +95,9 @@ class HCaptcha extends ConfirmEditHCaptcha {
 		}
 		// Cut off at one byte over the cap: the module refuses it as too large.
 		$httpError = ( $status->isOK() || $tooLarge ) ? null : ( $httpStatus ? "HTTP $httpStatus" : 'no answer' );
-		$passed = RiskScore::recordVerification( $token, $httpError, $body );
+		$passed = RiskScore::recordVerification(
+			$token, $httpError, $body, $this->usualSiteKey(), $this->challengeSiteKey()
+		);
 		CaptchaGuardServices::getHCaptchaFallback( $services )->recordVerification( $errorKind );
 		$this->verifyError = $passed ? null : ( $httpError ? 'http' : 'hcaptcha-api' );
 		return $passed;
@@ -161,6 +164,58 @@ class HCaptcha extends ConfirmEditHCaptcha {
 
 	public function getError() {
 		return $this->verifyError;
+	}
+
+	private function usualSiteKey(): string {
+		return (string)MediaWikiServices::getInstance()->getConfigFactory()
+			->makeConfig( 'hcaptcha' )->get( 'HCaptchaSiteKey' );
+	}
+
+	private function challengeSiteKey(): string {
+		return (string)MediaWikiServices::getInstance()->getMainConfig()
+			->get( 'CaptchaGuardHCaptchaChallengeSiteKey' );
+	}
+
+	/** The key the widget shows: the module decides (RiskScore::siteKeyToShow). */
+	private function siteKeyToShow(): string {
+		return RiskScore::siteKeyToShow( $this->usualSiteKey(), $this->challengeSiteKey() );
+	}
+
+	/**
+	 * @param int $tabIndex
+	 * @param mixed ...$more The OutputPage ConfirmEdit passes since REL1_45
+	 * @return array
+	 */
+	public function getFormInformation( $tabIndex = 1, ...$more ) {
+		$form = parent::getFormInformation( $tabIndex, ...$more );
+		$form['html'] = Html::element( 'div', [
+			'class' => [ 'h-captcha', 'mw-confirmedit-captcha-fail' => (bool)$this->verifyError ],
+			'data-sitekey' => $this->siteKeyToShow(),
+		] );
+		return $form;
+	}
+
+	/**
+	 * @param mixed ...$more The action ConfirmEdit passes since REL1_45
+	 * @return array
+	 */
+	public function describeCaptchaType( ...$more ) {
+		return [ 'key' => $this->siteKeyToShow() ] + parent::describeCaptchaType( ...$more );
+	}
+
+	/**
+	 * The sign-up form's widget, with the key a filter's demand calls for.
+	 *
+	 * @param array $requests
+	 * @param array $fieldInfo
+	 * @param array &$formDescriptor
+	 * @param string $action
+	 */
+	public function onAuthChangeFormFields( array $requests, array $fieldInfo, array &$formDescriptor, $action ) {
+		parent::onAuthChangeFormFields( $requests, $fieldInfo, $formDescriptor, $action );
+		if ( isset( $formDescriptor['captchaWord']['key'] ) ) {
+			$formDescriptor['captchaWord']['key'] = $this->siteKeyToShow();
+		}
 	}
 
 	/**

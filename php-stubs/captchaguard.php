@@ -58,14 +58,29 @@ namespace MediaWiki\Extension\CaptchaGuard {
          * `error-codes`). `$httpError` is null when an answer came back; `$body`
          * is taken as bytes. A score that cannot be stored is logged; the
          * CAPTCHA's outcome stands. The outcome is kept for the rest of the
-         * request (see `verifiedInRequest`).
+         * request (see `verifiedInRequest`). With `$challengeSiteKey` set, a
+         * CAPTCHA a filter or the emergency switch demanded passes only if it
+         * was solved with that key (siteverify's `sitekey`).
          *
          * @param string $token
          * @param string|null $http_error
          * @param string $body
+         * @param string|null $usual_site_key
+         * @param string|null $challenge_site_key
          * @return bool
          */
-        public static function recordVerification(string $token, ?string $http_error = null, string $body): bool {}
+        public static function recordVerification(string $token, ?string $http_error = null, string $body, ?string $usual_site_key = null, ?string $challenge_site_key = null): bool {}
+
+        /**
+         * The site key hCaptcha's widget is shown with in this request: the
+         * always-challenge one when a filter or the emergency switch asked for
+         * the CAPTCHA and the wiki has one, the usual one otherwise.
+         *
+         * @param string $usual_site_key
+         * @param string $challenge_site_key
+         * @return string
+         */
+        public static function siteKeyToShow(string $usual_site_key, string $challenge_site_key): string {}
 
         /**
          * Whether `$token` already passed (true) or failed (false) siteverify in

@@ -215,7 +215,7 @@ final class ConfirmEditCompat {
 		$out = $special->getOutput();
 		$page = $out->getHTML();
 		$out->clearHTML();
-		self::addForm( $out );
+		self::addPrompt( $out );
 		$captcha = $out->getHTML();
 		$out->clearHTML();
 		$pattern = '/<form\b[^>]*\bid=([\'"])' . preg_quote( $formId, '/' ) . '\1[^>]*>/';
@@ -244,11 +244,29 @@ final class ConfirmEditCompat {
 	}
 
 	/**
-	 * The CAPTCHA and its input, at the top of the edit form.
+	 * The CAPTCHA and its input, at the top of the edit form, unless ConfirmEdit
+	 * puts its own among the buttons (one of its triggers asks every edit of the
+	 * page): a second widget would post a second answer under the same name.
+	 *
+	 * @param OutputPage $out
+	 * @param EditPage|null $editPage Null from callers of the hook that have none
+	 * @return bool Whether the CAPTCHA was added
+	 */
+	public static function addForm( OutputPage $out, ?EditPage $editPage ): bool {
+		$article = $editPage ? $editPage->getArticle() : null;
+		if ( $article && self::captcha()->shouldCheck( $article->getPage(), '', '', $article->getContext() ) ) {
+			return false;
+		}
+		self::addPrompt( $out );
+		return true;
+	}
+
+	/**
+	 * The CAPTCHA, its input and the help line.
 	 *
 	 * @param OutputPage $out
 	 */
-	public static function addForm( OutputPage $out ): void {
+	private static function addPrompt( OutputPage $out ): void {
 		$out->addHTML( '<div id="captchaguard-prompt" class="captchaguard-prompt">' );
 		self::captcha()->addFormToOutput( $out );
 		$out->addHTML( self::helpLine() . '</div>' );

@@ -270,7 +270,13 @@ fn execute(hit: &FilterHit, action: CaptchaAction) -> Result<bool> {
             if !verdict(hit, action, true).challenge {
                 return Ok(false);
             }
-            let answer = confirm_edit_compat::check_answer()?;
+            let answer = match confirm_edit_compat::check_answer()? {
+                // Solved with the usual (passive) key: asked again, with the challenge key.
+                AnswerCheck::Right if request::with(|s| s.passed_with_usual_key()) => {
+                    AnswerCheck::NoAnswer
+                }
+                answer => answer,
+            };
             outcomes::filter_answered(&hit.filter, &hit.filtered_action, answer);
             match filtered {
                 FilteredAction::AccountCreation => {

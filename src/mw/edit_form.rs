@@ -53,13 +53,14 @@ impl EditFormHandler {
                 if !request::with(|s| s.was_applied()) {
                     return;
                 }
-                if let Err(error) = confirm_edit_compat::add_form(output) {
-                    host::log(
+                match confirm_edit_compat::add_form(output, edit_page) {
+                    Ok(added) => request::with(|s| s.set_prompt_in_form(added)),
+                    Err(error) => host::log(
                         Level::Error,
                         "Could not add the CAPTCHA to the edit form: {error}",
                         &[],
                         Some(&error),
-                    );
+                    ),
                 }
             },
         );
@@ -82,7 +83,7 @@ impl EditFormHandler {
             || (),
             || {
                 // A filter's CAPTCHA, ours, has the line already.
-                if request::with(|s| s.was_applied()) {
+                if request::with(|s| s.prompt_in_form()) {
                     return;
                 }
                 match confirm_edit_compat::with_help_before_buttons(edit_page, &buttons) {

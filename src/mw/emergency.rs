@@ -19,6 +19,7 @@ use crate::policy::emergency::{
 use crate::policy::farm_switches::{FarmSwitches, SwitchRow, WikiKey};
 use crate::state::clock;
 use crate::state::emergency_cache::{self, SourceKey};
+use crate::state::request;
 
 impl From<&StoredSwitch> for Switch {
     fn from(stored: &StoredSwitch) -> Switch {
@@ -152,29 +153,46 @@ impl EmergencyCaptchaHandler {
         extra2: Option<&Zval>,
         extra3: Option<&Zval>,
     ) {
-        if result.bool() == Some(true) {
+        // When ConfirmEdit asks anyway, the switch still decides which hCaptcha
+        // key the CAPTCHA is shown with (RiskScore::siteKeyToShow).
+        let already_asked = result.bool() == Some(true);
+        // A failure here asks for a CAPTCHA rather than letting an attack through.
+        let asker = guard::contained(
+            "ConfirmEditTriggersCaptcha",
+            || Some(Asker::Failure),
+            || self.asker(action),
+        );
+        let Some(asker) = asker else {
+            return;
+        };
+        request::with(|s| s.mark_trigger_demanded());
+        if already_asked {
             return;
         }
-        // A failure here asks for a CAPTCHA rather than letting an attack through.
-        if guard::contained(
-            "ConfirmEditTriggersCaptcha",
-            || true,
-            || self.demands(action),
-        ) {
-            result.set_bool(true);
+        if let Asker::Switch(trigger) = asker {
+            outcomes::emergency_challenged(trigger.name());
         }
+        result.set_bool(true);
     }
 }
 
+/// Who asks for a CAPTCHA through ConfirmEdit's trigger hook.
+enum Asker {
+    /// A CAPTCHA filter, on this session's sign-up (see `account_creation`).
+    SignUpFilter,
+    /// The emergency switch.
+    Switch(Trigger),
+    /// Nobody can tell: the check failed.
+    Failure,
+}
+
 impl EmergencyCaptchaHandler {
-    /// Whether the switch asks a CAPTCHA of this user for `action`.
-    fn demands(&self, action: &str) -> bool {
-        let Ok(trigger) = action.parse::<Trigger>() else {
-            return false;
-        };
-        // A CAPTCHA filter asked for one on this session's sign-up.
+    /// Whether the switch (or a filter, for a sign-up) asks a CAPTCHA of this
+    /// user for `action`.
+    fn asker(&self, action: &str) -> Option<Asker> {
+        let trigger = action.parse::<Trigger>().ok()?;
         if trigger == Trigger::CreateAccount && account_creation::captcha_pending() {
-            return true;
+            return Some(Asker::SignUpFilter);
         }
         let covered =
             emergency_cache::covers(self.switch_table, self.wiki, trigger, self.refresh_ms)
@@ -186,7 +204,7 @@ impl EmergencyCaptchaHandler {
                     )
                 });
         if !covered {
-            return false;
+            return None;
         }
         let exempt = host::is_exempt().unwrap_or_else(|error| {
             host::log(
@@ -197,10 +215,7 @@ impl EmergencyCaptchaHandler {
             );
             false
         });
-        if !exempt {
-            outcomes::emergency_challenged(trigger.name());
-        }
-        !exempt
+        (!exempt).then_some(Asker::Switch(trigger))
     }
 }
 

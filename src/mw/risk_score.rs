@@ -13,6 +13,7 @@ use super::php::host;
 use super::score_store::{buckets, record_verification, score_or_none};
 use crate::policy::events::EventKind;
 use crate::policy::score::{MAX_ANSWER_BYTES, NO_SCORE};
+use crate::policy::site_keys::SiteKeys;
 use crate::state::request;
 
 /// Other extensions' in-process API (docs/risk-score.md).
@@ -28,19 +29,45 @@ impl RiskScore {
     /// `error-codes`). `$httpError` is null when an answer came back; `$body`
     /// is taken as bytes. A score that cannot be stored is logged; the
     /// CAPTCHA's outcome stands. The outcome is kept for the rest of the
-    /// request (see `verifiedInRequest`).
-    #[php(name = "recordVerification")]
+    /// request (see `verifiedInRequest`). With `$challengeSiteKey` set, a
+    /// CAPTCHA a filter or the emergency switch demanded passes only if it
+    /// was solved with that key (siteverify's `sitekey`).
+    #[php(name = "recordVerification", defaults(usual_site_key = None, challenge_site_key = None))]
     pub fn record_verification(
         token: BinarySlice<u8>,
         http_error: Option<String>,
         body: BinarySlice<u8>,
+        usual_site_key: Option<String>,
+        challenge_site_key: Option<String>,
     ) -> bool {
+        let keys = SiteKeys {
+            usual: usual_site_key.as_deref().unwrap_or_default(),
+            challenge: challenge_site_key.as_deref().unwrap_or_default(),
+        };
         // Failing, the CAPTCHA fails: the user solves a new one.
         guard::contained(
             "RiskScore::recordVerification",
             || false,
-            || record_verification(&token, http_error.as_deref(), &body),
+            || record_verification(&token, http_error.as_deref(), &body, keys),
         )
+    }
+
+    /// The site key hCaptcha's widget is shown with in this request: the
+    /// always-challenge one when a filter or the emergency switch asked for
+    /// the CAPTCHA and the wiki has one, the usual one otherwise.
+    #[php(name = "siteKeyToShow")]
+    pub fn site_key_to_show(usual_site_key: String, challenge_site_key: String) -> String {
+        let keys = SiteKeys {
+            usual: &usual_site_key,
+            challenge: &challenge_site_key,
+        };
+        // Failing, the challenge: a demanded CAPTCHA must never be a passive one.
+        let demanded = guard::contained(
+            "RiskScore::siteKeyToShow",
+            || true,
+            || request::with(|s| s.captcha_demanded()),
+        );
+        keys.shown(demanded).to_owned()
     }
 
     /// The most bytes of a siteverify answer that are read: `HCaptcha.php`

@@ -9,6 +9,7 @@ use ext_php_rs::types::Zval;
 use super::php::host::{self, Level};
 use super::php::Result;
 use crate::policy::score::{interpret, valid_score, Buckets};
+use crate::policy::site_keys::SiteKeys;
 use crate::state::{process, request};
 
 const SESSION_KEY: &str = "hCaptcha-score";
@@ -80,9 +81,27 @@ pub fn buckets() -> Buckets {
     }
 }
 
-pub fn record_verification(token: &[u8], http_error: Option<&str>, body: &[u8]) -> bool {
+pub fn record_verification(
+    token: &[u8],
+    http_error: Option<&str>,
+    body: &[u8],
+    keys: SiteKeys,
+) -> bool {
     let verification = interpret(http_error, body);
-    request::with(|s| s.remember_verification(token, verification.passed));
+    let with_usual_key = !keys.satisfies_demand(verification.site_key.as_deref());
+    // The switch asked before this check; a filter asks after it, and its
+    // consequence sends a user who passed with the usual key back (passed_with_usual_key).
+    let refused = verification.passed && with_usual_key && request::with(|s| s.captcha_demanded());
+    let passed = verification.passed && !refused;
+    request::with(|s| s.remember_verification(token, passed, with_usual_key));
+    if refused {
+        host::log(
+            Level::Info,
+            "hCaptcha: solved with the usual site key where the always-challenge key was asked for; asking again",
+            &[],
+            None,
+        );
+    }
     if let Some(problem) = &verification.problem {
         host::log(
             Level::Warning,
@@ -101,7 +120,7 @@ pub fn record_verification(token: &[u8], http_error: Option<&str>, body: &[u8]) 
             Some(&error),
         );
     }
-    verification.passed
+    passed
 }
 
 /// `user_name`'s score as events and filters see it: bucketed, -1 when there is none.

@@ -10,6 +10,7 @@ pub mod pending_warnings;
 pub mod rule_actions;
 pub mod score;
 pub mod sensitive;
+pub mod site_keys;
 pub mod siteverify_health;
 
 #[cfg(test)]

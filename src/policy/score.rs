@@ -36,6 +36,8 @@ pub struct Verification {
     pub score: Option<f64>,
     /// Something to log, if anything went wrong.
     pub problem: Option<VerifyError>,
+    /// The site key the CAPTCHA was solved with, as siteverify names it.
+    pub site_key: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -44,6 +46,7 @@ struct SiteVerifyAnswer {
     #[serde(rename = "error-codes", default)]
     error_codes: Option<Value>,
     score: Option<Value>,
+    sitekey: Option<Value>,
 }
 
 /// A score counts only if it is a finite number in 0..=1.
@@ -60,6 +63,7 @@ pub fn interpret(http_error: Option<&str>, body: &[u8]) -> Verification {
         passed: false,
         score: None,
         problem: Some(problem),
+        site_key: None,
     };
     if let Some(error) = http_error {
         return failed(VerifyError::Http(error.to_owned()));
@@ -103,6 +107,11 @@ pub fn interpret(http_error: Option<&str>, body: &[u8]) -> Verification {
         passed,
         score,
         problem,
+        site_key: answer
+            .sitekey
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_owned),
     }
 }
 
@@ -192,19 +201,23 @@ mod tests {
     fn a_successful_answer_passes_with_its_score() {
         let v = interpret(
             None,
-            br#"{"success":true,"score":0.73,"score_reason":["x"]}"#,
+            br#"{"success":true,"score":0.73,"score_reason":["x"],"sitekey":"k1"}"#,
         );
         assert_eq!(
             v,
             Verification {
                 passed: true,
                 score: Some(0.73),
-                problem: None
+                problem: None,
+                site_key: Some("k1".into()),
             }
         );
         let no_score = interpret(None, br#"{"success":true}"#);
         assert!(no_score.passed);
-        assert_eq!((no_score.score, no_score.problem), (None, None));
+        assert_eq!(
+            (no_score.score, no_score.problem, no_score.site_key),
+            (None, None, None)
+        );
     }
 
     #[test]

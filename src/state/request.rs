@@ -25,6 +25,16 @@ impl Demand {
     }
 }
 
+/// A token checked with siteverify in this request.
+#[derive(Debug)]
+struct Verified {
+    token: Vec<u8>,
+    passed: bool,
+    /// Solved with a key that cannot satisfy a demanded CAPTCHA (the usual,
+    /// passive one where an always-challenge key is configured).
+    with_usual_key: bool,
+}
+
 /// `S` is the kept edit Status: a PHP value in the module, anything in tests
 /// (which run without PHP).
 #[derive(Debug)]
@@ -38,7 +48,12 @@ pub struct RequestState<S> {
     /// The CAPTCHA token verified in this request and the outcome: a token
     /// is single-use, so a second check (another filter, another trigger)
     /// must get this answer instead of asking siteverify again.
-    verification: Option<(Vec<u8>, bool)>,
+    verification: Option<Verified>,
+    /// Set when the emergency switch (or a filter, for a sign-up) made
+    /// ConfirmEdit ask for its CAPTCHA in this request.
+    trigger_demanded: bool,
+    /// Set when the edit form got our CAPTCHA prompt (with its help line).
+    prompt_in_form: bool,
     /// Set when an edit went through the edit filter hook in this request.
     edit_filtered: bool,
     /// Set when this request's sign-up answered the CAPTCHA a filter asked for.
@@ -61,6 +76,8 @@ impl<S> Default for RequestState<S> {
             applied: false,
             edit_status: None,
             verification: None,
+            trigger_demanded: false,
+            prompt_in_form: false,
             edit_filtered: false,
             sign_up_answered: false,
             refusal: None,
@@ -148,16 +165,46 @@ impl<S> RequestState<S> {
         self.edit_status.as_ref()
     }
 
-    pub fn remember_verification(&mut self, token: &[u8], passed: bool) {
-        self.verification = Some((token.to_vec(), passed));
+    pub fn remember_verification(&mut self, token: &[u8], passed: bool, with_usual_key: bool) {
+        self.verification = Some(Verified {
+            token: token.to_vec(),
+            passed,
+            with_usual_key,
+        });
     }
 
     /// The outcome of this request's verification of `token`, if it had one.
     pub fn verification_of(&self, token: &[u8]) -> Option<bool> {
         self.verification
             .as_ref()
-            .filter(|(verified, _)| verified.as_slice() == token)
-            .map(|(_, passed)| *passed)
+            .filter(|verified| verified.token == token)
+            .map(|verified| verified.passed)
+    }
+
+    /// Whether this request's CAPTCHA passed, but with a key that cannot
+    /// satisfy a demand: the demand then asks again, with the challenge key.
+    pub fn passed_with_usual_key(&self) -> bool {
+        self.verification
+            .as_ref()
+            .is_some_and(|verified| verified.passed && verified.with_usual_key)
+    }
+
+    pub fn set_prompt_in_form(&mut self, added: bool) {
+        self.prompt_in_form = added;
+    }
+
+    pub fn prompt_in_form(&self) -> bool {
+        self.prompt_in_form
+    }
+
+    pub fn mark_trigger_demanded(&mut self) {
+        self.trigger_demanded = true;
+    }
+
+    /// Whether a filter or the emergency switch asked for this request's
+    /// CAPTCHA (rather than one of ConfirmEdit's own triggers).
+    pub fn captcha_demanded(&self) -> bool {
+        self.trigger_demanded || self.demand.is_some() || self.refusal.is_some()
     }
 }
 
@@ -215,11 +262,30 @@ mod tests {
     fn a_token_is_remembered_with_its_outcome() {
         let mut s = RequestState::<()>::default();
         assert_eq!(s.verification_of(b"t1"), None);
-        s.remember_verification(b"t1", true);
+        s.remember_verification(b"t1", true, false);
         assert_eq!(s.verification_of(b"t1"), Some(true));
+        assert!(!s.passed_with_usual_key());
         assert_eq!(s.verification_of(b"t2"), None);
-        s.remember_verification(b"t2", false);
+        s.remember_verification(b"t2", false, true);
         assert_eq!(s.verification_of(b"t2"), Some(false));
+        // A failed answer is a wrong one, whatever its key.
+        assert!(!s.passed_with_usual_key());
+        s.remember_verification(b"t3", true, true);
+        assert!(s.passed_with_usual_key());
+    }
+
+    #[test]
+    fn a_filter_or_a_trigger_demands_the_captcha() {
+        let mut s = RequestState::<()>::default();
+        assert!(!s.captcha_demanded());
+        s.mark_trigger_demanded();
+        assert!(s.captcha_demanded());
+        let mut s = RequestState::<()>::default();
+        s.record(demand("1", AnswerCheck::NoAnswer));
+        assert!(s.captcha_demanded());
+        let mut s = RequestState::<()>::default();
+        s.refuse(FilteredAction::Move, AnswerCheck::Wrong);
+        assert!(s.captcha_demanded());
     }
 
     #[test]

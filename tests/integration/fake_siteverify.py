@@ -16,13 +16,25 @@ unique by adding "~" and a nonce; the kind is what comes before the "~":
   codes-success success: true with a score and error-codes
   huge200mb     a 200 MB answer, streamed (the client must stop reading)
   drip          a valid answer one byte at a time, slower than the client waits
+
+A successful answer names the site key the CAPTCHA was solved with, as
+hCaptcha's does: the one after "@" in the token (pass@test-site-key~1), else
+CHALLENGE_KEY, the always-challenge key of the tests' hCaptcha wikis.
+
+GET /1/api.js is a stand-in for hCaptcha's widget script (fixtures/), which
+cannot be reached from the test machines: VisualEditor loads it.
 """
 
 import json
 import threading
 import time
 import urllib.parse
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+CHALLENGE_KEY = "test-challenge-key"
+WIDGET_SCRIPT = Path(__file__).parent / "fixtures" / "hcaptcha-widget-standin.js"
 
 
 class SiteVerify(BaseHTTPRequestHandler):
@@ -77,6 +89,16 @@ class SiteVerify(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def do_GET(self):
+        if urllib.parse.urlparse(self.path).path != "/1/api.js":
+            return self.answer(404, "{}")
+        data = WIDGET_SCRIPT.read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/javascript")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))
         form = urllib.parse.parse_qs(self.rfile.read(length).decode())
@@ -88,12 +110,13 @@ class SiteVerify(BaseHTTPRequestHandler):
         if reused:
             return self.answer(200, json.dumps({"success": False,
                                                 "error-codes": ["already-seen-response"]}))
-        token = fields.get("response", "").split("~")[0]
+        token, _, site_key = fields.get("response", "").split("~")[0].partition("@")
+        site_key = site_key or CHALLENGE_KEY
         if token.startswith("score-") and token != "score-text":
             return self.answer(200, json.dumps({"success": True, "score": float(token[6:]),
-                                                "score_reason": ["test"]}))
+                                                "score_reason": ["test"], "sitekey": site_key}))
         if token == "pass":
-            return self.answer(200, json.dumps({"success": True}))
+            return self.answer(200, json.dumps({"success": True, "sitekey": site_key}))
         if token == "score-text":
             return self.answer(200, json.dumps({"success": True, "score": "high"}))
         if token == "refused":

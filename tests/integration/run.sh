@@ -15,7 +15,7 @@ mariadb="$here/bin/mariadb.sh"
 memcached="$here/bin/memcached.sh"
 
 cleanup() {
-	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 hcfallback139 hcfallback faults multi multiquesty; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
+	for w in mw139 mw143 editors farm1 farm2 hc139 hc143 hcve hcfallback139 hcfallback faults multi multiquesty; do "$wiki" stop "$wikis/$w" 2>/dev/null || true; done
 	"$mariadb" stop "$wikis/mariadb" || true
 	"$memcached" stop "$wikis/memcached" || true
 }
@@ -62,6 +62,9 @@ $wgEventLoggingStandInFile = __DIR__ . "/eventlogging.jsonl";
 $wgDebugLogGroups["EventLogging"] = __DIR__ . "/eventlogging.log";'
 WIKI_EXTRA_SETTINGS="$hcaptcha_settings
 $eventlogging_settings" "$wiki" create "$wikis/hc143" "$mw143" 8171
+# VisualEditor with hCaptcha (the widget a stand-in served by fake_siteverify.py).
+WIKI_EXTRA_SETTINGS="$hcaptcha_settings
+\$captchaGuardEditors = true;" "$wiki" create "$wikis/hcve" "$mw143" 8165
 # hCaptcha with QuestyCaptcha as the fallback while siteverify fails (3 in a row, for 4 s).
 fallback_settings="$hcaptcha_settings
 $(cat "$here/hcaptcha-fallback-settings.php")"
@@ -83,7 +86,7 @@ WIKI_DB="mysql:127.0.0.1:3307:multi" WIKI_SERVERS=2 WIKI_EXTRA_SETTINGS="$hcaptc
 WIKI_DB="mysql:127.0.0.1:3307:multiquesty" WIKI_SERVERS=2 \
 WIKI_EXTRA_SETTINGS="\$captchaGuardMemcached = '127.0.0.1:11311';" \
 	"$wiki" create "$wikis/multiquesty" "$mw143" 8195
-for w in mw139 mw143 editors farm1 farm2 hc139 hc143 hcfallback139 hcfallback faults multi multiquesty; do "$wiki" start "$wikis/$w"; done
+for w in mw139 mw143 editors farm1 farm2 hc139 hc143 hcve hcfallback139 hcfallback faults multi multiquesty; do "$wiki" start "$wikis/$w"; done
 
 cd "$here"
 export CAPTCHAGUARD_WIKIS=mw139=8101,mw143=8111 CAPTCHAGUARD_WIKIS_DIR="$wikis"
@@ -106,6 +109,9 @@ python3 -m unittest -v test_emergency
 CAPTCHAGUARD_SENSITIVE_WIKI=mw143=8111 python3 -m unittest -v test_outcomes
 python3 -m unittest -v test_farm
 CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 python3 -m unittest -v test_risk_score
+# The always-challenge site key (issue 23, item 3): the API and forms on 1.39 and 1.43, VisualEditor in Chromium.
+CAPTCHAGUARD_HCAPTCHA_WIKIS=hc139=8161,hc143=8171 CAPTCHAGUARD_HCAPTCHA_EDITORS_WIKI=hcve=8165 \
+	/usr/bin/python3 -m unittest -v test_hcaptcha_keys
 # Metrics on a loopback statsd listener (issue 23, item 2); switches the emergency CAPTCHA on for a moment.
 CAPTCHAGUARD_METRICS_WIKI=mw143=8111 CAPTCHAGUARD_METRICS_HCAPTCHA_WIKI=hc143=8171 python3 -m unittest -v test_metrics
 # hCaptcha's fallback while siteverify fails (issue 23, item 3).

@@ -14,7 +14,7 @@ const CLASS: &str = "Adapter\\ConfirmEditCompat";
 const CHECK_ANSWER: Method = static_method(CLASS, "checkAnswer", &[], "string");
 const CAPTCHA_LIFETIME: Method = static_method(CLASS, "captchaLifetime", &[], "int");
 const FAIL_EDIT: Method = static_method(CLASS, "failEdit", &["mixed", "string"], "void");
-const ADD_FORM: Method = static_method(CLASS, "addForm", &["OutputPage"], "void");
+const ADD_FORM: Method = static_method(CLASS, "addForm", &["OutputPage", "?EditPage"], "bool");
 const MARK_ANSWER_FIELDS_USED: Method =
     static_method(CLASS, "markAnswerFieldsUsed", &["ApiBase"], "void");
 const ADD_REASON_SCRIPT: Method = static_method(CLASS, "addReasonScript", &["OutputPage"], "void");
@@ -76,9 +76,10 @@ pub fn fail_edit(status: &Zval, message_key: &str) -> Result<()> {
     call_value(&FAIL_EDIT, vec![status, &message_key]).map(drop)
 }
 
-/// Adds the CAPTCHA and its input to an OutputPage.
-pub fn add_form(output: &Zval) -> Result<()> {
-    call_value(&ADD_FORM, vec![output]).map(drop)
+/// Adds the CAPTCHA and its input to an edit form's OutputPage, unless
+/// ConfirmEdit shows its own there; returns whether it was added.
+pub fn add_form(output: &Zval, edit_page: &Zval) -> Result<bool> {
+    call(&ADD_FORM, vec![output, edit_page])
 }
 
 /// Tells ApiMain that the CAPTCHA fields of this request were read.

@@ -183,6 +183,7 @@ pub fn config(name: &str) -> Result<Zval> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
+    Info,
     Warning,
     Error,
 }
@@ -190,6 +191,7 @@ pub enum Level {
 impl Level {
     fn name(self) -> &'static str {
         match self {
+            Level::Info => "info",
             Level::Warning => "warning",
             Level::Error => "error",
         }

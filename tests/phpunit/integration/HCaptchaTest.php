@@ -19,6 +19,9 @@ class HCaptchaTest extends TestCase {
 		'passCaptcha' => 3,
 		'getError' => 0,
 		'addCaptchaAPI' => 1,
+		'getFormInformation' => 2,
+		'describeCaptchaType' => 1,
+		'onAuthChangeFormFields' => 4,
 	];
 
 	/**

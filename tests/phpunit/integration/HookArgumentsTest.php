@@ -103,7 +103,11 @@ class HookArgumentsTest extends RequestTestCase {
 			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'bucketed', [ 'string' ], 'float' ],
 			[
 				MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'recordVerification',
-				[ 'string', '?string', 'string' ], 'bool'
+				[ 'string', '?string', 'string', '?string', '?string' ], 'bool'
+			],
+			[
+				MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'siteKeyToShow',
+				[ 'string', 'string' ], 'string'
 			],
 			[ MediaWiki\Extension\CaptchaGuard\RiskScore::class, 'verifiedInRequest', [ 'string' ], '?bool' ],
 			[
