@@ -5,11 +5,14 @@
  * demand), and a token from another key would be refused again and again. This
  * handler takes ConfirmEdit's name, so it replaces it: the module depends on
  * ConfirmEdit's, whose plugin is therefore added, and registered, first.
+ * As with the other CAPTCHAs (ext.captchaGuard.captchaReason), a filter's reason
+ * comes first and the line for people who cannot solve CAPTCHAs last.
  */
 /* global ve */
 mw.loader.using( 'ext.visualEditor.targetLoader' ).then( () => {
 	mw.libs.ve.targetLoader.addPlugin( () => {
 		const config = require( './config.json' );
+		const helpLine = require( './helpLine.json' );
 		let widgetReady = null;
 
 		function loadWidget() {
@@ -36,11 +39,17 @@ mw.loader.using( 'ext.visualEditor.targetLoader' ).then( () => {
 		HCaptchaSaveErrorHandler.static.process = function ( data, target ) {
 			const captcha = ve.getProp( data, 'visualeditoredit', 'edit', 'captcha' );
 			const $container = $( '<div>' ).addClass( 'ext-captchaguard-hcaptcha' );
-			target.saveFields.wpCaptchaWord = () => $container.find( '[name=h-captcha-response]' ).val();
+			const $widget = $( '<div>' );
+			const reason = captcha.captchaguard;
+			if ( reason && typeof reason.html === 'string' ) {
+				$container.append( $( '<p>' ).addClass( 'captchaguard-reason' ).html( reason.html ) );
+			}
+			$container.append( $widget, helpLine.html || '' );
+			target.saveFields.wpCaptchaWord = () => $widget.find( '[name=h-captcha-response]' ).val();
 			loadWidget().then( () => {
 				target.saveDialog.clearMessage( 'api-save-error' );
 				target.saveDialog.showMessage( 'api-save-error', $container, { wrap: false } );
-				window.hcaptcha.render( $container[ 0 ], {
+				window.hcaptcha.render( $widget[ 0 ], {
 					sitekey: captcha.key || config.siteKey,
 					callback: () => target.saveDialog.executeAction( 'save' )
 				} );

@@ -153,10 +153,15 @@ class EmergencySwitcher {
 
 	/**
 	 * @return int|null Unix time; PHP_INT_MAX for "infinite" and for a time
-	 *  too far away for MediaWiki to hold ("99999999999 years"), which the
-	 *  policy refuses as over the cap; null if not understood
+	 *  too far away for MediaWiki to hold ("99999999999 years", the year
+	 *  99999), which the policy refuses as over the cap; null if not understood
 	 */
 	private static function parseExpiry( string $expiry ): ?int {
+		// PHP reads a year of five digits or more as something else
+		// (99999-12-31 as a day in 2009, "in the past").
+		if ( preg_match( '/^\s*\+?\d{5,}-/', $expiry ) ) {
+			return PHP_INT_MAX;
+		}
 		try {
 			$parsed = ExpiryDef::normalizeExpiry( trim( $expiry ) );
 			if ( $parsed === 'infinity' ) {

@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\CaptchaGuard\Hooks;
 
 use Config;
+use MediaWiki\Extension\CaptchaGuard\Adapter\ConfirmEditCompat;
 use MediaWiki\ResourceLoader\Context;
 use MediaWiki\ResourceLoader\ResourceLoader;
 
@@ -32,6 +33,7 @@ final class VisualEditorHCaptchaHandler {
 			'packageFiles' => [
 				'ext.captchaGuard.hCaptcha.visualEditor.js',
 				[ 'name' => 'config.json', 'callback' => [ self::class, 'moduleConfig' ] ],
+				[ 'name' => 'helpLine.json', 'callback' => [ ConfirmEditCompat::class, 'helpLineForModule' ] ],
 			],
 		] );
 	}

@@ -200,6 +200,10 @@ class EmergencyBase(unittest.TestCase):
             [e["code"] for e in result["errors"]],
             ["emergencycaptcha-reason", "emergencycaptcha-action", "emergencycaptcha-expiry-cap"], result)
         self.assertIn("at most 7 days", result["errors"][2]["text"])
+        # PHP reads the year 99999 as a day in 2009: still too far away, not "in the past".
+        far = self.switch(state="on", actions="edit", expiry="99999-12-31T00:00:00Z", reason="far",
+                          errorformat="plaintext", uselang="en")
+        self.assertEqual([e["code"] for e in far["errors"]], ["emergencycaptcha-expiry-cap"], far)
         self.assertEqual(self.state(), before)
         self.assertEqual(self.log(), log_before)
 

@@ -16,7 +16,7 @@ import time
 import unittest
 
 import fake_siteverify
-from test_captcha_actions import create_filter
+from test_captcha_actions import FLAGGED, create_filter
 from wikiclient import WikiClient, form_fields, unique, wikis_from_env
 
 SITEVERIFY_PORT = 8199
@@ -123,6 +123,24 @@ class SiteKeysBase(unittest.TestCase):
         after = WikiClient(self.base).edit(unique("CG switch off key"), "calm again")["edit"]
         self.assertEqual(after["captcha"]["key"], USUAL, after)
 
+    def test_a_filters_sign_up_captcha_asks_for_the_challenge_key(self):
+        create_filter(self.base, "CG challenge key sign-ups",
+                      'action == "createaccount" & accountname rlike "ChallengeSignup"', {"showcaptcha": {}})
+        client = WikiClient(self.base)
+        name = f"ChallengeSignup{int(time.time() * 1000)}"
+        refused = client.create_account(name)
+        self.assertEqual(refused["messagecode"], "captchaguard-createaccount-flagged", refused)
+        form = client.request("/index.php", params={"title": "Special:CreateAccount"}).text
+        self.assertEqual(shown_keys(form), [CHALLENGE])
+        usual = client.create_account(name, captchaWord=solved_with(USUAL))
+        self.assertNotEqual(usual["status"], "PASS", usual)
+        self.assertFalse(client.user_exists(name))
+        created = client.create_account(name, captchaWord=solved_with(CHALLENGE))
+        self.assertEqual(created["status"], "PASS", created)
+        # Without a filter's demand the sign-up form keeps the usual key.
+        calm = WikiClient(self.base).request("/index.php", params={"title": "Special:CreateAccount"}).text
+        self.assertEqual(shown_keys(calm), [USUAL])
+
     def test_visualeditors_handler_is_registered_with_its_script(self):
         client = WikiClient(self.base)
         module = client.request("/load.php", params={
@@ -164,12 +182,19 @@ class TestVisualEditorSiteKeys(unittest.TestCase):
         steps.type_and_open_save_dialog(text)
         steps.save()
 
-    def solve(self, key):
-        """Waits for the widget with `key` and solves it; VisualEditor then saves again."""
+    def solve(self, key, reason=None):
+        """Waits for the widget with `key` and solves it; VisualEditor then saves again.
+        Above it the filter's `reason` (or none), under it the help line."""
         b = self.browser
         css = f'{self.SOLVE}[data-sitekey="{key}"]'
         b.wait_for(css)
         b.shot(f"widget-{key}")
+        shown = b.text(".ve-ui-mwSaveDialog .ext-captchaguard-hcaptcha")
+        if reason:
+            self.assertIn(reason, shown)
+        else:
+            self.assertNotIn(FLAGGED, shown)
+        self.assertIn("Cannot solve CAPTCHAs?", shown)
         b.click(css)
 
     def saved_text(self, title):
@@ -184,7 +209,7 @@ class TestVisualEditorSiteKeys(unittest.TestCase):
         # ConfirmEdit's trigger asks every anonymous edit first, with the usual key;
         # then the filter asks for the challenge key.
         self.solve(USUAL)
-        self.solve(CHALLENGE)
+        self.solve(CHALLENGE, reason=FLAGGED)
         self.assertEqual(self.saved_text(title), text)
 
     def test_an_ordinary_edit_keeps_the_usual_key(self):
