@@ -44,7 +44,15 @@ return [
 		);
 	},
 	CaptchaGuardServices::OUTCOME_STORE => static function ( MediaWikiServices $services ): OutcomeStore {
-		return new OutcomeStore( $services->getDBLoadBalancerFactory(), $services->getLocalServerObjectCache() );
+		return new OutcomeStore(
+			$services->getDBLoadBalancerFactory(),
+			$services->getLocalServerObjectCache(),
+			// MediaWiki 1.43 builds caches in a service; 1.39 in ObjectCache.
+			method_exists( $services, 'getObjectCacheFactory' )
+				? $services->getObjectCacheFactory()->getLocalClusterInstance()
+				: ObjectCache::getLocalClusterInstance(),
+			(int)$services->getMainConfig()->get( 'CaptchaGuardOutcomeFlushSeconds' )
+		);
 	},
 	CaptchaGuardServices::OUTCOME_VIEWER => static function ( MediaWikiServices $services ): OutcomeViewer {
 		return new OutcomeViewer(

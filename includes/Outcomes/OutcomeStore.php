@@ -6,25 +6,42 @@ use BagOStuff;
 use MediaWiki\Extension\CaptchaGuard\Value\OutcomeCount;
 use MediaWiki\Extension\CaptchaGuard\Value\StoredOutcomes;
 use Wikimedia\Rdbms\IDatabase;
+use Throwable;
 use Wikimedia\Rdbms\ILBFactory;
 
 /**
  * The CAPTCHA outcome counts of this wiki (captchaguard_outcome): one row
- * per source, UTC day and action. A request's counts are added together and
- * written in one transaction at its end, each as one upsert that adds to
- * the row in the database, so several application servers count into the
- * same row without a lock held across a request. Rows older than 90 days
- * are deleted once a day per application server (claimed in its local
- * cache, APCu: no round trip on the requests in between).
+ * per source, UTC day and action. A request's counts are added together;
+ * each write is one upsert per row that adds to the row in the database, so
+ * several application servers count into the same row without a lock held
+ * across a request. Rows older than 90 days are deleted once a day per
+ * application server (claimed in its local cache, APCu: no round trip on
+ * the requests in between).
+ *
+ * Under an attack most requests are flagged ones, and a write to the primary
+ * database per request is what a wiki can least afford then. Where the main
+ * cache is a shared service (memcached; APCu on a single server), requests
+ * add their counts to a buffer there, and the buffer is written at most once
+ * per $wgCaptchaGuardOutcomeFlushSeconds, and before every read (the filter
+ * page, the API), so a reader sees every count. A buffer lost with its cache
+ * (a restart) loses at most that many seconds of counts.
  */
 class OutcomeStore {
 
 	public const TABLE = 'captchaguard_outcome';
 	private const COLUMNS = [ 'challenged' => 'cgo_challenged', 'solved' => 'cgo_solved', 'failed' => 'cgo_failed' ];
 
+	/**
+	 * @param ILBFactory $lbFactory
+	 * @param BagOStuff $serverCache This server's cache (APCu), for the purge claim
+	 * @param BagOStuff|null $mainCache The main cache, for the buffer; null: none
+	 * @param int $flushSeconds How often the buffer is written; 0: every request writes
+	 */
 	public function __construct(
 		private ILBFactory $lbFactory,
-		private BagOStuff $serverCache
+		private BagOStuff $serverCache,
+		private ?BagOStuff $mainCache = null,
+		private int $flushSeconds = 0
 	) {
 	}
 
@@ -36,6 +53,72 @@ class OutcomeStore {
 	 * @param OutcomeCount[] $counts
 	 */
 	public function add( array $counts ): void {
+		$rows = self::rowsOf( $counts );
+		if ( !$rows ) {
+			return;
+		}
+		if ( !$this->buffers() ) {
+			$this->write( $rows );
+			return;
+		}
+		$buffered = $this->mainCache->merge( $this->bufferKey(),
+			static fn ( $cache, $key, $buffer ) => self::sum( is_array( $buffer ) ? $buffer : [], $rows ),
+			BagOStuff::TTL_DAY
+		);
+		if ( !$buffered ) {
+			// The buffer was too busy to take them: written now, not lost.
+			$this->write( $rows );
+			return;
+		}
+		// One request writes what was gathered, at most once per interval.
+		if ( $this->mainCache->add( $this->mainCache->makeKey( 'captchaguard-outcome-flush' ), 1, $this->flushSeconds ) ) {
+			$this->flush();
+		}
+	}
+
+	/**
+	 * Writes the buffered counts (reads call this first).
+	 */
+	public function flush(): void {
+		if ( !$this->buffers() ) {
+			return;
+		}
+		$taken = [];
+		$this->mainCache->merge( $this->bufferKey(), static function ( $cache, $key, $buffer ) use ( &$taken ) {
+			$taken = is_array( $buffer ) ? $buffer : [];
+			// Nothing buffered: nothing to change.
+			return $taken ? [] : false;
+		}, BagOStuff::TTL_DAY );
+		if ( !$taken ) {
+			return;
+		}
+		try {
+			$this->write( $taken );
+		} catch ( Throwable $e ) {
+			// Back into the buffer for the next write: a failed write loses no count.
+			$this->mainCache->merge( $this->bufferKey(),
+				static fn ( $cache, $key, $buffer ) => self::sum( is_array( $buffer ) ? $buffer : [], $taken ),
+				BagOStuff::TTL_DAY
+			);
+			throw $e;
+		}
+	}
+
+	/** Whether counts go through the buffer: only a shared service is worth it. */
+	private function buffers(): bool {
+		return $this->flushSeconds > 0 && $this->mainCache !== null
+			&& $this->mainCache->getQoS( BagOStuff::ATTR_DURABILITY ) === BagOStuff::QOS_DURABILITY_SERVICE;
+	}
+
+	private function bufferKey(): string {
+		return $this->mainCache->makeKey( 'captchaguard-outcome-buffer' );
+	}
+
+	/**
+	 * @param OutcomeCount[] $counts
+	 * @return array<string,array> One row per source, day and action, keyed by them
+	 */
+	private static function rowsOf( array $counts ): array {
 		$rows = [];
 		foreach ( $counts as $count ) {
 			$column = self::COLUMNS[$count->outcome] ?? null;
@@ -49,9 +132,23 @@ class OutcomeStore {
 			];
 			$rows[$key][$column]++;
 		}
-		if ( !$rows ) {
-			return;
+		return $rows;
+	}
+
+	private static function sum( array $rows, array $more ): array {
+		foreach ( $more as $key => $row ) {
+			if ( !isset( $rows[$key] ) ) {
+				$rows[$key] = $row;
+				continue;
+			}
+			foreach ( self::COLUMNS as $column ) {
+				$rows[$key][$column] += $row[$column];
+			}
 		}
+		return $rows;
+	}
+
+	private function write( array $rows ): void {
 		$db = $this->db( DB_PRIMARY );
 		$db->startAtomic( __METHOD__ );
 		foreach ( $rows as $row ) {
@@ -108,6 +205,7 @@ class OutcomeStore {
 		if ( !$sources ) {
 			return [];
 		}
+		$this->flush();
 		$db = $this->db( DB_REPLICA );
 		$result = $db->select(
 			self::TABLE,

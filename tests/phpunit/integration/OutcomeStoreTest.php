@@ -29,9 +29,9 @@ class OutcomeStoreTest extends DatabaseTestCase {
 	/**
 	 * @return array<string,int[]> day => [ challenged, solved, failed ]
 	 */
-	private function rows( string $source = '7' ): array {
+	private function rows( string $source = '7', ?OutcomeStore $store = null ): array {
 		$rows = [];
-		foreach ( $this->store()->daily( $source, '19700101' ) as $row ) {
+		foreach ( ( $store ?? $this->store() )->daily( $source, '19700101' ) as $row ) {
 			$this->assertInstanceOf( StoredOutcomes::class, $row );
 			$rows["$row->day $row->action"] = [ $row->challenged, $row->solved, $row->failed ];
 		}
@@ -51,6 +51,39 @@ class OutcomeStoreTest extends DatabaseTestCase {
 		$this->assertSame( [], $this->store()->daily( '7', '29991231' ) );
 		$store->add( [] );
 		$this->assertSame( 3, (int)$this->db()->selectField( OutcomeStore::TABLE, 'COUNT(*)', IDatabase::ALL_ROWS ) );
+	}
+
+	public function testWithASharedCacheCountsAreWrittenOncePerIntervalAndBeforeEveryRead() {
+		$today = gmdate( 'Ymd' );
+		// As APCu and memcached say of themselves; HashBagOStuff says "this script only".
+		$mainCache = new class extends HashBagOStuff {
+			public function getQoS( $flag ) {
+				return $flag === self::ATTR_DURABILITY ? self::QOS_DURABILITY_SERVICE : parent::getQoS( $flag );
+			}
+		};
+		$store = fn () => new OutcomeStore(
+			MediaWikiServices::getInstance()->getDBLoadBalancerFactory(), new HashBagOStuff(), $mainCache, 60
+		);
+		$stored = fn () => (int)$this->db()->selectField( OutcomeStore::TABLE, 'SUM(cgo_challenged)',
+			[ 'cgo_source' => '9' ], __METHOD__ );
+		// The first count of an interval is written at once, with what was gathered.
+		$store()->add( [ self::outcome( 'challenged', $today, '9' ) ] );
+		$this->assertSame( 1, $stored() );
+		// The next ones, from any request or server, wait in the buffer.
+		$store()->add( [ self::outcome( 'challenged', $today, '9' ) ] );
+		$store()->add( [ self::outcome( 'challenged', $today, '9' ), self::outcome( 'solved', $today, '9' ) ] );
+		$this->assertSame( 1, $stored() );
+		// A reader sees them all: the buffer is written first.
+		$this->assertSame( [ "$today edit" => [ 3, 1, 0 ] ], $this->rows( '9', $store() ) );
+		$this->assertSame( 3, $stored() );
+		$store()->flush();
+		$this->assertSame( 3, $stored(), 'a count written twice' );
+		// Without a shared cache (one that lasts the script only), each request writes.
+		$plain = new OutcomeStore( MediaWikiServices::getInstance()->getDBLoadBalancerFactory(),
+			new HashBagOStuff(), new HashBagOStuff(), 60 );
+		$plain->add( [ self::outcome( 'challenged', $today, '9' ) ] );
+		$plain->add( [ self::outcome( 'challenged', $today, '9' ) ] );
+		$this->assertSame( 5, $stored() );
 	}
 
 	public function testRowsOlderThanNinetyDaysGoOnceADay() {
