@@ -22,9 +22,10 @@ use Wikimedia\Rdbms\ILBFactory;
  * database per request is what a wiki can least afford then. Where the main
  * cache is a shared service (memcached; APCu on a single server), requests
  * add their counts to a buffer there, and the buffer is written at most once
- * per $wgCaptchaGuardOutcomeFlushSeconds, and before every read (the filter
- * page, the API), so a reader sees every count. A buffer lost with its cache
- * (a restart) loses at most that many seconds of counts.
+ * per $wgCaptchaGuardOutcomeFlushSeconds. Reads (the filter page, the API)
+ * add what is in the buffer to what is written, so a reader sees every
+ * count. A buffer lost with its cache (a restart) loses at most those
+ * seconds of counts.
  */
 class OutcomeStore {
 
@@ -63,7 +64,7 @@ class OutcomeStore {
 		}
 		$buffered = $this->mainCache->merge( $this->bufferKey(),
 			static fn ( $cache, $key, $buffer ) => self::sum( is_array( $buffer ) ? $buffer : [], $rows ),
-			BagOStuff::TTL_DAY
+			BagOStuff::TTL_WEEK
 		);
 		if ( !$buffered ) {
 			// The buffer was too busy to take them: written now, not lost.
@@ -77,7 +78,7 @@ class OutcomeStore {
 	}
 
 	/**
-	 * Writes the buffered counts (reads call this first).
+	 * Writes the buffered counts now.
 	 */
 	public function flush(): void {
 		if ( !$this->buffers() ) {
@@ -88,7 +89,7 @@ class OutcomeStore {
 			$taken = is_array( $buffer ) ? $buffer : [];
 			// Nothing buffered: nothing to change.
 			return $taken ? [] : false;
-		}, BagOStuff::TTL_DAY );
+		}, BagOStuff::TTL_WEEK );
 		if ( !$taken ) {
 			return;
 		}
@@ -98,7 +99,7 @@ class OutcomeStore {
 			// Back into the buffer for the next write: a failed write loses no count.
 			$this->mainCache->merge( $this->bufferKey(),
 				static fn ( $cache, $key, $buffer ) => self::sum( is_array( $buffer ) ? $buffer : [], $taken ),
-				BagOStuff::TTL_DAY
+				BagOStuff::TTL_WEEK
 			);
 			throw $e;
 		}
@@ -142,7 +143,7 @@ class OutcomeStore {
 				continue;
 			}
 			foreach ( self::COLUMNS as $column ) {
-				$rows[$key][$column] += $row[$column];
+				$rows[$key][$column] = (int)$rows[$key][$column] + (int)$row[$column];
 			}
 		}
 		return $rows;
@@ -171,7 +172,7 @@ class OutcomeStore {
 	private function purgeOncePerDay( IDatabase $db ): void {
 		$oldest = OutcomeRecorder::oldestKeptDay();
 		$claim = $this->serverCache->makeKey( 'captchaguard-outcome-purge', $oldest );
-		if ( $this->serverCache->add( $claim, 1, BagOStuff::TTL_DAY ) ) {
+		if ( $this->serverCache->add( $claim, 1, BagOStuff::TTL_WEEK ) ) {
 			$this->purgeBefore( $oldest );
 		}
 	}
@@ -205,25 +206,48 @@ class OutcomeStore {
 		if ( !$sources ) {
 			return [];
 		}
-		$this->flush();
 		$db = $this->db( DB_REPLICA );
 		$result = $db->select(
 			self::TABLE,
 			[ 'cgo_source', 'cgo_day', 'cgo_action', 'cgo_challenged', 'cgo_solved', 'cgo_failed' ],
 			[ 'cgo_source' => array_values( $sources ), 'cgo_day >= ' . $db->addQuotes( $sinceDay ) ],
-			__METHOD__,
-			[ 'ORDER BY' => [ 'cgo_day', 'cgo_action' ] ]
+			__METHOD__
+		);
+		$rows = [];
+		foreach ( $result as $row ) {
+			$rows["$row->cgo_source\n$row->cgo_day\n$row->cgo_action"] = (array)$row;
+		}
+		// The counts not written yet are counts all the same: a reader sees them
+		// without a write (reads may be GET requests, served by a replica).
+		$wanted = array_flip( array_map( 'strval', $sources ) );
+		$buffered = array_filter( $this->buffered(), static fn ( $row ) =>
+			isset( $wanted[(string)$row['cgo_source']] ) && strcmp( (string)$row['cgo_day'], $sinceDay ) >= 0
+		);
+		$rows = self::sum( $rows, $buffered );
+		uasort( $rows, static fn ( $a, $b ) =>
+			[ (string)$a['cgo_day'], (string)$a['cgo_action'] ] <=> [ (string)$b['cgo_day'], (string)$b['cgo_action'] ]
 		);
 		$bySource = [];
-		foreach ( $result as $row ) {
-			$bySource[(string)$row->cgo_source][] = new StoredOutcomes(
-				day: (string)$row->cgo_day,
-				action: (string)$row->cgo_action,
-				challenged: (int)$row->cgo_challenged,
-				solved: (int)$row->cgo_solved,
-				failed: (int)$row->cgo_failed
+		foreach ( $rows as $row ) {
+			$bySource[(string)$row['cgo_source']][] = new StoredOutcomes(
+				day: (string)$row['cgo_day'],
+				action: (string)$row['cgo_action'],
+				challenged: (int)$row['cgo_challenged'],
+				solved: (int)$row['cgo_solved'],
+				failed: (int)$row['cgo_failed']
 			);
 		}
 		return $bySource;
+	}
+
+	/**
+	 * @return array<string,array> The counts in the buffer, not written yet
+	 */
+	private function buffered(): array {
+		if ( !$this->buffers() ) {
+			return [];
+		}
+		$buffer = $this->mainCache->get( $this->bufferKey() );
+		return is_array( $buffer ) ? $buffer : [];
 	}
 }
