@@ -19,21 +19,13 @@ import fake_siteverify
 from test_captcha_actions import FLAGGED, create_filter
 from wikiclient import WikiClient, form_fields, unique, wikis_from_env
 
-SITEVERIFY_PORT = 8199
+# The fake siteverify, started and stopped for this module as for test_risk_score's.
+from test_risk_score import setUpModule, tearDownModule  # noqa: F401,E402
+
 USUAL = "test-site-key"
 CHALLENGE = fake_siteverify.CHALLENGE_KEY
 TRIGGER = "cg-challenge-key-trigger"
 SWITCH_SETTLE = 3.0  # $wgCaptchaGuardEmergencyRefresh (2 s) and a second
-_server = None
-
-
-def setUpModule():
-    global _server
-    _server = fake_siteverify.start(SITEVERIFY_PORT)
-
-
-def tearDownModule():
-    _server.shutdown()
 
 
 def shown_keys(html):
