@@ -42,7 +42,7 @@ build/.packages-%: Makefile
 			--no-install-recommends $($*_PACKAGES) && echo "$($*_PACKAGES)" > $@; \
 	else touch $@; fi
 
-.PHONY: all build package test check smoke lint unit clippy fmt-check stubs stubs-check docs docs-check \
+.PHONY: all build package test check smoke lint unit clippy fmt-check stubs stubs-check docs docs-check autoload autoload-check \
 	php-ini phpunit phpunit-unit phpunit-integration memcheck integration packaged faults-module \
 	bench soak soak-baseline demo demo-stop clean
 
@@ -82,7 +82,7 @@ lint: build/.packages-CHECK node_modules/.package-lock.json
 
 # The developer's loop (a few minutes): formatting, clippy, the Rust tests, the
 # stubs, the settings reference, linters, phpunit, and one wiki served end to end.
-check: fmt-check clippy unit stubs-check docs-check lint phpunit smoke
+check: fmt-check clippy unit stubs-check docs-check autoload-check lint phpunit smoke
 
 unit: build/.packages-BUILD
 	cargo test --release
@@ -113,6 +113,13 @@ docs: build/.packages-BUILD
 
 docs-check: build/.packages-BUILD
 	python3 docs/generate-settings.py --check
+
+# extension.json's class map (maintenance/generateAutoload.py says why).
+autoload:
+	python3 maintenance/generateAutoload.py
+
+autoload-check:
+	python3 maintenance/generateAutoload.py --check
 
 # The module for PHP's test processes: through a scan dir rather than -d, so
 # phpunit's per-test child processes load it too.

@@ -178,8 +178,9 @@ class EmergencyCheckBenchmark extends Maintenance {
 		};
 		$host = new MediaWikiHost(
 			$config, LoggerFactory::getInstance( 'CaptchaGuard' ), $services->getMainObjectStash(),
-			$services->getUserNameUtils(), $store, CaptchaGuardServices::getOutcomeStore( $services ),
-			$services->getHookContainer(), CaptchaGuardServices::getMetrics( $services )
+			$services->getUserNameUtils(), static fn () => $store,
+			static fn () => CaptchaGuardServices::getOutcomeStore( $services ),
+			$services->getHookContainer(), static fn () => CaptchaGuardServices::getMetrics( $services )
 		);
 		$here = WikiMap::getCurrentWikiId();
 		$native = [ HandlerFactory::newEmergencyCaptchaHandler( $host, $config, $store ) ];

@@ -19,9 +19,10 @@ wiki="$frozen/tests/integration/bin/wiki.sh"
 case "$1" in
 	end-to-end)
 		names=( bench-1 bench-2 bench-3 )
-		# ConfirmEdit 1.43's own showcaptcha, which the wikis without CaptchaGuard use.
+		# ConfirmEdit 1.43's own showcaptcha, which the wikis without CaptchaGuard use;
+		# no test extension on CaptchaGuard's hook.
 		for i in 1 2 3; do
-			WIKI_EXTRA_SETTINGS='$wgConfirmEditEnabledAbuseFilterCustomActions = [ "showcaptcha" ];' \
+			WIKI_EXTRA_SETTINGS='$wgConfirmEditEnabledAbuseFilterCustomActions = [ "showcaptcha" ]; $captchaGuardBench = true;' \
 				"$wiki" create "$wikis/bench-$i" "$mw" $((8191 + 10 * i))
 		done ;;
 	soak)

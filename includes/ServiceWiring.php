@@ -22,10 +22,10 @@ return [
 			LoggerFactory::getInstance( 'CaptchaGuard' ),
 			$services->getMainObjectStash(),
 			$services->getUserNameUtils(),
-			CaptchaGuardServices::getEmergencyStore( $services ),
-			CaptchaGuardServices::getOutcomeStore( $services ),
+			static fn () => CaptchaGuardServices::getEmergencyStore( $services ),
+			static fn () => CaptchaGuardServices::getOutcomeStore( $services ),
 			$services->getHookContainer(),
-			CaptchaGuardServices::getMetrics( $services )
+			static fn () => CaptchaGuardServices::getMetrics( $services )
 		);
 	},
 	CaptchaGuardServices::METRICS => static function ( MediaWikiServices $services ): Metrics {

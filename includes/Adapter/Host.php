@@ -93,6 +93,13 @@ interface Host {
 	public function writeOutcomesLater(): void;
 
 	/**
+	 * Writes this request's CAPTCHA outcome counts now (takes them from
+	 * OutcomeRecorder::takeCounts()) if that is cheap: a buffer in a shared
+	 * cache. False when it did not; the caller asks for writeOutcomesLater().
+	 */
+	public function writeOutcomesNow(): bool;
+
+	/**
 	 * Whether this request carries an answer to a CAPTCHA (left unchecked).
 	 */
 	public function captchaAnswerGiven(): bool;

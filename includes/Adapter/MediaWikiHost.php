@@ -3,6 +3,7 @@
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
 use BagOStuff;
+use Closure;
 use Config;
 use DeferredUpdates;
 use MediaWiki\Extension\CaptchaGuard\Emergency\SwitchSource;
@@ -17,8 +18,10 @@ use MediaWiki\Extension\CaptchaGuard\Value\PerformerFacts;
 use MediaWiki\User\UserIdentity;
 use MediaWiki\User\UserNameUtils;
 use MediaWiki\Session\Session;
+use MediaWiki\Session\SessionId;
 use Psr\Log\LoggerInterface;
 use RequestContext;
+use WebRequest;
 use Wikimedia\ScopedCallback;
 
 /**
@@ -32,16 +35,51 @@ final class MediaWikiHost implements Host {
 	/** Holds the session's saving back until the response (sessionToWrite) */
 	private ?ScopedCallback $heldSave = null;
 
+	/** The request's session handle, and what it was looked up for (session()) */
+	private ?Session $session = null;
+	private ?WebRequest $sessionRequest = null;
+	private ?SessionId $sessionId = null;
+
+	private ?SwitchSource $switches = null;
+	private ?OutcomeStore $outcomes = null;
+	private ?Metrics $metrics = null;
+
+	/**
+	 * The switch store, the outcome counts and the metrics are built when
+	 * first used: most requests need none of them, and every request builds
+	 * the Host (make bench, the instruction count of bench/RESULTS.md).
+	 *
+	 * @param Config $config
+	 * @param LoggerInterface $logger
+	 * @param BagOStuff $stash
+	 * @param UserNameUtils $userNameUtils
+	 * @param Closure(): SwitchSource $newSwitches
+	 * @param Closure(): OutcomeStore $newOutcomes
+	 * @param HookContainer $hooks
+	 * @param Closure(): Metrics $newMetrics
+	 */
 	public function __construct(
 		private Config $config,
 		private LoggerInterface $logger,
 		private BagOStuff $stash,
 		private UserNameUtils $userNameUtils,
-		private SwitchSource $switches,
-		private OutcomeStore $outcomes,
+		private Closure $newSwitches,
+		private Closure $newOutcomes,
 		private HookContainer $hooks,
-		private Metrics $metrics
+		private Closure $newMetrics
 	) {
+	}
+
+	private function switches(): SwitchSource {
+		return $this->switches ??= ( $this->newSwitches )();
+	}
+
+	private function outcomes(): OutcomeStore {
+		return $this->outcomes ??= ( $this->newOutcomes )();
+	}
+
+	private function metrics(): Metrics {
+		return $this->metrics ??= ( $this->newMetrics )();
 	}
 
 	/**
@@ -69,7 +107,7 @@ final class MediaWikiHost implements Host {
 	 */
 	private function scoreKey( string $userName ): string {
 		$owner = $this->userNameUtils->isIP( $userName )
-			? 'session:' . $this->context()->getRequest()->getSession()->getId()
+			? 'session:' . $this->session()->getId()
 			: 'user:' . $userName;
 		$secret = (string)$this->config->get( 'SecretKey' );
 		return $this->stash->makeKey( self::SCORE_KEY, hash_hmac( 'sha256', $owner, $secret ) );
@@ -79,7 +117,7 @@ final class MediaWikiHost implements Host {
 		// An anonymous score is kept under the session's ID: a session nobody
 		// kept (no cookie) is new in this request and has nothing stashed yet.
 		if ( $this->userNameUtils->isIP( $userName )
-			&& !$this->context()->getRequest()->getSession()->isPersistent()
+			&& !$this->session()->isPersistent()
 		) {
 			return false;
 		}
@@ -95,11 +133,11 @@ final class MediaWikiHost implements Host {
 	}
 
 	public function storedSwitches(): array {
-		return $this->switches->switchesInEffect();
+		return $this->switches()->switchesInEffect();
 	}
 
 	public function reportSwitches( array $states, bool $here ): void {
-		$this->metrics->emergencySwitches( $states, $here );
+		$this->metrics()->emergencySwitches( $states, $here );
 	}
 
 	public function performer(): PerformerFacts {
@@ -119,8 +157,26 @@ final class MediaWikiHost implements Host {
 		return $this->context()->getUser()->isAllowed( 'captchaguard-exempt' );
 	}
 
+	/**
+	 * The request's session. WebRequest::getSession() looks the session up
+	 * and builds a new handle on every call (a flagged edit reads and writes
+	 * several keys); the handle is kept while the request and its session
+	 * stay the ones it was looked up for.
+	 */
+	private function session(): Session {
+		$request = $this->context()->getRequest();
+		if ( $this->session === null || $this->sessionRequest !== $request
+			|| $this->sessionId === null || $this->sessionId !== $request->getSessionId()
+		) {
+			$this->session = $request->getSession();
+			$this->sessionRequest = $request;
+			$this->sessionId = $request->getSessionId();
+		}
+		return $this->session;
+	}
+
 	public function sessionGet( string $key ): mixed {
-		return $this->context()->getRequest()->getSession()->get( $key );
+		return $this->session()->get( $key );
 	}
 
 	public function sessionSet( string $key, mixed $value ): void {
@@ -132,19 +188,17 @@ final class MediaWikiHost implements Host {
 	}
 
 	/**
-	 * The session, its saving held back until just before the response: a
+	 * The session, its saving held back for the rest of the request: a
 	 * flagged action changes several keys (the open challenge, the pending
 	 * warning, ConfirmEdit's CAPTCHA), and MediaWiki would otherwise write
-	 * the whole session to its store after each (make bench).
+	 * the whole session to its store after each (make bench). MediaWiki
+	 * saves the session itself before the response (T214471: every entry
+	 * point, 1.39 and 1.43, calls Session::save(), which no delay holds) and
+	 * again when it shuts the session down, so no update of ours is needed.
 	 */
 	private function sessionToWrite(): Session {
-		$session = $this->context()->getRequest()->getSession();
-		if ( $this->heldSave === null ) {
-			$this->heldSave = $session->delaySave();
-			DeferredUpdates::addCallableUpdate( function () {
-				ScopedCallback::consume( $this->heldSave );
-			}, DeferredUpdates::PRESEND );
-		}
+		$session = $this->session();
+		$this->heldSave ??= $session->delaySave();
 		return $session;
 	}
 
@@ -190,8 +244,22 @@ final class MediaWikiHost implements Host {
 		DeferredUpdates::addCallableUpdate( function () {
 			$counts = OutcomeRecorder::takeCounts();
 			// Metrics first: a database failure must not lose them.
-			$this->metrics->outcomes( $counts );
-			$this->outcomes->add( $counts );
+			$this->metrics()->outcomes( $counts );
+			$this->outcomes()->add( $counts );
 		} );
+	}
+
+	public function writeOutcomesNow(): bool {
+		$outcomes = $this->outcomes();
+		if ( !$outcomes->buffers() ) {
+			return false;
+		}
+		$counts = OutcomeRecorder::takeCounts();
+		$this->metrics()->outcomes( $counts );
+		if ( $outcomes->addToBuffer( $counts ) ) {
+			// The database write, once per interval, waits for the response.
+			DeferredUpdates::addCallableUpdate( static fn () => $outcomes->flush() );
+		}
+		return true;
 	}
 }

@@ -2,7 +2,6 @@
 
 namespace MediaWiki\Extension\CaptchaGuard\Adapter;
 
-use BagOStuff;
 use Closure;
 use MediaWiki\Extension\ConfirmEdit\Store\CaptchaStore;
 use MediaWiki\MediaWikiServices;
@@ -28,19 +27,14 @@ class SingleUseCaptchaStore extends CaptchaStore {
 	public const INNER_SETTING = 'CaptchaGuardInnerCaptchaStorageClass';
 
 	private CaptchaStore $inner;
-	private BagOStuff $claims;
-	private int $lifetime;
 	/** @var array<string,bool> Indexes this request claimed */
 	private array $claimedHere = [];
 
 	protected function __construct() {
 		parent::__construct();
-		$services = MediaWikiServices::getInstance();
-		$class = $services->getMainConfig()->get( self::INNER_SETTING );
+		$class = MediaWikiServices::getInstance()->getMainConfig()->get( self::INNER_SETTING );
 		// Stores are built only from their own scope (a protected constructor).
 		$this->inner = Closure::bind( static fn () => new $class(), null, $class )();
-		$this->claims = $services->getMainObjectStash();
-		$this->lifetime = ConfirmEditCompat::captchaLifetime();
 	}
 
 	public function store( $index, $info ) {
@@ -53,8 +47,10 @@ class SingleUseCaptchaStore extends CaptchaStore {
 			// Showing a CAPTCHA (FancyCaptcha's image) uses nothing up.
 			return $info;
 		}
-		$claim = $this->claims->makeKey( 'captchaguard-captcha-used', sha1( (string)$index ) );
-		if ( !$this->claims->add( $claim, 1, $this->lifetime ) ) {
+		// Looked up here: most requests build the store but check no answer.
+		$claims = MediaWikiServices::getInstance()->getMainObjectStash();
+		$claim = $claims->makeKey( 'captchaguard-captcha-used', sha1( (string)$index ) );
+		if ( !$claims->add( $claim, 1, ConfirmEditCompat::captchaLifetime() ) ) {
 			return false;
 		}
 		$this->claimedHere[$index] = true;

@@ -54,13 +54,23 @@ class OutcomeStore {
 	 * @param OutcomeCount[] $counts
 	 */
 	public function add( array $counts ): void {
+		if ( !$this->buffers() ) {
+			$this->write( self::rowsOf( $counts ) );
+		} elseif ( $this->addToBuffer( $counts ) ) {
+			$this->flush();
+		}
+	}
+
+	/**
+	 * Adds $counts to the buffer (only where buffers() says so).
+	 *
+	 * @param OutcomeCount[] $counts
+	 * @return bool Whether this request is the one to flush() the buffer now
+	 */
+	public function addToBuffer( array $counts ): bool {
 		$rows = self::rowsOf( $counts );
 		if ( !$rows ) {
-			return;
-		}
-		if ( !$this->buffers() ) {
-			$this->write( $rows );
-			return;
+			return false;
 		}
 		$buffered = $this->mainCache->merge( $this->bufferKey(),
 			static fn ( $cache, $key, $buffer ) => self::sum( is_array( $buffer ) ? $buffer : [], $rows ),
@@ -69,12 +79,10 @@ class OutcomeStore {
 		if ( !$buffered ) {
 			// The buffer was too busy to take them: written now, not lost.
 			$this->write( $rows );
-			return;
+			return false;
 		}
 		// One request writes what was gathered, at most once per interval.
-		if ( $this->mainCache->add( $this->mainCache->makeKey( 'captchaguard-outcome-flush' ), 1, $this->flushSeconds ) ) {
-			$this->flush();
-		}
+		return $this->mainCache->add( $this->mainCache->makeKey( 'captchaguard-outcome-flush' ), 1, $this->flushSeconds );
 	}
 
 	/**
@@ -106,7 +114,7 @@ class OutcomeStore {
 	}
 
 	/** Whether counts go through the buffer: only a shared service is worth it. */
-	private function buffers(): bool {
+	public function buffers(): bool {
 		return $this->flushSeconds > 0 && $this->mainCache !== null
 			&& $this->mainCache->getQoS( BagOStuff::ATTR_DURABILITY ) === BagOStuff::QOS_DURABILITY_SERVICE;
 	}
@@ -150,6 +158,9 @@ class OutcomeStore {
 	}
 
 	private function write( array $rows ): void {
+		if ( !$rows ) {
+			return;
+		}
 		$db = $this->db( DB_PRIMARY );
 		$db->startAtomic( __METHOD__ );
 		foreach ( $rows as $row ) {

@@ -38,8 +38,9 @@ printf '; configuration for the CaptchaGuard module (MediaWiki)\n; priority=20\n
 
 ext="$root/usr/share/mediawiki-extensions/CaptchaGuard"
 mkdir -p "$ext"
-(cd "$repo" && git -c safe.directory="$repo" ls-files -z -- extension.json CaptchaGuard.alias.php includes i18n resources sql maintenance \
+(cd "$repo" && git -c safe.directory="$repo" ls-files -z -- extension.json CaptchaGuard.alias.php includes i18n resources sql 'maintenance/*.php' \
 	| xargs -0 cp --parents -t "$ext")
+# (maintenance/*.php: the scripts an administrator runs, not the developers' generator.)
 # wfLoadExtension( 'CaptchaGuard' ) on Debian's MediaWiki, whose $IP/extensions is /var/lib/mediawiki/extensions.
 ln -s /usr/share/mediawiki-extensions/CaptchaGuard "$root/var/lib/mediawiki/extensions/CaptchaGuard"
 

@@ -1,7 +1,8 @@
 //! CAPTCHA outcomes per filter, action and day (`policy::outcomes`): the
 //! filter consequence and the emergency trigger report answers here, the
 //! save hooks report that the action was saved, and the host writes the
-//! request's counts once, at its end. Counting never stands in the way of a
+//! request's counts once, at its end, or at once where that is cheap and
+//! nothing waits for the action. Counting never stands in the way of a
 //! CAPTCHA or a saved edit: a failure is logged and the count is lost.
 //! `OutcomeReport` is what the filter page, the API and the emergency page
 //! ask for: the settled figures and the chart.
@@ -60,7 +61,13 @@ fn answer_in_session(source: &str, action: &str, answer: Answer) -> Result<Vec<C
     Ok(counts)
 }
 
+/// Counts that no longer depend on how the request ends are written at once
+/// where the host can do that cheaply: a flagged request then adds no
+/// deferred update (make bench). Others wait for the request's end.
 fn schedule_write() -> Result<()> {
+    if request::with(|s| s.outcomes().all_firm()) && host::write_outcomes_now()? {
+        return Ok(());
+    }
     if request::with(|s| s.outcomes().needs_scheduling()) {
         host::write_outcomes_later()?;
     }

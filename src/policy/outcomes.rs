@@ -320,6 +320,11 @@ impl RequestOutcomes {
         done
     }
 
+    /// Whether nothing counted so far waits for the action to be saved.
+    pub fn all_firm(&self) -> bool {
+        self.provisional.is_empty() && self.awaiting.is_empty()
+    }
+
     /// True the first time there is something to write: the caller asks
     /// the host to write it at the request's end.
     pub fn needs_scheduling(&mut self) -> bool {
@@ -515,6 +520,21 @@ mod tests {
         // Counting again after the write schedules another.
         request.add(vec![count("7", Outcome::Failed)]);
         assert!(request.needs_scheduling());
+    }
+
+    #[test]
+    fn counts_are_firm_until_something_waits_for_the_action() {
+        let mut request = RequestOutcomes::default();
+        request.add(vec![count("7", Outcome::Challenged)]);
+        assert!(request.all_firm());
+        request.await_completion("8", "edit");
+        assert!(!request.all_firm());
+        request.complete();
+        assert!(request.all_firm());
+        request.add_provisional(vec![count(EMERGENCY_SOURCE, Outcome::Failed)]);
+        assert!(!request.all_firm());
+        request.take();
+        assert!(request.all_firm());
     }
 
     #[test]

@@ -40,8 +40,9 @@ foreach ( $captchaGuardExtensions as $name => $path ) {
 	wfLoadExtension( $name, $path );
 }
 // Another extension on CaptchaGuard's CaptchaGuardBeforeChallenge hook (test_hook.py);
-// it acts only on pages titled "CG hook skip …" and "CG hook claim …".
-if ( isset( $captchaGuardExtensions['CaptchaGuard'] ) ) {
+// it acts only on pages titled "CG hook skip …" and "CG hook claim …". Not on the
+// benchmark wikis ($captchaGuardBench): its cost is not CaptchaGuard's.
+if ( isset( $captchaGuardExtensions['CaptchaGuard'] ) && empty( $captchaGuardBench ) ) {
 	wfLoadExtension( 'CaptchaGuardHookTest', __DIR__ . '/hook-extension/extension.json' );
 	$wgCaptchaGuardHookTestFile = dirname( $wgCacheDirectory ) . '/hook-claims.jsonl';
 }

@@ -73,6 +73,7 @@ const CLIENT: Method = host_method(
 const IS_REQUESTER: Method = host_method("isRequester", &["MediaWiki\\User\\UserIdentity"], "bool");
 const IS_API: Method = host_method("isApi", &[], "bool");
 const WRITE_OUTCOMES_LATER: Method = host_method("writeOutcomesLater", &[], "void");
+const WRITE_OUTCOMES_NOW: Method = host_method("writeOutcomesNow", &[], "bool");
 const CAPTCHA_ANSWER_GIVEN: Method = host_method("captchaAnswerGiven", &[], "bool");
 const CAPTCHA_LIFETIME: Method = host_method("captchaLifetime", &[], "int");
 const BEFORE_CHALLENGE: Method = host_method(
@@ -104,6 +105,7 @@ pub(super) const METHODS: &[Method] = &[
     IS_REQUESTER,
     IS_API,
     WRITE_OUTCOMES_LATER,
+    WRITE_OUTCOMES_NOW,
     CAPTCHA_ANSWER_GIVEN,
     CAPTCHA_LIFETIME,
     BEFORE_CHALLENGE,
@@ -307,6 +309,12 @@ pub fn is_api() -> Result<bool> {
 /// (it takes them with `OutcomeRecorder::takeCounts`).
 pub fn write_outcomes_later() -> Result<()> {
     call_host(&WRITE_OUTCOMES_LATER, vec![]).map(drop)
+}
+
+/// Asks the host to write this request's CAPTCHA outcomes now, if that is
+/// cheap (a buffer in a shared cache); false: it did not, ask for later.
+pub fn write_outcomes_now() -> Result<bool> {
+    call_host_as(&WRITE_OUTCOMES_NOW, vec![])
 }
 
 /// Whether this request carries an answer to a CAPTCHA, left unchecked for ConfirmEdit.

@@ -31,10 +31,10 @@ class MediaWikiHostTest extends RequestTestCase {
 			LoggerFactory::getInstance( 'CaptchaGuard' ),
 			$this->stash,
 			$services->getUserNameUtils(),
-			CaptchaGuardServices::getEmergencyStore( $services ),
-			CaptchaGuardServices::getOutcomeStore( $services ),
+			static fn () => CaptchaGuardServices::getEmergencyStore( $services ),
+			static fn () => CaptchaGuardServices::getOutcomeStore( $services ),
 			$services->getHookContainer(),
-			CaptchaGuardServices::getMetrics( $services )
+			static fn () => CaptchaGuardServices::getMetrics( $services )
 		);
 		// Installs it as this request's host.
 		new RiskScoreEventsHandler( $this->wikiHost );

@@ -100,6 +100,10 @@ final class ProbedHost implements Host {
 		$this->reach( __FUNCTION__, func_get_args() );
 	}
 
+	public function writeOutcomesNow(): bool {
+		return $this->reach( __FUNCTION__, func_get_args() );
+	}
+
 	public function captchaAnswerGiven(): bool {
 		return $this->reach( __FUNCTION__, func_get_args() );
 	}

@@ -1,6 +1,8 @@
 <?php
 
 use MediaWiki\Extension\CaptchaGuard\Adapter\Host;
+use MediaWiki\Extension\CaptchaGuard\Outcomes\OutcomeRecorder;
+use MediaWiki\Extension\CaptchaGuard\Value\OutcomeCount;
 use MediaWiki\Extension\CaptchaGuard\Value\ChallengeVerdict;
 use MediaWiki\Extension\CaptchaGuard\Value\ClientFacts;
 use MediaWiki\Extension\CaptchaGuard\Value\FilterHit;
@@ -41,6 +43,10 @@ class FakeHost implements Host {
 	public array $failures = [];
 	/** Times the module asked for its outcome counts to be written */
 	public int $outcomeWrites = 0;
+	/** Whether writeOutcomesNow() writes (a buffer in a shared cache) */
+	public bool $writesOutcomesAtOnce = false;
+	/** @var OutcomeCount[] What writeOutcomesNow() took */
+	public array $outcomesWrittenAtOnce = [];
 	/** Whether the request carries an answer to a CAPTCHA */
 	public bool $answerGiven = false;
 
@@ -179,5 +185,14 @@ class FakeHost implements Host {
 	public function writeOutcomesLater(): void {
 		$this->mayFail( __FUNCTION__ );
 		$this->outcomeWrites++;
+	}
+
+	public function writeOutcomesNow(): bool {
+		$this->mayFail( __FUNCTION__ );
+		if ( !$this->writesOutcomesAtOnce ) {
+			return false;
+		}
+		array_push( $this->outcomesWrittenAtOnce, ...OutcomeRecorder::takeCounts() );
+		return true;
 	}
 }

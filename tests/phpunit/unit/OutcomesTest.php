@@ -62,6 +62,30 @@ class OutcomesTest extends TestCase {
 		$this->assertSame( [], $this->host->logs );
 	}
 
+	public function testWhereTheHostWritesCheaplyFirmCountsAreWrittenAtOnce() {
+		$this->host->writesOutcomesAtOnce = true;
+		$this->assertTrue( $this->asked() );
+		$day = self::today();
+		$written = array_map(
+			static fn ( OutcomeCount $c ): string => "$c->source $c->action $c->day $c->outcome",
+			$this->host->outcomesWrittenAtOnce
+		);
+		$this->assertSame( [ "emergency edit $day challenged" ], $written );
+		$this->assertSame( 0, $this->host->outcomeWrites );
+		$this->assertSame( [], self::taken() );
+	}
+
+	public function testCountsThatWaitForTheSaveAreWrittenAtTheRequestsEndEvenWhereTheHostWritesCheaply() {
+		$this->host->writesOutcomesAtOnce = true;
+		$this->host->answerGiven = true;
+		$this->assertTrue( $this->asked() );
+		// The answer is a failure unless the edit is saved: nothing is written before the end.
+		$this->assertSame( [], $this->host->outcomesWrittenAtOnce );
+		$this->assertSame( 1, $this->host->outcomeWrites );
+		$day = self::today();
+		$this->assertSame( [ "emergency edit $day challenged", "emergency edit $day failed" ], self::taken() );
+	}
+
 	public function testAnAnswerTheEditIsNotSavedWithIsAWrongOne() {
 		// An answer to a CAPTCHA this session was not counted for: it begins a challenge.
 		$this->host->answerGiven = true;
