@@ -25,7 +25,8 @@ CARGO_PHP := $(HOME)/.cargo/bin/cargo-php
 
 # Debian packages, by what needs them: building the module; a wiki served by
 # PHP-FPM behind nginx (make demo, the smoke test); the developer's checks; the
-# full test suite (MariaDB, memcached, valgrind, Chromium); packaging.
+# full test suite (MariaDB, memcached, valgrind, Chromium); packaging; make bench
+# (valgrind for its instruction counts).
 BUILD_PACKAGES := php$(PHP)-cli php$(PHP)-dev libclang-dev clang python3
 WIKI_PACKAGES := $(BUILD_PACKAGES) mediawiki php$(PHP)-fpm php$(PHP)-sqlite3 php$(PHP)-mbstring \
 	php$(PHP)-xml php$(PHP)-intl php$(PHP)-curl php$(PHP)-apcu nginx sqlite3 curl python3 ca-certificates
@@ -33,6 +34,7 @@ CHECK_PACKAGES := $(WIKI_PACKAGES) phpunit php-codesniffer
 TEST_PACKAGES := $(CHECK_PACKAGES) php$(PHP)-mysql mariadb-server mariadb-client valgrind memcached \
 	chromium chromium-driver python3-selenium
 PACKAGING_PACKAGES := $(BUILD_PACKAGES) dpkg-dev binutils lintian debootstrap git
+BENCH_PACKAGES := $(WIKI_PACKAGES) valgrind
 
 # build/.packages-NAME: NAME_PACKAGES installed (again when the list changes).
 build/.packages-%: Makefile
@@ -184,7 +186,7 @@ test: check memcheck integration packaged
 # APCu, on both MediaWiki versions (wikis created, not served); then whole
 # requests end to end (bench/end_to_end.py; N requests per wiki and case, over
 # three rounds that move CaptchaGuard from wiki to wiki).
-bench: build build/.packages-WIKI $(MW143)/includes/Defines.php
+bench: build build/.packages-BENCH $(MW143)/includes/Defines.php
 	$(WIKI) create $(WIKIS)/bench139 $(MW139) 8121
 	$(WIKI) create $(WIKIS)/bench143 $(MW143) 8131
 	@for v in 139 143; do for clock in request call; do \
@@ -199,6 +201,8 @@ bench: build build/.packages-WIKI $(MW143)/includes/Defines.php
 		php -d apc.enable_cli=1 -d extension=$(CURDIR)/$(MODULE) bench/OutcomeCountBenchmark.php
 	@echo; echo "End to end: CaptchaGuard on one of three wikis installed alike, each in turn, against the other two (the A/A floor):"
 	bench/run-wikis.sh end-to-end $(or $(N),400)
+	@echo; echo "Instructions per request (callgrind), CaptchaGuard against the built-in showcaptcha:"
+	bench/run-wikis.sh instructions
 
 # Long-running workers: >= 50,000 mixed requests to 2 PHP-FPM workers never
 # recycled; prints each worker's RSS and private memory (not part of make test).

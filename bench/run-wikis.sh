@@ -3,6 +3,8 @@
 #   run-wikis.sh end-to-end N    bench/end_to_end.py: bench-1 (8201), bench-2 (8211), bench-3 (8221),
 #                                installed alike; end_to_end.py moves CaptchaGuard between them, the
 #                                others use ConfirmEdit's built-in showcaptcha
+#   run-wikis.sh instructions    bench/instruction_count.py: count-cg (8251) with CaptchaGuard,
+#                                count-builtin (8261) with ConfirmEdit's built-in showcaptcha
 #   run-wikis.sh soak N MINUTES  bench/soak.py: soak (8231)
 #   run-wikis.sh soak-baseline N MINUTES  the same without CaptchaGuard: soak-plain (8241)
 set -euo pipefail
@@ -25,18 +27,24 @@ case "$1" in
 			WIKI_EXTRA_SETTINGS='$wgConfirmEditEnabledAbuseFilterCustomActions = [ "showcaptcha" ]; $captchaGuardBench = true;' \
 				"$wiki" create "$wikis/bench-$i" "$mw" $((8191 + 10 * i))
 		done ;;
+	instructions)
+		names=( count-cg count-builtin )
+		settings='$wgConfirmEditEnabledAbuseFilterCustomActions = [ "showcaptcha" ]; $captchaGuardBench = true; $captchaGuardInstructionCount = true;'
+		WIKI_EXTRA_SETTINGS="$settings" "$wiki" create "$wikis/count-cg" "$mw" 8251
+		WIKI_MODULE=none WIKI_EXTRA_SETTINGS="$settings" "$wiki" create "$wikis/count-builtin" "$mw" 8261 ;;
 	soak)
 		names=( soak )
 		"$wiki" create "$wikis/soak" "$mw" 8231 ;;
 	soak-baseline)
 		names=( soak-plain )
 		WIKI_MODULE=none "$wiki" create "$wikis/soak-plain" "$mw" 8241 ;;
-	*) echo "usage: $0 end-to-end N | soak N MINUTES | soak-baseline N MINUTES" >&2; exit 2 ;;
+	*) echo "usage: $0 end-to-end N | instructions | soak N MINUTES | soak-baseline N MINUTES" >&2; exit 2 ;;
 esac
 trap 'for w in "${names[@]}"; do "$wiki" stop "$wikis/$w"; done' EXIT
 case "$1" in
 	end-to-end) python3 "$frozen/bench/end_to_end.py" "$wiki" "${names[@]/#/$wikis/}" \
 		"$frozen/target/release/libcaptchaguard.so" "$2" ;;
+	instructions) python3 "$frozen/bench/instruction_count.py" "$wiki" "$wikis/count-cg" "$wikis/count-builtin" ;;
 	soak) "$wiki" start "$wikis/soak"; python3 "$frozen/bench/soak.py" 8231 "$wikis/soak/fpm.pid" "$2" "$3" ;;
 	soak-baseline) "$wiki" start "$wikis/soak-plain"; python3 "$frozen/bench/soak.py" 8241 "$wikis/soak-plain/fpm.pid" "$2" "$3" --without-captchaguard ;;
 esac

@@ -326,10 +326,10 @@ impl RequestOutcomes {
     }
 
     /// True the first time there is something to write: the caller asks
-    /// the host to write it at the request's end.
+    /// the host to write it at the request's end. A right answer alone waits
+    /// for nothing there: if the action is saved, its count is made then.
     pub fn needs_scheduling(&mut self) -> bool {
-        let pending =
-            !self.counts.is_empty() || !self.provisional.is_empty() || !self.awaiting.is_empty();
+        let pending = !self.counts.is_empty() || !self.provisional.is_empty();
         if pending && !self.scheduled {
             self.scheduled = true;
             return true;
@@ -519,6 +519,15 @@ mod tests {
         assert!(request.take().is_empty());
         // Counting again after the write schedules another.
         request.add(vec![count("7", Outcome::Failed)]);
+        assert!(request.needs_scheduling());
+    }
+
+    #[test]
+    fn a_right_answer_alone_needs_no_write_at_the_requests_end() {
+        let mut request = RequestOutcomes::default();
+        request.await_completion("7", "edit");
+        assert!(!request.needs_scheduling());
+        request.add_provisional(vec![count(EMERGENCY_SOURCE, Outcome::Failed)]);
         assert!(request.needs_scheduling());
     }
 

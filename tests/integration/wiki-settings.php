@@ -150,3 +150,12 @@ $wgUploadPath = '/images';
 // where test_metrics.py listens; with nobody listening they are dropped.
 $wgStatsTarget = 'udp://127.0.0.1:8125';
 $wgStatsFormat = 'dogstatsd';
+
+// Instruction counts (bench/instruction_count.py, $captchaGuardInstructionCount set before
+// this file): valgrind runs a request some 50 times slower, so work done on a wall-clock
+// timer would be counted some 50 times too often, and jobs run at random.
+if ( !empty( $captchaGuardInstructionCount ) ) {
+	$wgCaptchaGuardEmergencyRefresh = 3600;
+	$wgCaptchaGuardOutcomeFlushSeconds = 3600;
+	$wgJobRunRate = 0;
+}
