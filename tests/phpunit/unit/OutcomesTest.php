@@ -131,6 +131,13 @@ class OutcomesTest extends TestCase {
 		$this->assertStringContainsString( 'no deferred updates', $this->host->logs[0][2]['error'] );
 	}
 
+	public function testACountThatCannotBeWrittenAtOnceIsLostNotTheCaptcha() {
+		$this->host->failures['writeOutcomesNow'] = new RuntimeException( 'buffer unreachable' );
+		$this->assertTrue( $this->asked() );
+		$this->assertStringContainsString( 'buffer unreachable', $this->host->logs[0][2]['error'] );
+		$this->assertSame( 'emergency', $this->host->logs[0][2]['source'] );
+	}
+
 	public function testStoredRowsSettleAndSumPerDay() {
 		$today = self::today();
 		$old = gmdate( 'Ymd', time() - 3 * 86400 );
