@@ -33,15 +33,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "integration"))
+from end_to_end import edit  # noqa: E402
 from test_captcha_actions import create_filter  # noqa: E402
 from wikiclient import WikiClient, unique  # noqa: E402
 
 REQUESTS_PER_WORKER = 36
 FLAGGED_TARGET = 0.02
-
-
-def edit(client, title, text, **answer):
-    return client.api(post={"title": title, "text": text, "token": "+\\", **answer}, action="edit")
 
 
 def clean(base):
